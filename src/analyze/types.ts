@@ -1,0 +1,64 @@
+/** findings.json contract (DESIGN.md). Bump FINDINGS_SCHEMA on breaking change. */
+export const FINDINGS_SCHEMA = 1;
+
+export type Severity = 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low', 'info'];
+
+export type Category =
+  | 'stalkerware'
+  | 'watchware'
+  | 'dual-use'
+  | 'location-sharing'
+  | 'parental-control'
+  | 'remote-access'
+  | 'anti-theft'
+  | 'smart-home'
+  | 'root-jailbreak'
+  | 'device-posture'
+  | 'behaviour';
+
+export interface Explanation {
+  /** What it is, in plain words */
+  what: string;
+  /** What the other person could see or do */
+  risk: string;
+  /** What to do next, safely */
+  next_steps: string;
+}
+
+export interface FindingSubject {
+  type: 'app' | 'device' | 'account' | 'profile';
+  id: string;
+  label?: string;
+}
+
+/** One reason a rule matched: which matcher, which fact, which value. */
+export interface MatchReason {
+  rule: string;
+  pack: string;
+  packVersion: string;
+  severity: Severity;
+  title: string;
+  /** matcher name, e.g. "package", "cert_sha1", "accessibility_service" */
+  matcher: string;
+  /** the fact's value that matched (e.g. the package name, the cert hash) */
+  value: string;
+}
+
+export interface Finding {
+  id: string;
+  /** Rule id of the most severe reason */
+  rule: string;
+  severity: Severity;
+  category: Category;
+  title: string;
+  subject: FindingSubject;
+  evidence: Record<string, unknown> & { reasons: MatchReason[] };
+  explanation: Explanation;
+}
+
+export interface FindingsDoc {
+  schema: typeof FINDINGS_SCHEMA;
+  summary: Record<Severity, number>;
+  findings: Finding[];
+}

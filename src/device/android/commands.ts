@@ -1,0 +1,110 @@
+/**
+ * The read-only allowlist: the ONLY shell commands spycheck may send to an
+ * Android phone. Every shell call goes through assertAllowed() before a byte
+ * is sent. Adding a command here needs a reason it cannot change the phone.
+ */
+
+/** Fixed commands, sent exactly as written. */
+export const ANDROID_COMMANDS = {
+  getprop: 'getprop',
+  /** -f apk path, -i installer, -U uid, -u include uninstalled-but-kept */
+  pmList: 'pm list packages -f -i -U -u',
+  /** Older/vendor fallbacks when a flag is rejected */
+  pmListUser0: 'pm list packages --user 0 -f -i -U -u',
+  pmListNoUid: 'pm list packages -f -i -u',
+  pmListBare: 'pm list packages -f',
+  /** Only the packages section: every package's versions, installer, flags, permissions */
+  dumpsysPackage: 'dumpsys package packages',
+  dumpsysPackageFull: 'dumpsys package',
+  launcherActivities:
+    'cmd package query-activities --brief -a android.intent.action.MAIN -c android.intent.category.LAUNCHER',
+  settingsSecure: 'settings list secure',
+  settingsGlobal: 'settings list global',
+  settingsSystem: 'settings list system',
+  dumpsysAccessibility: 'dumpsys accessibility',
+  dumpsysDevicePolicy: 'dumpsys device_policy',
+  dumpsysAccount: 'dumpsys account',
+  dumpsysAdb: 'dumpsys adb',
+  appopsUsageStats: 'cmd appops query-op --user 0 GET_USAGE_STATS allow',
+  appopsOverlay: 'cmd appops query-op --user 0 SYSTEM_ALERT_WINDOW allow',
+  appopsInstall: 'cmd appops query-op --user 0 REQUEST_INSTALL_PACKAGES allow',
+  deviceIdleWhitelist: 'dumpsys deviceidle whitelist',
+  whichSu: 'which su',
+} as const;
+
+export type AndroidCommandId = keyof typeof ANDROID_COMMANDS;
+
+const FIXED = new Set<string>(Object.values(ANDROID_COMMANDS));
+
+/** Package names: Java identifiers joined by dots (Android's own rule). */
+const PACKAGE = '[A-Za-z][A-Za-z0-9_]*(?:\\.[A-Za-z0-9_]+)+';
+/** APK paths as Android lays them out. No spaces, quotes or shell metacharacters. */
+const APK_PATH =
+  '/(?:data/app|system|system_ext|product|vendor|odm|apex|oem|preload|data/preload)/[A-Za-z0-9._~=+/-]+\\.apk';
+
+/** Parameterised read-only commands. Anchored; no shell metacharacters can pass. */
+const PATTERNS: readonly RegExp[] = [
+  // hash APK files on the phone, several per command
+  new RegExp(`^sha256sum(?: ${APK_PATH})+$`),
+  // per-app queries: only used by the benchmark's "existing tools" baseline
+  new RegExp(`^dumpsys package ${PACKAGE}$`),
+  new RegExp(`^pm path ${PACKAGE}$`),
+];
+
+/** Shell commands or fragments that change a phone. Checked even if a pattern slips. */
+const NEVER =
+  /(?:^|[\s;&|`$(])(?:rm|mv|cp|dd|chmod|chown|reboot|input|screencap|screenrecord|am|uiautomator|bu|svc|setprop|wm|monkey|kill|killall|mkdir|touch|tee|sh|su|toybox|busybox)(?:\s|$)|[;&|`$<>()\\'"*?\n\r]|pm\s+(?:install|uninstall|clear|disable|enable|hide|unhide|grant|revoke|suspend|set|reset|trim|create|remove|default)|settings\s+(?:put|delete|reset)|cmd\s+(?:appops\s+(?:set|reset)|package\s+(?:install|uninstall|clear|disable|enable|suspend|set))/;
+
+export class ForbiddenCommandError extends Error {
+  constructor(readonly command: string) {
+    super(
+      `Refused to send a command that is not on spycheck's read-only list: ${JSON.stringify(command)}`,
+    );
+    this.name = 'ForbiddenCommandError';
+  }
+}
+
+export function isAllowedShell(command: string): boolean {
+  if (command.length > 8000) return false;
+  if (FIXED.has(command)) return true;
+  if (NEVER.test(command)) return false;
+  return PATTERNS.some((p) => p.test(command));
+}
+
+/** Throws before anything is sent when a command is not on the allowlist. */
+export function assertAllowedShell(command: string): void {
+  if (!isAllowedShell(command)) throw new ForbiddenCommandError(command);
+}
+
+/** Sync (file) requests: only reading APKs, never SEND/writing. */
+export type SyncOp = 'STAT' | 'RECV' | 'LIST';
+const SYNC_PATH = new RegExp(`^${APK_PATH}$`);
+
+export function isAllowedSync(op: string, path: string): boolean {
+  if (op !== 'STAT' && op !== 'RECV' && op !== 'LIST') return false;
+  if (path.includes('/../') || path.endsWith('/..')) return false;
+  return SYNC_PATH.test(path);
+}
+
+export function assertAllowedSync(op: string, path: string): void {
+  if (!isAllowedSync(op, path)) throw new ForbiddenCommandError(`sync ${op} ${path}`);
+}
+
+/**
+ * Split APK paths into sha256sum commands that stay under the shell line
+ * limit of old adbd (4 KiB payloads), so round-trips grow with apps/≈40.
+ */
+export function sha256sumCommands(paths: readonly string[], maxLen = 3800): string[] {
+  const out: string[] = [];
+  let cur = 'sha256sum';
+  for (const p of paths) {
+    if (!SYNC_PATH.test(p)) continue;
+    if (cur.length + 1 + p.length > maxLen && cur !== 'sha256sum') {
+      out.push(cur);
+      cur = 'sha256sum';
+    }
+    cur += ` ${p}`;
+  }
+  if (cur !== 'sha256sum') out.push(cur);
+  return out;
+}

@@ -1,0 +1,220 @@
+/**
+ * The normalized Snapshot: everything spycheck read from one phone, as facts.
+ * Device code fills it, analyze/ judges it, report/ writes it. Bump
+ * SNAPSHOT_SCHEMA when a field changes meaning; the bundle records it.
+ */
+export const SNAPSHOT_SCHEMA = 1;
+
+export type Platform = 'android' | 'ios';
+
+/** Where an app came from, as far as the installer tells us. */
+export type InstallerClass =
+  /** Google Play or a maker's own store that vets apps (Galaxy Store, AppGallery…) */
+  | 'store'
+  /** An alternative store (F-Droid, Aurora, APKPure…) */
+  | 'other-store'
+  /** Installed from a file: browser download, file manager, package installer, adb */
+  | 'sideloaded'
+  /** Came with the phone (system image) */
+  | 'preinstalled'
+  | 'unknown';
+
+export interface PermissionGrant {
+  name: string;
+  granted: boolean;
+  /** Raw flags text as printed by dumpsys, e.g. "USER_SET|USER_SENSITIVE_WHEN_GRANTED" */
+  flags?: string;
+}
+
+export interface SigningCert {
+  /** Uppercase hex SHA-1 of the certificate DER (the form stalkerware indicator lists use) */
+  sha1: string;
+  /** Uppercase hex SHA-256 of the certificate DER */
+  sha256: string;
+  subject?: string;
+  issuer?: string;
+  /** Organisation (O=) from the subject, if any */
+  organization?: string;
+  /** Which APK signature scheme carried it: v1 (JAR/PKCS#7), v2, v3 */
+  scheme: 'v1' | 'v2' | 'v3';
+}
+
+export interface AndroidApp {
+  /** Package name */
+  id: string;
+  /** User-visible name when the phone tells us one (not all commands do) */
+  label?: string;
+  versionName?: string;
+  versionCode?: number;
+  /** Package that installed it as printed by the phone, or undefined for none/"null" */
+  installer?: string;
+  /** Android 11+: the app that started the install (e.g. a browser) */
+  installInitiator?: string;
+  /** Android 11+: the app the APK came from, when known */
+  installOriginator?: string;
+  installerClass: InstallerClass;
+  /** UTC ISO time of first install, when the phone prints one */
+  firstInstallTime?: string;
+  lastUpdateTime?: string;
+  uid?: number;
+  /** Part of the system image */
+  system: boolean;
+  /** A system app that has been updated (e.g. from the Play Store) */
+  updatedSystem: boolean;
+  /** false when disabled for user 0; undefined when unknown */
+  enabled?: boolean;
+  /** Installed for user 0 (the main user) */
+  installedForUser0?: boolean;
+  apkPaths: string[];
+  /** Android's package flags as printed, e.g. ["HAS_CODE","ALLOW_CLEAR_USER_DATA"] */
+  flags?: string[];
+  permissions: {
+    requested: string[];
+    /** install-time permissions (normal/signature) with grant state */
+    install: PermissionGrant[];
+    /** runtime (dangerous) permissions for user 0 with grant state */
+    runtime: PermissionGrant[];
+  };
+  /** Has an activity in the app launcher. 'unknown' when the launcher query failed. */
+  launcher: 'visible' | 'hidden' | 'unknown';
+  /** SHA-256 of base.apk (hashed on the phone), uppercase hex */
+  apkSha256?: string;
+  /** Signing certificates read from the APK (pulled for non-store apps) */
+  certs?: SigningCert[];
+}
+
+/** A component name like com.example/.MyService, split for matching */
+export interface ComponentRef {
+  package: string;
+  /** Fully-qualified class, or the short form as printed */
+  component: string;
+  /** The raw text as printed */
+  raw: string;
+}
+
+export interface DeviceAdmin extends ComponentRef {
+  /** Policies the admin uses when the phone prints them (e.g. wipe-data, force-lock) */
+  policies?: string[];
+}
+
+export interface Account {
+  /** Account type, e.g. com.google, com.whatsapp, com.samsung.android.mobileservice */
+  type: string;
+  /** Account name as the phone shows it (an email address or phone number, usually) */
+  name: string;
+}
+
+/**
+ * Whether a check could run. A check that could not run is "not checked",
+ * never "clean" — the report must say so.
+ */
+export interface CheckStatus {
+  id: string;
+  /** plain-language name of what was checked */
+  title: string;
+  status: 'ok' | 'partial' | 'not-checked';
+  /** why it is partial / not checked, in plain words */
+  reason?: string;
+}
+
+export interface RawRecord {
+  /** Stable id of the collection step (e.g. "dumpsys.package") */
+  id: string;
+  /** Exact command sent (shell) or sync path */
+  command: string;
+  /** Path of the raw file inside the bundle, relative to raw/ */
+  file: string;
+  /** UTC ISO time the command was sent */
+  time: string;
+  durationMs: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ParserInfo {
+  id: string;
+  version: number;
+}
+
+export interface AndroidDevice {
+  serial: string;
+  manufacturer?: string;
+  brand?: string;
+  model?: string;
+  device?: string;
+  androidVersion?: string;
+  sdk?: number;
+  /** ro.build.version.security_patch, YYYY-MM-DD */
+  securityPatch?: string;
+  fingerprint?: string;
+  buildType?: string;
+  buildTags?: string;
+}
+
+export interface RootIndicators {
+  /** ro.debuggable=1 on a production phone */
+  debuggable?: boolean;
+  /** ro.build.tags contains test-keys */
+  testKeys?: boolean;
+  /** ro.boot.verifiedbootstate (green/yellow/orange/red) */
+  verifiedBootState?: string;
+  /** ro.boot.flash.locked: false means the bootloader is unlocked */
+  bootloaderLocked?: boolean;
+  /** Paths where an `su` binary was found */
+  suPaths: string[];
+  /** Installed packages known to be root managers (Magisk, KernelSU, APatch, SuperSU…) */
+  rootPackages: string[];
+}
+
+export interface AdbKey {
+  /** Name/comment of the key (usually user@host) */
+  name?: string;
+  /** Fingerprint (MD5 colon hex as Android shows it) when printed */
+  fingerprint?: string;
+  /** Last time the key connected, when printed */
+  lastConnection?: string;
+}
+
+export interface AndroidSnapshot {
+  schema: typeof SNAPSHOT_SCHEMA;
+  platform: 'android';
+  tool: { name: string; version: string };
+  started: string;
+  finished: string;
+  /** false when the scan was cut short; checks[] says what is missing */
+  complete: boolean;
+  device: AndroidDevice;
+  /** getprop, verbatim (only ro.* and a few others are kept — see collector) */
+  props: Record<string, string>;
+  apps: AndroidApp[];
+  accessibilityServices: ComponentRef[];
+  notificationListeners: ComponentRef[];
+  deviceAdmins: DeviceAdmin[];
+  deviceOwner?: ComponentRef;
+  profileOwners: ComponentRef[];
+  accounts: Account[];
+  settings: {
+    secure: Record<string, string>;
+    global: Record<string, string>;
+    system: Record<string, string>;
+  };
+  /** App-op holders in "allow" mode: op name → package names */
+  appOps: Record<string, string[]>;
+  /** Apps exempt from battery optimisation (can run in the background freely) */
+  batteryOptimisationExempt: string[];
+  root: RootIndicators;
+  /** Trusted computers (adb keys) when readable; undefined when not checked */
+  adbKeys?: AdbKey[];
+  checks: CheckStatus[];
+  warnings: string[];
+  parsers: ParserInfo[];
+  raw: RawRecord[];
+}
+
+export type Snapshot = AndroidSnapshot;
+
+/** What every parser returns: what it understood, plus warnings for what it did not. */
+export interface ParseResult<T> {
+  parsed: T;
+  warnings: string[];
+}
