@@ -1,0 +1,186 @@
+import type { SigningCert } from '../../snapshot/types.js';
+import { mapLimit } from '../../util/limit.js';
+import { ANDROID_COMMANDS as C, sha256sumCommands } from './commands.js';
+import { PhoneLostError, type RawOutput, type ReadOnlyAndroidPhone } from './phone.js';
+
+/**
+ * What one scan read from the phone, before any interpretation. Device code
+ * only fetches; src/snapshot turns this into facts. Keeping the two apart
+ * lets an offline import (a saved bundle's raw/ outputs) rebuild the same
+ * Snapshot with newer parsers.
+ */
+export interface AndroidCollection {
+  serial: string;
+  started: string;
+  finished: string;
+  /** false when the phone went away or a step could not finish */
+  complete: boolean;
+  /** step id → output text; a missing step was not run (phone lost) */
+  outputs: Partial<Record<AndroidStepId, StepOutput>>;
+  /** one output per sha256sum batch */
+  apkHashOutputs: StepOutput[];
+  /** APK path → certificates read from the pulled file, or why not */
+  apkCerts: Record<string, ApkCertResult>;
+  /** plain-language notes about the collection itself */
+  notes: string[];
+  raw: RawOutput[];
+  stats: { roundTrips: number; bytesRead: number; wallMs: number; apksPulled: number };
+}
+
+export interface StepOutput {
+  command: string;
+  text: string;
+}
+
+export type ApkCertResult =
+  | { ok: true; certs: SigningCert[]; schemes: string[]; bytes: number; warnings: string[] }
+  | { ok: false; reason: string };
+
+/** Steps that run once per scan, whatever the number of apps. */
+export const ANDROID_STEPS = {
+  getprop: [C.getprop],
+  packages: [C.pmList, C.pmListUser0, C.pmListNoUid, C.pmListBare],
+  packageDetails: [C.dumpsysPackage, C.dumpsysPackageFull],
+  launcher: [C.launcherActivities],
+  settingsSecure: [C.settingsSecure],
+  settingsGlobal: [C.settingsGlobal],
+  settingsSystem: [C.settingsSystem],
+  accessibility: [C.dumpsysAccessibility],
+  devicePolicy: [C.dumpsysDevicePolicy],
+  accounts: [C.dumpsysAccount],
+  adbKeys: [C.dumpsysAdb],
+  appopsUsageStats: [C.appopsUsageStats],
+  appopsOverlay: [C.appopsOverlay],
+  appopsInstall: [C.appopsInstall],
+  deviceIdle: [C.deviceIdleWhitelist],
+  su: [C.whichSu],
+} as const satisfies Record<string, readonly string[]>;
+
+export type AndroidStepId = keyof typeof ANDROID_STEPS;
+
+/**
+ * Decides whether a step's output is usable, or whether the phone refused
+ * the command and the next fallback should be tried. Supplied by the
+ * snapshot layer so that device code holds no knowledge of output formats.
+ */
+export type OutputAcceptor = (step: AndroidStepId, text: string) => boolean;
+
+export interface FollowUpPlanner {
+  /** APK paths of apps not part of the phone's system image, to hash on the phone */
+  apksToHash(outputs: AndroidCollection['outputs']): string[];
+  /** APK paths to pull and read signing certificates from (apps not from a store) */
+  apksToInspect(outputs: AndroidCollection['outputs']): string[];
+}
+
+export interface CollectOptions {
+  accept: OutputAcceptor;
+  plan: FollowUpPlanner;
+  readCerts: (apk: Buffer) => Omit<Extract<ApkCertResult, { ok: true }>, 'ok' | 'bytes'>;
+  /** parallel requests to the phone; real adbd handles several shell sessions at once */
+  concurrency?: number;
+  /** at most this many APKs are pulled (largest risk first is the planner's job) */
+  maxPulls?: number;
+  onProgress?: (message: string) => void;
+}
+
+export async function collectAndroid(
+  phone: ReadOnlyAndroidPhone,
+  options: CollectOptions,
+): Promise<AndroidCollection> {
+  const t0 = Date.now();
+  const started = new Date(t0).toISOString();
+  const concurrency = options.concurrency ?? 4;
+  const progress = options.onProgress ?? (() => {});
+  const outputs: AndroidCollection['outputs'] = {};
+  const notes: string[] = [];
+  let complete = true;
+  let apksPulled = 0;
+
+  const lost = (e: unknown): boolean => {
+    if (e instanceof PhoneLostError) {
+      complete = false;
+      return true;
+    }
+    return false;
+  };
+
+  progress('Reading the phone settings and app list');
+  const stepIds = Object.keys(ANDROID_STEPS) as AndroidStepId[];
+  await mapLimit(stepIds, concurrency, async (id) => {
+    for (const command of ANDROID_STEPS[id]) {
+      try {
+        const text = await phone.shell(id, command);
+        outputs[id] = { command, text };
+        if (options.accept(id, text)) return;
+      } catch (e) {
+        if (lost(e)) return;
+        notes.push(`"${command}" failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  });
+
+  const apkHashOutputs: StepOutput[] = [];
+  const apkCerts: Record<string, ApkCertResult> = {};
+
+  if (!phone.lostError) {
+    const toHash = options.plan.apksToHash(outputs);
+    const hashCommands = sha256sumCommands(toHash);
+    if (hashCommands.length > 0) progress(`Fingerprinting ${toHash.length} app files on the phone`);
+    await mapLimit(hashCommands, concurrency, async (command, i) => {
+      try {
+        apkHashOutputs.push({ command, text: await phone.shell(`sha256sum.${i + 1}`, command) });
+      } catch (e) {
+        if (!lost(e)) notes.push(`Could not fingerprint some app files: ${String(e)}`);
+      }
+    });
+
+    const toPull = options.plan.apksToInspect(outputs);
+    const maxPulls = options.maxPulls ?? 60;
+    if (toPull.length > maxPulls) {
+      notes.push(
+        `${toPull.length} apps were not installed from a store; the signing certificates of the first ${maxPulls} were checked.`,
+      );
+    }
+    const pulls = toPull.slice(0, maxPulls);
+    if (pulls.length > 0) progress(`Checking who signed ${pulls.length} apps not from a store`);
+    // Pulls are large; two at a time keeps USB busy without starving shell commands.
+    await mapLimit(pulls, Math.min(2, concurrency), async (path) => {
+      if (phone.lostError) return;
+      try {
+        const apk = await phone.pull(path);
+        apksPulled++;
+        const r = options.readCerts(apk);
+        apkCerts[path] = { ok: true, bytes: apk.length, ...r };
+      } catch (e) {
+        if (lost(e)) return;
+        apkCerts[path] = { ok: false, reason: e instanceof Error ? e.message : String(e) };
+      }
+    });
+  }
+
+  if (complete && !(await phone.stillConnected())) {
+    complete = false;
+    notes.push(
+      'The phone was no longer connected at the end of the scan; the last answers may be cut short.',
+    );
+  }
+  if (phone.lostError) notes.push(`${phone.lostError.message}. What was read before that is kept.`);
+
+  return {
+    serial: phone.serial,
+    started,
+    finished: new Date().toISOString(),
+    complete,
+    outputs,
+    apkHashOutputs,
+    apkCerts,
+    notes,
+    raw: phone.raw,
+    stats: {
+      roundTrips: phone.roundTrips,
+      bytesRead: phone.bytesRead,
+      wallMs: Date.now() - t0,
+      apksPulled,
+    },
+  };
+}
