@@ -21,8 +21,10 @@ const ESCAPE_SEQUENCES = new RegExp(
  * Characters that reorder or hide text: bidi embeddings/overrides/isolates and
  * marks (the "gpj.exe" trick), zero-width characters, and the BOM.
  */
-const INVISIBLE =
-  /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060-\u2064\ufeff\u180e\u034f\u115f\u1160\u3164\uffa0]/g;
+const INVISIBLE_CHARS =
+  '\\u202a-\\u202e\\u2066-\\u2069\\u200e\\u200f\\u061c\\u200b-\\u200d\\u2060-\\u2064\\ufeff\\u180e\\u034f\\u115f\\u1160\\u3164\\uffa0';
+const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, 'g');
+const HIDDEN = new RegExp(`[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029${INVISIBLE_CHARS}]`, 'g');
 
 /** C0, DEL, C1 controls; line/paragraph separators. */
 const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g;
@@ -96,7 +98,7 @@ export function escapeHtml(input: string): string {
 export function showHidden(input: unknown, maxLength = 400): string {
   const s = typeof input === 'string' ? input : input == null ? '' : String(input);
   const shown = wellFormed(s).replace(
-    /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060-\u2064\ufeff\u180e\u034f\u115f\u1160\u3164\uffa0]/g,
+    HIDDEN,
     (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`,
   );
   return capLength(shown, maxLength);
@@ -104,7 +106,7 @@ export function showHidden(input: unknown, maxLength = 400): string {
 
 /** True when the text holds escapes, controls or invisible characters (worth telling police). */
 export function hasHiddenCharacters(input: string): boolean {
-  return /[\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(input) || new RegExp(INVISIBLE.source).test(input);
+  return new RegExp(HIDDEN.source).test(input);
 }
 
 /** Replace lone surrogates (invalid UTF-16) with U+FFFD. */
