@@ -1,0 +1,148 @@
+/** Reads `fixtures/devices/<name>/profile.yaml` and the files it names into a DeviceProfile. */
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DeviceProfile, type DeviceProfileData, normalizePath } from './deviceProfile.js';
+
+const nonEmpty = z.string().min(1);
+
+const shellValue = z.union([
+  nonEmpty.describe('a file relative to the profile folder'),
+  z.strictObject({ file: nonEmpty }),
+  z.strictObject({ text: z.string() }),
+]);
+
+const fileValue = z.union([nonEmpty, z.strictObject({ file: nonEmpty })]);
+
+export const profileSchema = z.strictObject({
+  name: nonEmpty,
+  description: z.string().default(''),
+  serial: z
+    .string()
+    .regex(/^[\x21-\x7e]+$/, 'a serial is printable ASCII without spaces')
+    .max(128),
+  state: z.enum(['device', 'unauthorized', 'offline']).default('device'),
+  banner: z.strictObject({ product: nonEmpty, model: nonEmpty, device: nonEmpty }),
+  shell: z.record(nonEmpty, shellValue).default({}),
+  files: z
+    .record(
+      nonEmpty.refine((p) => normalizePath(p) !== undefined, 'device paths must be absolute'),
+      fileValue,
+    )
+    .default({}),
+});
+
+export type ProfileYaml = z.infer<typeof profileSchema>;
+
+export class ProfileError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'ProfileError';
+  }
+}
+
+/** The folder holding package.json, found from this module so it works from src/ and dist/. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) {
+      try {
+        const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+          name?: string;
+        };
+        if (pkg.name === 'spycheck') return dir;
+      } catch {
+        // not ours; keep walking up
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the spycheck package folder');
+    dir = parent;
+  }
+}
+
+/** Where a bare profile name lives. */
+export function profilesDir(): string {
+  return join(packageRoot(), 'fixtures', 'devices');
+}
+
+/** A bare name (`infected-a12`) or a folder path (anything with a slash, or `.`). */
+export function resolveProfileDir(dirOrName: string): string {
+  const looksLikePath = dirOrName.includes('/') || dirOrName.includes('\\') || dirOrName === '.';
+  return looksLikePath || isAbsolute(dirOrName)
+    ? resolve(dirOrName)
+    : join(profilesDir(), dirOrName);
+}
+
+export async function loadProfile(dirOrName: string): Promise<DeviceProfile> {
+  return new DeviceProfile(await loadProfileData(dirOrName));
+}
+
+export async function loadProfileData(dirOrName: string): Promise<DeviceProfileData> {
+  const dir = resolveProfileDir(dirOrName);
+  const yamlPath = join(dir, 'profile.yaml');
+  let text: string;
+  try {
+    text = await readFile(yamlPath, 'utf8');
+  } catch (err) {
+    const known = (await stat(dir).catch(() => undefined))?.isDirectory();
+    throw new ProfileError(
+      yamlPath,
+      known
+        ? `cannot read profile: ${(err as Error).message}`
+        : `no such simulated phone "${dirOrName}" (looked in ${dir})`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new ProfileError(yamlPath, `not valid YAML: ${(err as Error).message}`);
+  }
+  const parsed = profileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .map((i) => `  at ${i.path.map(String).join('.') || '(top)'}: ${i.message}`)
+      .join('\n');
+    throw new ProfileError(yamlPath, `invalid profile:\n${issues}`);
+  }
+  const p = parsed.data;
+  const readLocal = async (rel: string, where: string): Promise<Buffer> => {
+    const local = resolve(dir, rel);
+    try {
+      return await readFile(local);
+    } catch (err) {
+      throw new ProfileError(
+        yamlPath,
+        `${where}: cannot read ${rel}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
+    }
+  };
+  const shell: Record<string, string | Buffer> = {};
+  for (const [cmd, v] of Object.entries(p.shell)) {
+    const where = `shell ${JSON.stringify(cmd)}`;
+    if (typeof v === 'string') shell[cmd] = await readLocal(v, where);
+    else if ('file' in v) shell[cmd] = await readLocal(v.file, where);
+    else shell[cmd] = v.text;
+  }
+  const files: Record<string, Buffer> = {};
+  for (const [path, v] of Object.entries(p.files)) {
+    files[path] = await readLocal(typeof v === 'string' ? v : v.file, `files ${path}`);
+  }
+  return {
+    name: p.name,
+    description: p.description,
+    serial: p.serial,
+    state: p.state,
+    banner: p.banner,
+    shell,
+    files,
+    dir,
+  };
+}
