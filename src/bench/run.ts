@@ -1,0 +1,147 @@
+/**
+ * npm run bench — prints figures; asserts nothing. Each case runs in its own
+ * child process so peak RSS belongs to that case alone.
+ *
+ *   spycheck scan     : our batched collection + parsing (what a caseworker waits for)
+ *   per-app baseline  : "pm list packages" then one "dumpsys package <pkg>" per app,
+ *                       the sequence existing tools use, against the same phone
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createAdbClient } from '../device/android/adbServer.js';
+import { collectAndroid } from '../device/android/collector.js';
+import { ANDROID_COMMANDS } from '../device/android/commands.js';
+import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
+import { parsePmList } from '../parse/android/pmList.js';
+import { DeviceProfile } from '../sim/android/device.js';
+import { startFakeAdbServer } from '../sim/android/fakeAdbServer.js';
+import { syntheticProfileData } from '../sim/android/synthetic.js';
+import { androidCollectOptions, assembleAndroidSnapshot } from '../snapshot/android.js';
+import { benchRules } from './rules.js';
+
+interface CaseResult {
+  name: string;
+  apps: number;
+  latencyMs: number;
+  roundTrips: number;
+  bytesRead: number;
+  wallMs: number;
+  peakRssMb: number;
+}
+
+async function runCase(
+  kind: 'scan' | 'baseline',
+  apps: number,
+  latencyMs: number,
+): Promise<CaseResult> {
+  const profile = new DeviceProfile(syntheticProfileData({ apps, seed: 7 }));
+  const server = await startFakeAdbServer({ profiles: [profile], latencyMs });
+  try {
+    const client = createAdbClient(
+      { host: server.host, port: server.port, source: 'bench' },
+      '/bin/false',
+    );
+    const phone = new ReadOnlyAndroidPhone(client, profile.serial);
+    const t0 = performance.now();
+    if (kind === 'scan') {
+      const c = await collectAndroid(phone, androidCollectOptions());
+      const snap = assembleAndroidSnapshot(c, { name: 'spycheck', version: 'bench' });
+      if (snap.apps.length < apps) throw new Error(`scan saw ${snap.apps.length} of ${apps} apps`);
+    } else {
+      const list = parsePmList(await phone.shell('packages', ANDROID_COMMANDS.pmListBare)).parsed
+        .packages;
+      for (const p of list) await phone.shell('package', `dumpsys package ${p.id}`);
+      if (list.length < apps) throw new Error(`baseline saw ${list.length} of ${apps} apps`);
+    }
+    const wallMs = performance.now() - t0;
+    return {
+      name: kind === 'scan' ? 'spycheck scan' : 'per-app baseline',
+      apps,
+      latencyMs,
+      roundTrips: phone.roundTrips,
+      bytesRead: phone.bytesRead,
+      wallMs,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+function table(rows: CaseResult[]): string {
+  const head = ['case', 'apps', 'latency', 'round-trips', 'bytes read', 'wall', 'peak RSS'];
+  const body = rows.map((r) => [
+    r.name,
+    String(r.apps),
+    `${r.latencyMs} ms`,
+    String(r.roundTrips),
+    `${(r.bytesRead / 1024 / 1024).toFixed(2)} MB`,
+    `${(r.wallMs / 1000).toFixed(2)} s`,
+    `${r.peakRssMb.toFixed(0)} MB`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+async function parent(): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  const cases: [string, number, number][] = [
+    ['scan', 150, 0],
+    ['baseline', 150, 0],
+    ['scan', 150, 50],
+    ['baseline', 150, 50],
+    ['scan', 1000, 0],
+    ['scan', 1000, 50],
+  ];
+  const results: CaseResult[] = [];
+  for (const [kind, apps, latency] of cases) {
+    process.stderr.write(`running ${kind} ${apps} apps @ ${latency} ms…\n`);
+    const out = execFileSync(
+      process.execPath,
+      [self, '--case', kind, String(apps), String(latency)],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      },
+    );
+    results.push(JSON.parse(out) as CaseResult);
+  }
+  console.log('\nPhone collection (simulated phone over the adb host protocol, adbkit client)\n');
+  console.log(table(results));
+  const at = (name: string, apps: number, lat: number) =>
+    results.find((r) => r.name === name && r.apps === apps && r.latencyMs === lat);
+  for (const lat of [0, 50]) {
+    const s = at('spycheck scan', 150, lat);
+    const b = at('per-app baseline', 150, lat);
+    if (s && b) {
+      console.log(
+        `150 apps @ ${lat} ms: spycheck is ${(b.wallMs / s.wallMs).toFixed(1)}x faster than the per-app sequence`,
+      );
+    }
+  }
+  const big = at('spycheck scan', 1000, 50);
+  if (big) console.log(`1,000 apps @ 50 ms: ${(big.wallMs / 1000).toFixed(2)} s (target ≤ 3 s)`);
+
+  const r = benchRules();
+  console.log(
+    `\nRule matching: ${r.indicators} indicators against ${r.apps} apps: compile ${r.compileMs.toFixed(1)} ms, match ${r.matchMs.toFixed(1)} ms`,
+  );
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--case') {
+  const [, kind, apps, latency] = args;
+  runCase(kind as 'scan' | 'baseline', Number(apps), Number(latency)).then(
+    (r) => process.stdout.write(JSON.stringify(r)),
+    (e) => {
+      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+} else {
+  parent().catch((e) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  });
+}

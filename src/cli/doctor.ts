@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { Command } from 'commander';
+import { adbServerAddress, createAdbClient } from '../device/android/adbServer.js';
+import { defaultRulesDir, loadRulePacks } from '../rules/load.js';
+import { describeAdbError } from '../scan/connect.js';
+import { stateHelp } from '../scan/pickDevice.js';
+import { type CliContext, EXIT } from './context.js';
+
+interface Check {
+  ok: boolean | 'warn';
+  title: string;
+  detail?: string;
+}
+
+/** Checks the set-up, in the order a caseworker would fix things. Reads nothing from a phone but its state. */
+export function doctorCommand(ctx: CliContext): Command {
+  return new Command('doctor')
+    .description(
+      'Check that this computer is ready to scan phones, and explain how to fix what is not',
+    )
+    .action(async () => {
+      const checks: Check[] = [];
+      const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+      checks.push({
+        ok: major > 20 || (major === 20 && minor >= 19),
+        title: `Node.js ${process.versions.node}`,
+        detail: 'spycheck needs Node.js 20.19 or newer.',
+      });
+
+      const adb = spawnSync(ctx.env.SPYCHECK_ADB_BIN || 'adb', ['version'], {
+        encoding: 'utf8',
+        timeout: 5000,
+      });
+      const adbOk = adb.status === 0;
+      checks.push({
+        ok: adbOk ? true : 'warn',
+        title: adbOk ? `adb found: ${adb.stdout.split('\n')[0]?.trim()}` : 'adb is not installed',
+        detail: adbOk
+          ? undefined
+          : 'Android phones are read through adb. Install it: Debian/Ubuntu "sudo apt install adb", macOS "brew install android-platform-tools", Windows: Android SDK Platform-Tools.',
+      });
+
+      try {
+        const address = adbServerAddress(ctx.env);
+        const client = createAdbClient(
+          address,
+          adbOk ? ctx.env.SPYCHECK_ADB_BIN || 'adb' : '/bin/false',
+        );
+        const version = await client.version();
+        checks.push({
+          ok: true,
+          title: `adb server answers at ${address.host}:${address.port} (version ${version})`,
+        });
+        const devices = await client.listDevices();
+        if (devices.length === 0) {
+          checks.push({
+            ok: 'warn',
+            title: 'No phone connected',
+            detail:
+              'On the phone: Settings > About phone > tap "Build number" 7 times, then Settings > System > Developer options > turn on "USB debugging". Connect the cable, unlock the phone and tap "Allow". On Linux you may need a udev rule (package "android-sdk-platform-tools-common").',
+          });
+        }
+        for (const d of devices) {
+          checks.push({
+            ok: d.type === 'device' ? true : 'warn',
+            title: `Phone ${d.id}: ${d.type}`,
+            detail: stateHelp(d.type),
+          });
+        }
+      } catch (e) {
+        checks.push({
+          ok: false,
+          title: 'adb server',
+          detail: describeAdbError(e, 'the adb server'),
+        });
+      }
+
+      checks.push({
+        ok: 'warn',
+        title: 'iPhone support',
+        detail:
+          'iPhones are read through usbmuxd and need the computer to be paired with the phone first ("idevicepair pair", or Finder/iTunes). iPhone scans are not in this version yet.',
+      });
+
+      try {
+        const { packs, errors } = await loadRulePacks([defaultRulesDir()]);
+        checks.push({
+          ok: errors.length === 0,
+          title: `Rule packs: ${packs.length} loaded${errors.length ? `, ${errors.length} problems` : ''}`,
+          detail: errors.length ? 'Run "spycheck rules validate" to see the problems.' : undefined,
+        });
+      } catch (e) {
+        checks.push({ ok: false, title: 'Rule packs', detail: String(e) });
+      }
+
+      for (const c of checks) {
+        const mark = c.ok === true ? 'ok  ' : c.ok === 'warn' ? 'note' : 'FAIL';
+        ctx.stdout.write(`[${mark}] ${c.title}\n`);
+        if (c.detail && c.ok !== true) ctx.stdout.write(`       ${c.detail}\n`);
+      }
+      ctx.exit(checks.some((c) => c.ok === false) ? EXIT.error : EXIT.ok);
+    });
+}

@@ -1,0 +1,111 @@
+import type { Client } from '@devicefarmer/adbkit';
+import type { CliContext } from '../cli/context.js';
+import { adbServerAddress, createAdbClient } from '../device/android/adbServer.js';
+import { ANDROID_COMMANDS } from '../device/android/commands.js';
+import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
+import { parseGetprop } from '../parse/android/getprop.js';
+import { loadProfile } from '../sim/android/device.js';
+import { startFakeAdbServer } from '../sim/android/fakeAdbServer.js';
+import type { ListedDevice } from './pickDevice.js';
+
+export const DEFAULT_DEMO_PROFILE = 'infected-a12';
+
+export type AdbConnection =
+  | {
+      ok: true;
+      client: Client;
+      /** set when talking to the built-in simulated phone */
+      demoProfile?: string;
+      /** directory of the demo profile (holds its training rule pack) */
+      demoProfileDir?: string;
+      listDevices(): Promise<ListedDevice[]>;
+      describeError(e: unknown): string;
+      close(): Promise<void>;
+    }
+  | { ok: false; message: string };
+
+/**
+ * An adb client for the real adb server named by the environment, or, with
+ * --demo, for an in-process simulated phone that speaks the same protocol.
+ */
+export async function connectAdb(
+  ctx: CliContext,
+  demo: string | boolean | undefined,
+): Promise<AdbConnection> {
+  let client: Client;
+  let close = async (): Promise<void> => {};
+  let demoProfile: string | undefined;
+  let demoProfileDir: string | undefined;
+  let where: string;
+  if (demo) {
+    demoProfile = typeof demo === 'string' ? demo : DEFAULT_DEMO_PROFILE;
+    try {
+      const profile = await loadProfile(demoProfile);
+      const server = await startFakeAdbServer({ profiles: [profile] });
+      demoProfileDir = profile.dir;
+      // '/bin/false': adbkit must never start a real adb server for the demo
+      client = createAdbClient(
+        { host: server.host, port: server.port, source: 'demo' },
+        '/bin/false',
+      );
+      close = () => server.close();
+      where = `the simulated phone "${demoProfile}"`;
+    } catch (e) {
+      return {
+        ok: false,
+        message: `Could not start the simulated phone "${demoProfile}": ${e instanceof Error ? e.message : String(e)}`,
+      };
+    }
+  } else {
+    try {
+      const address = adbServerAddress(ctx.env);
+      client = createAdbClient(address, ctx.env.SPYCHECK_ADB_BIN || 'adb');
+      where = `the adb server at ${address.host}:${address.port}${address.source === 'default' ? '' : ` (from ${address.source})`}`;
+    } catch (e) {
+      return { ok: false, message: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  return {
+    ok: true,
+    client,
+    demoProfile,
+    demoProfileDir,
+    close,
+    describeError: (e) => describeAdbError(e, where),
+    async listDevices() {
+      const devices = await client.listDevices();
+      const out: ListedDevice[] = [];
+      for (const d of devices) {
+        const item: ListedDevice = { serial: d.id, state: d.type };
+        if (d.type === 'device') {
+          try {
+            const phone = new ReadOnlyAndroidPhone(client, d.id);
+            const props = parseGetprop(
+              await phone.shell('getprop', ANDROID_COMMANDS.getprop),
+            ).parsed;
+            const model = [props['ro.product.manufacturer'], props['ro.product.model']]
+              .filter(Boolean)
+              .join(' ');
+            if (model) item.model = model;
+          } catch {
+            // the list is still useful without the model
+          }
+        }
+        out.push(item);
+      }
+      return out;
+    },
+  };
+}
+
+export function describeAdbError(e: unknown, where: string): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: string } | undefined)?.code;
+  if (code === 'ENOENT' || /spawn .*ENOENT/.test(msg)) {
+    return `Could not reach ${where}, and adb is not installed, so spycheck could not start it. Install adb (Debian/Ubuntu: "sudo apt install adb"; macOS: "brew install android-platform-tools"; Windows: Android SDK Platform-Tools), then try again. "spycheck doctor" checks your set-up.`;
+  }
+  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(msg)) {
+    return `Could not reach ${where}. Start it with "adb start-server" and try again.`;
+  }
+  return `Problem talking to ${where}: ${msg}`;
+}

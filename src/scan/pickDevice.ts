@@ -1,0 +1,68 @@
+export interface ListedDevice {
+  serial: string;
+  state: string;
+  model?: string;
+}
+
+export type PickResult =
+  | { ok: true; device: ListedDevice }
+  | { ok: false; usage: boolean; message: string };
+
+const STATE_HELP: Record<string, string> = {
+  unauthorized:
+    'The phone is connected but has not allowed this computer yet. Unlock the phone and tap "Allow" on the "Allow USB debugging?" message. Leave "Always allow from this computer" unticked, so this computer is not trusted after today.',
+  offline:
+    'The phone is connected but not answering. Unplug the cable, unlock the phone, and plug it back in.',
+  authorizing:
+    'The phone is still deciding whether to trust this computer. Wait a moment and try again.',
+  'no permissions':
+    'This computer is not allowed to use the USB device. On Linux, add a udev rule for the phone (see README) or run "adb devices" once as the same user.',
+};
+
+export function stateHelp(state: string): string | undefined {
+  return STATE_HELP[state];
+}
+
+/** Which phone to scan, or a plain message saying why we cannot choose. */
+export function pickDevice(devices: readonly ListedDevice[], serial?: string): PickResult {
+  if (serial) {
+    const d = devices.find((x) => x.serial === serial);
+    if (!d) {
+      const list = devices.length
+        ? `Connected: ${devices.map((x) => x.serial).join(', ')}.`
+        : 'No phone is connected.';
+      return {
+        ok: false,
+        usage: false,
+        message: `No phone with the id "${serial}" is connected. ${list}`,
+      };
+    }
+    return readiness(d);
+  }
+  if (devices.length === 0) {
+    return {
+      ok: false,
+      usage: false,
+      message:
+        'No phone found. Check the USB cable, unlock the phone and make sure USB debugging is on (Settings > Developer options). Run "spycheck doctor" for help.',
+    };
+  }
+  if (devices.length > 1) {
+    const lines = devices.map((d) => `  ${d.serial}  ${d.state}${d.model ? `  ${d.model}` : ''}`);
+    return {
+      ok: false,
+      usage: true,
+      message: `More than one phone is connected. Choose one with --serial:\n${lines.join('\n')}`,
+    };
+  }
+  return readiness(devices[0] as ListedDevice);
+}
+
+function readiness(d: ListedDevice): PickResult {
+  if (d.state === 'device') return { ok: true, device: d };
+  return {
+    ok: false,
+    usage: false,
+    message: `${d.serial}: ${STATE_HELP[d.state] ?? `the phone is in the state "${d.state}" and cannot be read.`}`,
+  };
+}

@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyzeSnapshot } from '../analyze/analyze.js';
+import { compileRules } from '../analyze/compile.js';
+import type { FindingsDoc, Severity } from '../analyze/types.js';
+import { type CliContext, EXIT, type ExitCode } from '../cli/context.js';
+import type { ReportFormat } from '../cli/scan.js';
+import { printScanSummary } from '../cli/scanSummary.js';
+import { collectAndroid } from '../device/android/collector.js';
+import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
+import { writeBundle } from '../report/bundle.js';
+import { defaultRulesDir, formatRuleError, loadRulePacks, type RulePack } from '../rules/load.js';
+import { androidCollectOptions, assembleAndroidSnapshot } from '../snapshot/android.js';
+import type { AndroidSnapshot } from '../snapshot/types.js';
+import { toolInfo } from '../util/packageRoot.js';
+import { resolveCaseDetails } from './caseDetails.js';
+import { connectAdb } from './connect.js';
+import { pickDevice } from './pickDevice.js';
+
+export interface ScanOptions {
+  serial?: string;
+  out?: string;
+  formats: ReportFormat[];
+  caseRef?: string;
+  examiner?: string;
+  consent?: boolean;
+  rules: string[];
+  defaultRules: boolean;
+  demo?: string | boolean;
+  json: boolean;
+  failOn?: Exclude<Severity, 'info'>;
+}
+
+const RANK: Record<Severity, number> = { high: 3, medium: 2, low: 1, info: 0 };
+
+/** The exit code contract (DESIGN.md): one pure function decides it. */
+export function exitCodeFor(
+  result: { complete: boolean; findings: FindingsDoc },
+  failOn?: Exclude<Severity, 'info'>,
+): ExitCode {
+  if (!result.complete) return EXIT.incomplete;
+  if (failOn && result.findings.findings.some((f) => RANK[f.severity] >= RANK[failOn])) {
+    return EXIT.failOn;
+  }
+  return EXIT.ok;
+}
+
+export async function loadScanRules(
+  ctx: CliContext,
+  opts: { rules: string[]; defaultRules: boolean; extra?: string[] },
+): Promise<RulePack[] | undefined> {
+  const paths = [
+    ...(opts.defaultRules ? [defaultRulesDir()] : []),
+    ...opts.rules.map((p) => resolve(p)),
+    ...(opts.extra ?? []),
+  ];
+  if (paths.length === 0) {
+    ctx.stderr.write('No rule packs to use: --no-default-rules needs at least one --rules PATH.\n');
+    return undefined;
+  }
+  const { packs, errors } = await loadRulePacks(paths);
+  if (errors.length > 0) {
+    ctx.stderr.write(
+      'A rule pack is broken, so spycheck stopped before reading the phone. Fix or remove the pack and try again:\n',
+    );
+    for (const e of errors.slice(0, 20)) ctx.stderr.write(`  ${formatRuleError(e)}\n`);
+    if (errors.length > 20) ctx.stderr.write(`  … and ${errors.length - 20} more problems\n`);
+    return undefined;
+  }
+  return packs;
+}
+
+export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitCode> {
+  const say = (s: string): void => {
+    ctx.stderr.write(`${s}\n`);
+  };
+
+  // Rules first: a broken pack must stop us before we touch the phone.
+  const demoName = opts.demo ? (typeof opts.demo === 'string' ? opts.demo : undefined) : undefined;
+  const conn = await connectAdb(ctx, opts.demo ? (demoName ?? true) : undefined);
+  if (!conn.ok) {
+    say(conn.message);
+    return EXIT.error;
+  }
+  try {
+    const trainingPack = conn.demoProfileDir
+      ? join(conn.demoProfileDir, 'training-pack')
+      : undefined;
+    const packs = await loadScanRules(ctx, {
+      rules: opts.rules,
+      defaultRules: opts.defaultRules,
+      extra: trainingPack && existsSync(trainingPack) ? [trainingPack] : [],
+    });
+    if (!packs) return EXIT.error;
+    const compiled = compileRules(packs);
+
+    let devices: Awaited<ReturnType<typeof conn.listDevices>>;
+    try {
+      devices = await conn.listDevices();
+    } catch (e) {
+      say(conn.describeError(e));
+      return EXIT.error;
+    }
+    const pick = pickDevice(devices, opts.serial);
+    if (!pick.ok) {
+      say(pick.message);
+      return pick.usage ? EXIT.usage : EXIT.error;
+    }
+
+    const caseDetails = conn.demoProfile
+      ? {
+          ref: opts.caseRef ?? 'DEMO',
+          examiner: opts.examiner ?? 'demo',
+          consent: opts.consent ?? true,
+        }
+      : await resolveCaseDetails(ctx, opts);
+    if (conn.demoProfile) {
+      say(`Demo: scanning the simulated phone "${conn.demoProfile}". No real phone is read.`);
+    }
+    say(
+      `Reading ${pick.device.model ?? pick.device.serial} (nothing on the phone will be changed)…`,
+    );
+
+    const phone = new ReadOnlyAndroidPhone(conn.client, pick.device.serial);
+    const collection = await collectAndroid(
+      phone,
+      androidCollectOptions({ onProgress: (m) => say(`  ${m}`) }),
+    );
+    const snapshot: AndroidSnapshot = assembleAndroidSnapshot(collection, toolInfo());
+    const findings = analyzeSnapshot(snapshot, compiled);
+
+    const outDir = resolve(opts.out ?? defaultBundleDir(snapshot));
+    let written: { dir: string };
+    try {
+      written = await writeBundle({
+        dir: outDir,
+        snapshot,
+        findings,
+        raw: collection.raw,
+        case: caseDetails,
+        rules: packs.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256 })),
+        formats: opts.formats,
+        tool: toolInfo(),
+      });
+    } catch (e) {
+      say(
+        `Could not write the evidence bundle to ${outDir}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+      if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+      return EXIT.error;
+    }
+
+    if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+    printScanSummary(ctx, {
+      snapshot,
+      findings,
+      bundleDir: written.dir,
+      stats: collection.stats,
+      toStderr: opts.json,
+    });
+    return exitCodeFor({ complete: snapshot.complete, findings }, opts.failOn);
+  } finally {
+    await conn.close();
+  }
+}
+
+export function defaultBundleDir(snapshot: AndroidSnapshot): string {
+  const stamp = snapshot.started.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const id = snapshot.device.serial.replace(/[^A-Za-z0-9]/g, '').slice(-6) || 'phone';
+  return join('spycheck-reports', `${stamp}-${id}`);
+}

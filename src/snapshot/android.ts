@@ -1,0 +1,455 @@
+/**
+ * Turns what the collector read (raw text) into the normalized Snapshot.
+ * Pure: no I/O. The collector asks it two questions during a scan (is this
+ * output usable? which APKs need a closer look?) so device code never has
+ * to understand output formats.
+ */
+import type {
+  AndroidCollection,
+  AndroidStepId,
+  ApkCertResult,
+  CollectOptions,
+} from '../device/android/collector.js';
+import { parseAppOpsQuery } from '../parse/android/appops.js';
+import { parseComponentList } from '../parse/android/components.js';
+import { parseDeviceIdleWhitelist } from '../parse/android/deviceIdle.js';
+import { parseDumpsysAccessibility } from '../parse/android/dumpsysAccessibility.js';
+import { parseDumpsysAccount } from '../parse/android/dumpsysAccount.js';
+import { parseDumpsysAdb } from '../parse/android/dumpsysAdb.js';
+import { parseDumpsysDevicePolicy } from '../parse/android/dumpsysDevicePolicy.js';
+import {
+  type DumpsysPackage,
+  parseDumpsysPackage,
+  phoneLocalTimeToUtc,
+} from '../parse/android/dumpsysPackage.js';
+import { parseGetprop } from '../parse/android/getprop.js';
+import { ANDROID_PARSERS } from '../parse/android/index.js';
+import { parseLauncherActivities } from '../parse/android/launcherActivities.js';
+import { type PmListPackage, parsePmList } from '../parse/android/pmList.js';
+import { parseSettingsList } from '../parse/android/settings.js';
+import { parseSha256sum } from '../parse/android/sha256sum.js';
+import { detectShellError } from '../parse/android/shellError.js';
+import { parseWhichSu } from '../parse/android/whichSu.js';
+import { PARSER as APK_PARSER, readApkSigningCerts } from '../parse/apk/signing.js';
+import { classifyInstaller, ROOT_MANAGER_PACKAGES } from './installers.js';
+import {
+  type AndroidApp,
+  type AndroidSnapshot,
+  type CheckStatus,
+  type ComponentRef,
+  type ParseResult,
+  SNAPSHOT_SCHEMA,
+} from './types.js';
+
+type Outputs = AndroidCollection['outputs'];
+
+// The big outputs are parsed during the scan (to plan follow-ups) and again
+// when assembling; remember the last result so a 10 MB dump is parsed once.
+const memo = new Map<string, { text: string; result: unknown }>();
+function once<T>(key: string, text: string, parse: (t: string) => T): T {
+  const hit = memo.get(key);
+  if (hit && hit.text === text) return hit.result as T;
+  const result = parse(text);
+  memo.set(key, { text, result });
+  return result;
+}
+
+const pmListOf = (o: Outputs) =>
+  o.packages ? once('pm', o.packages.text, parsePmList) : undefined;
+const dumpsysOf = (o: Outputs) =>
+  o.packageDetails && !detectShellError(o.packageDetails.text)
+    ? once('dumpsys', o.packageDetails.text, parseDumpsysPackage)
+    : undefined;
+
+/** Whether the phone accepted a command, or spycheck should try the fallback. */
+export function acceptOutput(step: AndroidStepId, text: string): boolean {
+  if (detectShellError(text)) return false;
+  if (step === 'packages') return parsePmList(text).parsed.packages.length > 0;
+  if (step === 'packageDetails') return text.includes('Package [');
+  return true;
+}
+
+interface AppSeed {
+  id: string;
+  pm?: PmListPackage;
+  ds?: DumpsysPackage;
+  /** the package list was asked with -i, so a missing installer means "none" */
+  installerKnown: boolean;
+}
+
+function seeds(o: Outputs): Map<string, AppSeed> {
+  const map = new Map<string, AppSeed>();
+  const installerKnown = / -i\b/.test(o.packages?.command ?? '');
+  for (const p of pmListOf(o)?.parsed.packages ?? []) {
+    map.set(p.id, { id: p.id, pm: p, installerKnown });
+  }
+  for (const d of dumpsysOf(o)?.parsed.packages ?? []) {
+    const s = map.get(d.id) ?? { id: d.id, installerKnown: true };
+    s.ds = d;
+    map.set(d.id, s);
+  }
+  return map;
+}
+
+function isSystem(s: AppSeed): boolean {
+  if (s.ds) return s.ds.system;
+  // Without details, the APK location tells: system images live outside /data/app.
+  const path = s.pm?.apkPath;
+  return path !== undefined && !path.startsWith('/data/');
+}
+
+function baseApk(s: AppSeed): string | undefined {
+  return s.pm?.apkPath ?? s.ds?.apkPaths[0];
+}
+
+function installerFacts(s: AppSeed) {
+  const installer = s.ds?.installerPackageName ?? s.pm?.installer;
+  return {
+    installer,
+    initiator: s.ds?.installInitiatingPackageName,
+    system: isSystem(s),
+    unknown: installer === undefined && !s.ds && !s.installerKnown,
+  };
+}
+
+export function androidCollectOptions(
+  extra: Pick<CollectOptions, 'onProgress' | 'concurrency' | 'maxPulls'> = {},
+): CollectOptions {
+  return {
+    ...extra,
+    accept: acceptOutput,
+    plan: {
+      apksToHash(o) {
+        return [...seeds(o).values()]
+          .filter((s) => !isSystem(s))
+          .map(baseApk)
+          .filter((p): p is string => Boolean(p));
+      },
+      apksToInspect(o) {
+        const order = { sideloaded: 0, unknown: 1, 'other-store': 2 } as Record<string, number>;
+        return [...seeds(o).values()]
+          .map((s) => ({ s, cls: classifyInstaller(installerFacts(s)) }))
+          .filter(({ cls }) => cls !== 'store' && cls !== 'preinstalled')
+          .sort((a, b) => (order[a.cls] ?? 9) - (order[b.cls] ?? 9))
+          .map(({ s }) => baseApk(s))
+          .filter((p): p is string => Boolean(p));
+      },
+    },
+    readCerts(apk) {
+      const r = readApkSigningCerts(apk);
+      return { certs: r.parsed.certs, schemes: r.parsed.schemes, warnings: r.warnings };
+    },
+  };
+}
+
+const CHECKS: Record<string, { title: string; steps: AndroidStepId[] }> = {
+  apps: { title: 'The list of installed apps', steps: ['packages'] },
+  'app-details': {
+    title: 'App details: where each app came from, when it was installed and what it may use',
+    steps: ['packageDetails'],
+  },
+  launcher: { title: 'Which apps have an icon in the app list', steps: ['launcher'] },
+  accessibility: {
+    title: 'Apps that can read the screen and control the phone (accessibility)',
+    steps: ['accessibility', 'settingsSecure'],
+  },
+  'notification-listeners': {
+    title: 'Apps that can read notifications',
+    steps: ['settingsSecure'],
+  },
+  'device-admins': {
+    title: 'Apps with device administrator or management control',
+    steps: ['devicePolicy'],
+  },
+  accounts: { title: 'Accounts signed in on the phone', steps: ['accounts'] },
+  settings: {
+    title: 'Security settings (Play Protect, unknown apps, developer options)',
+    steps: ['settingsSecure', 'settingsGlobal', 'settingsSystem'],
+  },
+  'usage-access': {
+    title: 'Apps that can see which apps are used (usage access)',
+    steps: ['appopsUsageStats'],
+  },
+  overlay: { title: 'Apps that can draw over other apps', steps: ['appopsOverlay'] },
+  'install-apps': { title: 'Apps allowed to install other apps', steps: ['appopsInstall'] },
+  battery: { title: 'Apps allowed to run in the background without limits', steps: ['deviceIdle'] },
+  root: {
+    title: 'Signs that the phone has been "rooted" (its protections removed)',
+    steps: ['getprop', 'su'],
+  },
+  'trusted-computers': { title: 'Computers trusted for USB debugging', steps: ['adbKeys'] },
+};
+
+export function assembleAndroidSnapshot(
+  c: AndroidCollection,
+  tool: { name: string; version: string },
+): AndroidSnapshot {
+  const o = c.outputs;
+  const warnings: string[] = [...c.notes];
+  const stepProblem = new Map<AndroidStepId, string>();
+  const stepWarned = new Set<AndroidStepId>();
+
+  function use<T>(step: AndroidStepId, parse: (t: string) => ParseResult<T>): T | undefined {
+    const out = o[step];
+    if (!out) {
+      stepProblem.set(
+        step,
+        c.complete
+          ? 'spycheck could not run this check'
+          : 'the phone was disconnected before this was read',
+      );
+      return undefined;
+    }
+    const err = detectShellError(out.text);
+    if (err) {
+      stepProblem.set(step, `this phone does not support it (it answered: ${err})`);
+      return undefined;
+    }
+    const r = parse(out.text);
+    if (r.warnings.length) {
+      stepWarned.add(step);
+      for (const w of r.warnings.slice(0, 10)) warnings.push(`${out.command}: ${w}`);
+    }
+    return r.parsed;
+  }
+
+  const props = use('getprop', parseGetprop) ?? {};
+  const pm = o.packages && !detectShellError(o.packages.text) ? pmListOf(o) : undefined;
+  if (!pm) use('packages', parsePmList);
+  else if (pm.warnings.length) stepWarned.add('packages');
+  const ds = dumpsysOf(o);
+  if (!ds) use('packageDetails', parseDumpsysPackage);
+  else if (ds.warnings.length) {
+    stepWarned.add('packageDetails');
+    for (const w of ds.warnings.slice(0, 10)) warnings.push(`${o.packageDetails?.command}: ${w}`);
+  }
+  const launcher = use('launcher', parseLauncherActivities);
+  const secure = use('settingsSecure', parseSettingsList) ?? {};
+  const global = use('settingsGlobal', parseSettingsList) ?? {};
+  const system = use('settingsSystem', parseSettingsList) ?? {};
+  const a11y = use('accessibility', parseDumpsysAccessibility);
+  const policy = use('devicePolicy', parseDumpsysDevicePolicy);
+  const accounts = use('accounts', parseDumpsysAccount);
+  const adb = use('adbKeys', parseDumpsysAdb);
+  const appOps: Record<string, string[]> = {};
+  const opSteps = [
+    ['GET_USAGE_STATS', 'appopsUsageStats'],
+    ['SYSTEM_ALERT_WINDOW', 'appopsOverlay'],
+    ['REQUEST_INSTALL_PACKAGES', 'appopsInstall'],
+  ] as const;
+  for (const [op, step] of opSteps) {
+    const r = use(step, parseAppOpsQuery);
+    if (r?.supported) appOps[op] = r.packages;
+    else if (r) stepProblem.set(step, 'this phone does not support this question');
+  }
+  const idle = use('deviceIdle', parseDeviceIdleWhitelist);
+  const su = use('su', parseWhichSu);
+
+  const tz = props['persist.sys.timezone'];
+  const hashes: Record<string, string> = {};
+  for (const h of c.apkHashOutputs) Object.assign(hashes, parseSha256sum(h.text).parsed.hashes);
+  const launcherSet = launcher ? new Set(launcher.packages) : undefined;
+
+  const apps: AndroidApp[] = [];
+  for (const s of seeds(o).values()) {
+    const d = s.ds;
+    const base = baseApk(s);
+    const facts = installerFacts(s);
+    const certResult: ApkCertResult | undefined = base ? c.apkCerts[base] : undefined;
+    const app: AndroidApp = {
+      id: s.id,
+      versionName: d?.versionName,
+      versionCode: d?.versionCode ?? s.pm?.versionCode,
+      installer: facts.installer,
+      installInitiator: d?.installInitiatingPackageName,
+      installOriginator: d?.installOriginatingPackageName,
+      installerClass: classifyInstaller(facts),
+      firstInstallTime: toUtc(d?.firstInstallTime ?? d?.user0?.firstInstallTime, tz),
+      lastUpdateTime: toUtc(d?.lastUpdateTime, tz),
+      uid: d?.userId ?? s.pm?.uid,
+      system: facts.system,
+      updatedSystem: d?.updatedSystem ?? false,
+      enabled: d?.user0?.enabledState ? !d.user0.enabledState.startsWith('disabled') : undefined,
+      installedForUser0: d?.user0?.installed,
+      apkPaths: d?.apkPaths.length ? d.apkPaths : base ? [base] : [],
+      flags: d ? [...d.pkgFlags, ...d.privateFlags] : undefined,
+      permissions: {
+        requested: d?.requestedPermissions ?? [],
+        install: d?.installPermissions ?? [],
+        runtime: d?.user0?.runtimePermissions ?? [],
+      },
+      launcher: launcherSet ? (launcherSet.has(s.id) ? 'visible' : 'hidden') : 'unknown',
+    };
+    if (base && hashes[base]) app.apkSha256 = hashes[base];
+    if (certResult?.ok) app.certs = certResult.certs;
+    else if (certResult) warnings.push(`Could not read who signed ${s.id}: ${certResult.reason}`);
+    apps.push(dropUndefined(app));
+  }
+  apps.sort((a, b) => a.id.localeCompare(b.id));
+
+  const a11yEnabled = mergeComponents(
+    a11y?.enabled ?? [],
+    parseComponentList(secure.enabled_accessibility_services).parsed,
+  );
+  const listeners = parseComponentList(secure.enabled_notification_listeners).parsed;
+  const installed = new Set(apps.map((a) => a.id));
+
+  const snapshot: AndroidSnapshot = {
+    schema: SNAPSHOT_SCHEMA,
+    platform: 'android',
+    tool,
+    started: c.started,
+    finished: c.finished,
+    complete: c.complete,
+    device: dropUndefined({
+      serial: c.serial,
+      manufacturer: props['ro.product.manufacturer'],
+      brand: props['ro.product.brand'],
+      model: props['ro.product.model'],
+      device: props['ro.product.device'],
+      androidVersion: props['ro.build.version.release'],
+      sdk: props['ro.build.version.sdk'] ? Number(props['ro.build.version.sdk']) : undefined,
+      securityPatch: props['ro.build.version.security_patch'],
+      fingerprint: props['ro.build.fingerprint'],
+      buildType: props['ro.build.type'],
+      buildTags: props['ro.build.tags'],
+    }),
+    props: keepProps(props),
+    apps,
+    accessibilityServices: a11yEnabled,
+    notificationListeners: listeners,
+    deviceAdmins: policy?.admins ?? [],
+    ...(policy?.deviceOwner ? { deviceOwner: policy.deviceOwner } : {}),
+    profileOwners: policy?.profileOwners ?? [],
+    accounts: accounts ?? [],
+    settings: { secure, global, system },
+    appOps,
+    batteryOptimisationExempt: idle?.user ?? [],
+    root: dropUndefined({
+      debuggable: props['ro.debuggable'] === undefined ? undefined : props['ro.debuggable'] === '1',
+      testKeys:
+        props['ro.build.tags'] === undefined
+          ? undefined
+          : props['ro.build.tags'].includes('test-keys'),
+      verifiedBootState: props['ro.boot.verifiedbootstate'],
+      bootloaderLocked:
+        props['ro.boot.flash.locked'] === undefined
+          ? undefined
+          : props['ro.boot.flash.locked'] === '1',
+      suPaths: su?.paths ?? [],
+      rootPackages: [...ROOT_MANAGER_PACKAGES].filter((p) => installed.has(p)),
+    }),
+    ...(adb?.available ? { adbKeys: adb.keys } : {}),
+    checks: [],
+    warnings,
+    parsers: [...ANDROID_PARSERS, APK_PARSER],
+    raw: c.raw.map((r) => r.record),
+  };
+
+  snapshot.checks = buildChecks(stepProblem, stepWarned, c, apps);
+  return snapshot;
+}
+
+function buildChecks(
+  problems: Map<AndroidStepId, string>,
+  warned: Set<AndroidStepId>,
+  c: AndroidCollection,
+  apps: AndroidApp[],
+): CheckStatus[] {
+  const checks: CheckStatus[] = [];
+  for (const [id, def] of Object.entries(CHECKS)) {
+    // accessibility needs either source; the others need every step
+    const failing = def.steps.filter((s) => problems.has(s));
+    const bad = id === 'accessibility' ? failing.length === def.steps.length : failing.length > 0;
+    if (bad) {
+      checks.push({
+        id,
+        title: def.title,
+        status: 'not-checked',
+        reason: problems.get(failing[0]!),
+      });
+    } else if (failing.length > 0 || def.steps.some((s) => warned.has(s))) {
+      checks.push({
+        id,
+        title: def.title,
+        status: 'partial',
+        reason: failing.length
+          ? problems.get(failing[0]!)
+          : 'part of what the phone printed could not be read; see the evidence section',
+      });
+    } else {
+      checks.push({ id, title: def.title, status: 'ok' });
+    }
+  }
+  const thirdParty = apps.filter((a) => !a.system);
+  const hashed = thirdParty.filter((a) => a.apkSha256).length;
+  checks.push(
+    coverage(
+      'apk-hashes',
+      'Fingerprints of app files (to match known spyware)',
+      hashed,
+      thirdParty.length,
+      c,
+    ),
+  );
+  const toInspect = apps.filter(
+    (a) => a.installerClass !== 'store' && a.installerClass !== 'preinstalled',
+  );
+  const inspected = toInspect.filter((a) => a.certs && a.certs.length > 0).length;
+  checks.push(
+    coverage(
+      'signing-certs',
+      'Who signed the apps that did not come from an app store',
+      inspected,
+      toInspect.length,
+      c,
+    ),
+  );
+  return checks;
+}
+
+function coverage(
+  id: string,
+  title: string,
+  done: number,
+  total: number,
+  c: AndroidCollection,
+): CheckStatus {
+  if (done === total) return { id, title, status: 'ok' };
+  const why = c.complete ? 'some app files could not be read' : 'the phone was disconnected first';
+  return {
+    id,
+    title,
+    status: done === 0 ? 'not-checked' : 'partial',
+    reason: `${done} of ${total} apps checked: ${why}`,
+  };
+}
+
+/** Phone-local install times → UTC. Without the phone's time zone, UTC is assumed and said. */
+function toUtc(raw: string | undefined, tz: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  return phoneLocalTimeToUtc(raw, tz || 'UTC');
+}
+
+function mergeComponents(a: ComponentRef[], b: ComponentRef[]): ComponentRef[] {
+  const seen = new Map<string, ComponentRef>();
+  for (const x of [...a, ...b]) {
+    const key = `${x.package}/${x.component}`;
+    if (!seen.has(key)) seen.set(key, x);
+  }
+  return [...seen.values()];
+}
+
+/** Only build and boot properties: enough to identify the phone and its security state. */
+function keepProps(props: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(props)) {
+    if (k.startsWith('ro.') || k === 'persist.sys.timezone') out[k] = v;
+  }
+  return out;
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
