@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { ANDROID_COMMANDS } from '../../device/android/commands.js';
+import { CMD, shortComponent, syntheticPhone, syntheticProfileData } from './synthetic.js';
+
+function text(v: string | Buffer | undefined): string {
+  if (v === undefined) throw new Error('missing output');
+  return Buffer.isBuffer(v) ? v.toString('utf8') : v;
+}
+
+describe('syntheticProfileData', () => {
+  const data = syntheticProfileData({ apps: 300, seed: 7, sideloaded: 5 });
+  const pm = text(data.shell[CMD.pmList]);
+  const dumpsys = text(data.shell[CMD.dumpsysPackage]);
+  const pmLines = pm.trim().split('\n');
+
+  it('answers every fixed command of the allowlist, with the same command strings', () => {
+    expect(CMD).toEqual(ANDROID_COMMANDS);
+    for (const cmd of Object.values(ANDROID_COMMANDS)) expect(data.shell).toHaveProperty([cmd]);
+  });
+
+  it('lists the same packages in pm list and in the Packages section of dumpsys', () => {
+    expect(pmLines).toHaveLength(300);
+    const pmPkgs = pmLines.map((l) => /=([^=\s]+) {2}installer=/.exec(l)?.[1]).sort();
+    const packagesSection = dumpsys.split('\nHidden system packages:\n')[0] ?? '';
+    const dumpPkgs = [...packagesSection.matchAll(/^ {2}Package \[([^\]]+)\]/gm)]
+      .map((m) => m[1])
+      .sort();
+    expect(dumpPkgs).toEqual(pmPkgs);
+    expect(new Set(pmPkgs).size).toBe(300);
+  });
+
+  it('keeps uids and code paths consistent between pm list and dumpsys', () => {
+    for (const line of pmLines.slice(0, 40)) {
+      const m = /^package:(\S+)\/[^/]+\.apk=(\S+) {2}installer=\S+ uid:(\d+)$/.exec(line);
+      expect(m, line).not.toBeNull();
+      const [, dir, pkg, uid] = m as RegExpExecArray;
+      const start = dumpsys.indexOf(`  Package [${pkg}]`);
+      const block = dumpsys.slice(start, dumpsys.indexOf('\n  Package [', start + 1));
+      expect(block).toContain(`    appId=${uid}\n`);
+      expect(block).toContain(`    codePath=${dir}\n`);
+    }
+  });
+
+  it('makes about a third system apps and the asked number of browser-sideloaded ones', () => {
+    const system = (dumpsys.split('\nHidden system packages:\n')[0] ?? '').match(
+      /pkgFlags=\[ SYSTEM /g,
+    );
+    expect(system?.length).toBe(100);
+    expect(dumpsys.match(/originatingPackageName=com\.android\.chrome/g)).toHaveLength(5);
+    expect(pm.match(/installer=com\.google\.android\.packageinstaller/g)).toHaveLength(5);
+  });
+
+  it('writes /data/app paths the way Android names them', () => {
+    const dataApps = pmLines.filter((l) => l.startsWith('package:/data/app/'));
+    expect(dataApps.length).toBeGreaterThan(150);
+    for (const l of dataApps)
+      expect(l).toMatch(
+        /^package:\/data\/app\/~~[A-Za-z0-9_-]{22}==\/[\w.]+-[A-Za-z0-9_-]{22}==\/base\.apk=/,
+      );
+  });
+
+  it('lists a launcher activity only for installed packages', () => {
+    const launcher = text(data.shell[CMD.launcherActivities]);
+    const count = Number(/^(\d+) activities found:/.exec(launcher)?.[1]);
+    const comps = [...launcher.matchAll(/^ {4}([\w.]+)\/(\S+)$/gm)];
+    expect(comps).toHaveLength(count);
+    const pkgs = new Set(pmLines.map((l) => /=([^=\s]+) {2}installer=/.exec(l)?.[1]));
+    for (const c of comps) expect(pkgs.has(c[1])).toBe(true);
+  });
+
+  it('is deterministic for a seed and different across seeds', () => {
+    const again = syntheticProfileData({ apps: 300, seed: 7, sideloaded: 5 });
+    expect(again.shell[CMD.dumpsysPackage]).toBe(dumpsys);
+    const other = syntheticProfileData({ apps: 300, seed: 8, sideloaded: 5 });
+    expect(other.shell[CMD.pmList]).not.toBe(pm);
+  });
+
+  it('builds 1,000 apps in under a second', () => {
+    const t0 = performance.now();
+    const big = syntheticProfileData({ apps: 1000, seed: 3, sideloaded: 20 });
+    const ms = performance.now() - t0;
+    expect(text(big.shell[CMD.pmList]).trim().split('\n')).toHaveLength(1000);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('copes with tiny and odd sizes without crashing', () => {
+    expect(text(syntheticProfileData({ apps: 0 }).shell[CMD.pmList])).toBe('');
+    expect(text(syntheticProfileData({ apps: 0 }).shell[CMD.launcherActivities])).toBe(
+      'No activities found\n',
+    );
+    const one = syntheticPhone({ apps: 3, sideloaded: 10 });
+    expect(one.apps).toHaveLength(3);
+  });
+});
+
+describe('shortComponent', () => {
+  it('shortens only when the class lives in the package', () => {
+    expect(shortComponent('com.a', 'com.a.Main')).toBe('com.a/.Main');
+    expect(shortComponent('com.a', 'org.b.Main')).toBe('com.a/org.b.Main');
+  });
+});
