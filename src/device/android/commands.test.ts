@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ANDROID_COMMANDS,
+  assertAllowedShell,
+  ForbiddenCommandError,
+  isAllowedShell,
+  isAllowedSync,
+  sha256sumCommands,
+} from './commands.js';
+
+describe('read-only allowlist', () => {
+  it('allows every fixed command', () => {
+    for (const c of Object.values(ANDROID_COMMANDS)) expect(isAllowedShell(c), c).toBe(true);
+  });
+
+  it.each([
+    'pm uninstall com.example.spy',
+    'pm clear com.example.spy',
+    'pm disable-user com.example.spy',
+    'pm grant com.x android.permission.CAMERA',
+    'pm install /sdcard/x.apk',
+    'settings put secure adb_enabled 0',
+    'settings delete global package_verifier_enable',
+    'am force-stop com.example.spy',
+    'am start -a android.intent.action.VIEW',
+    'rm -rf /sdcard',
+    'input tap 10 10',
+    'screencap -p /sdcard/s.png',
+    'reboot',
+    'cmd appops set com.x CAMERA deny',
+    'cmd package uninstall com.x',
+    'getprop; rm -rf /sdcard',
+    'getprop && reboot',
+    'dumpsys package com.x; reboot',
+    'dumpsys package com.x|sh',
+    'sha256sum /data/app/x/base.apk; rm /data/app/x/base.apk',
+    'sha256sum /data/app/x/base.apk $(reboot)',
+    'sha256sum /sdcard/DCIM/photo.jpg',
+    'sha256sum /data/data/com.whatsapp/databases/msgstore.db',
+    'sha256sum /data/app/../../sdcard/Download/x.apk x',
+    'content query --uri content://sms/inbox',
+    'dumpsys package com.x\nreboot',
+    'bu backup -all',
+    'getprop ',
+    '',
+  ])('refuses %j', (cmd) => {
+    expect(isAllowedShell(cmd)).toBe(false);
+    expect(() => assertAllowedShell(cmd)).toThrow(ForbiddenCommandError);
+  });
+
+  it('allows hashing APKs and per-app queries with safe arguments', () => {
+    expect(
+      isAllowedShell('sha256sum /data/app/~~Ab-_==/com.x-Yz==/base.apk /system/app/A/A.apk'),
+    ).toBe(true);
+    expect(isAllowedShell('dumpsys package com.example.app')).toBe(true);
+    expect(isAllowedShell('pm path com.example.app')).toBe(true);
+  });
+
+  it('only lets sync read APK files', () => {
+    expect(isAllowedSync('RECV', '/data/app/~~a==/com.x-b==/base.apk')).toBe(true);
+    expect(isAllowedSync('STAT', '/data/app/com.x-1/base.apk')).toBe(true);
+    expect(isAllowedSync('SEND', '/data/app/com.x-1/base.apk')).toBe(false);
+    expect(isAllowedSync('RECV', '/sdcard/DCIM/a.jpg')).toBe(false);
+    expect(isAllowedSync('RECV', '/data/data/com.whatsapp/databases/msgstore.db')).toBe(false);
+    expect(isAllowedSync('RECV', '/data/app/../data/com.x/x.apk')).toBe(false);
+  });
+
+  it('batches APK hashing into few commands that each stay allowed and short', () => {
+    const paths = Array.from(
+      { length: 1000 },
+      (_, i) => `/data/app/~~Q${i}w==/com.example.app${i}-Zx${i}==/base.apk`,
+    );
+    const cmds = sha256sumCommands(paths);
+    expect(cmds.length).toBeLessThan(30);
+    expect(cmds.length).toBeGreaterThan(1);
+    for (const c of cmds) {
+      expect(c.length).toBeLessThanOrEqual(3800);
+      expect(isAllowedShell(c)).toBe(true);
+    }
+    expect(
+      cmds
+        .join(' ')
+        .split(' ')
+        .filter((w) => w.endsWith('.apk')),
+    ).toHaveLength(1000);
+  });
+
+  it('drops paths it would not be allowed to send', () => {
+    expect(sha256sumCommands(['/sdcard/a.apk', '/data/app/x/base.apk; reboot'])).toEqual([]);
+  });
+});
