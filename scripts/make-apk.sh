@@ -5,6 +5,7 @@
 #   scripts/make-apk.sh --package PKG --out FILE [--label TEXT] [--version-code N]
 #                       [--version-name X] [--key ALIAS] [--key-alg rsa|ec]
 #                       [--dname "CN=…, O=…"] [--scheme v1|v2v3|v1v2v3] [--target-sdk N]
+#                       [--rotate-from OLD_ALIAS]
 #
 #   --package       Android package name written into the binary AndroidManifest.xml
 #   --out           where to write the signed APK (parent folder must exist)
@@ -20,6 +21,8 @@
 #   --scheme        v1      JAR signing only (jarsigner: META-INF/*.SF + *.RSA or *.EC)
 #                   v2v3    APK Signature Scheme v2 + v3 only (apksigner, no META-INF signature)
 #                   v1v2v3  all three (apksigner; default)
+#   --rotate-from   key rotation (v2v3/v1v2v3 only): OLD_ALIAS signs v1/v2, --key signs v3, and
+#                   the v3 block carries the OLD -> new proof-of-rotation lineage
 #   --target-sdk    android:targetSdkVersion (default 34; 29 for --scheme v1, because Android and
 #                   apksigner refuse a v1-only APK that targets SDK 30 or later)
 #
@@ -42,7 +45,7 @@ keys_dir="$script_dir/test-keys"
 storepass='spycheck-test'
 
 package='' out='' label='' version_code='1' version_name='1.0'
-key='spycheck-test' key_alg='' dname='' scheme='v1v2v3' target_sdk=''
+key='spycheck-test' key_alg='' dname='' scheme='v1v2v3' target_sdk='' rotate_from=''
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -56,7 +59,8 @@ while [[ $# -gt 0 ]]; do
     --dname) dname="${2-}"; shift 2 ;;
     --scheme) scheme="${2-}"; shift 2 ;;
     --target-sdk) target_sdk="${2-}"; shift 2 ;;
-    -h|--help) sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --rotate-from) rotate_from="${2-}"; shift 2 ;;
+    -h|--help) sed -n '2,38p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
 done
@@ -70,6 +74,11 @@ done
 [[ "$key" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || die "--key must be a plain alias: $key"
 case "$scheme" in v1|v2v3|v1v2v3) ;; *) die "--scheme must be v1, v2v3 or v1v2v3" ;; esac
 [[ -n "$label" ]] || label="$package"
+if [[ -n "$rotate_from" ]]; then
+  [[ "$scheme" != v1 ]] || die '--rotate-from needs --scheme v2v3 or v1v2v3'
+  [[ "$rotate_from" != "$key" ]] || die '--rotate-from must name a different key'
+  [[ -f "$keys_dir/$rotate_from.p12" ]] || die "no such key: $keys_dir/$rotate_from.p12"
+fi
 if [[ -z "$target_sdk" ]]; then
   if [[ "$scheme" == v1 ]]; then target_sdk=29; else target_sdk=34; fi
 fi
@@ -216,8 +225,16 @@ case "$scheme" in
     zipalign -f 4 "$work/unsigned.apk" "$work/aligned.apk"
     v1_enabled=false
     [[ "$scheme" == v1v2v3 ]] && v1_enabled=true
-    apksigner sign --ks "$keystore" --ks-type PKCS12 --ks-pass "pass:$storepass" \
-      --key-pass "pass:$storepass" --ks-key-alias "$key" --min-sdk-version 24 \
+    signer_args=(--ks "$keystore" --ks-type PKCS12 --ks-pass "pass:$storepass"
+      --key-pass "pass:$storepass" --ks-key-alias "$key")
+    if [[ -n "$rotate_from" ]]; then
+      old_args=(--ks "$keys_dir/$rotate_from.p12" --ks-type PKCS12 --ks-pass "pass:$storepass"
+        --key-pass "pass:$storepass" --ks-key-alias "$rotate_from")
+      apksigner rotate --out "$work/lineage.bin" --old-signer "${old_args[@]}" \
+        --new-signer "${signer_args[@]}" || die 'apksigner rotate failed'
+      signer_args=("${old_args[@]}" --next-signer "${signer_args[@]}" --lineage "$work/lineage.bin")
+    fi
+    apksigner sign "${signer_args[@]}" --min-sdk-version 24 \
       --v1-signing-enabled "$v1_enabled" --v2-signing-enabled true --v3-signing-enabled true \
       --v4-signing-enabled false --in "$work/aligned.apk" --out "$out" ||
       die 'apksigner failed'
