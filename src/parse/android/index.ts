@@ -1,0 +1,70 @@
+/**
+ * Every Android output parser, listed once. The snapshot records
+ * ANDROID_PARSERS so a bundle says which parser versions read it.
+ */
+import type { ParserInfo } from '../../snapshot/types.js';
+import * as appops from './appops.js';
+import * as components from './components.js';
+import * as deviceIdle from './deviceIdle.js';
+import * as dumpsysAccessibility from './dumpsysAccessibility.js';
+import * as dumpsysAccount from './dumpsysAccount.js';
+import * as dumpsysAdb from './dumpsysAdb.js';
+import * as dumpsysDevicePolicy from './dumpsysDevicePolicy.js';
+import * as dumpsysPackage from './dumpsysPackage.js';
+import * as getprop from './getprop.js';
+import * as launcherActivities from './launcherActivities.js';
+import * as pmList from './pmList.js';
+import * as settings from './settings.js';
+import * as sha256sum from './sha256sum.js';
+import * as shellError from './shellError.js';
+import * as whichSu from './whichSu.js';
+
+// Each module as a namespace (every one exports its own PARSER).
+export {
+  appops,
+  components,
+  deviceIdle,
+  dumpsysAccessibility,
+  dumpsysAccount,
+  dumpsysAdb,
+  dumpsysDevicePolicy,
+  dumpsysPackage,
+  getprop,
+  launcherActivities,
+  pmList,
+  settings,
+  sha256sum,
+  shellError,
+  whichSu,
+};
+
+const MODULES = [
+  appops,
+  components,
+  deviceIdle,
+  dumpsysAccessibility,
+  dumpsysAccount,
+  dumpsysAdb,
+  dumpsysDevicePolicy,
+  dumpsysPackage,
+  getprop,
+  launcherActivities,
+  pmList,
+  settings,
+  sha256sum,
+  shellError,
+  whichSu,
+];
+
+function register(list: readonly { PARSER: ParserInfo }[]): readonly ParserInfo[] {
+  const seen = new Set<string>();
+  for (const m of list) {
+    if (seen.has(m.PARSER.id)) throw new Error(`Parser ${m.PARSER.id} is registered twice`);
+    seen.add(m.PARSER.id);
+  }
+  return Object.freeze(
+    list.map((m) => Object.freeze({ id: m.PARSER.id, version: m.PARSER.version })),
+  );
+}
+
+export const ANDROID_PARSERS: readonly ParserInfo[] = register(MODULES);

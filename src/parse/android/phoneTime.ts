@@ -1,0 +1,81 @@
+/**
+ * dumpsys prints times in the phone's local time without a zone
+ * ("2024-03-02 14:05:11"). The caller knows the phone's zone
+ * (persist.sys.timezone) and converts with this.
+ */
+
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$/;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat | undefined {
+  let f = formatters.get(zone);
+  if (f) return f;
+  try {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+  } catch {
+    return undefined;
+  }
+  formatters.set(zone, f);
+  return f;
+}
+
+/** Offset (ms) of `zone` from UTC at the instant `utcMs`. */
+function offsetAt(f: Intl.DateTimeFormat, utcMs: number): number {
+  const parts: Record<string, number> = {};
+  for (const p of f.formatToParts(new Date(utcMs))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  const asUtc = Date.UTC(
+    parts.year!,
+    parts.month! - 1,
+    parts.day!,
+    parts.hour! % 24,
+    parts.minute!,
+    parts.second!,
+  );
+  return asUtc - Math.floor(utcMs / 1000) * 1000;
+}
+
+/**
+ * Convert a phone-local time string to a UTC ISO string, or undefined when
+ * the text or the zone cannot be read. In the hour repeated when clocks go
+ * back the earlier instant is chosen; a time skipped when clocks go forward
+ * is read with the offset in force just before the change.
+ */
+export function phoneLocalTimeToUtc(raw: string, ianaZone: string): string | undefined {
+  const m = LOCAL.exec(raw.trim());
+  if (!m) return undefined;
+  const f = formatterFor(ianaZone);
+  if (!f) return undefined;
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  if (new Date(wall).getUTCDate() !== d) return undefined; // e.g. 2024-02-31
+  // Two candidate offsets: the one in force a day before and a day after.
+  const candidates = [offsetAt(f, wall - 86_400_000), offsetAt(f, wall + 86_400_000)];
+  const matches: number[] = [];
+  for (const off of candidates) {
+    const utc = wall - off;
+    if (offsetAt(f, utc) === off && !matches.includes(utc)) matches.push(utc);
+  }
+  const chosen = matches.length > 0 ? Math.min(...matches) : wall - candidates[0]!;
+  const date = new Date(chosen);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
