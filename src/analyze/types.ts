@@ -61,4 +61,19 @@ export interface FindingsDoc {
   schema: typeof FINDINGS_SCHEMA;
   summary: Record<Severity, number>;
   findings: Finding[];
+  /** Rules that could not be judged for lack of a fact (added; optional) */
+  notEvaluated?: NotEvaluated[];
+}
+
+/**
+ * A rule that could not be judged because a fact it needs was not read
+ * (its check was 'not-checked'): neither a finding nor a clean result.
+ */
+export interface NotEvaluated {
+  rule: string;
+  pack: string;
+  /** fact ids that were missing (see FACT_CHECKS in src/analyze/facts.ts) */
+  facts: string[];
+  /** subjects (app ids) the rule could not judge; absent when it concerns the whole phone */
+  subjects?: string[];
 }

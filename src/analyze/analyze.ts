@@ -1,0 +1,225 @@
+/**
+ * Snapshot × compiled rules → findings. Pure: no I/O, no clock ("now" is
+ * the snapshot's `finished` time, so the same inputs always give the same
+ * findings).
+ */
+
+import { CATEGORIES } from '../rules/vocab.js';
+import type { AndroidApp, Snapshot } from '../snapshot/types.js';
+import type { CompiledRule, CompiledRules } from './compile.js';
+import { unknownFacts } from './facts.js';
+import { type Ctx, makeCtx, type Outcome } from './match.js';
+import {
+  FINDINGS_SCHEMA,
+  type Finding,
+  type FindingSubject,
+  type FindingsDoc,
+  type MatchReason,
+  type NotEvaluated,
+  SEVERITIES,
+  type Severity,
+} from './types.js';
+
+const RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2, info: 3 };
+const CATEGORY_RANK = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));
+const SUBJECT_RANK: Record<FindingSubject['type'], number> = {
+  app: 0,
+  profile: 1,
+  account: 2,
+  device: 3,
+};
+const MAX_SUBJECTS_LISTED = 50;
+
+export interface RuleHit {
+  rule: CompiledRule;
+  severity: Severity;
+  reasons: MatchReason[];
+}
+
+/** Judges one rule on one subject, applying any severity raise. */
+export function judge(
+  rule: CompiledRule,
+  ctx: Ctx,
+  app: AndroidApp | undefined,
+): { hit?: RuleHit; outcome: Outcome } {
+  const outcome = rule.match(ctx, app);
+  if (outcome.v !== 'yes') return { outcome };
+  let severity = rule.rule.severity;
+  const raw = [...outcome.reasons];
+  for (const r of rule.raise) {
+    const o = r.when(ctx, app);
+    if (o.v === 'yes') {
+      raw.push(...o.reasons);
+      if (RANK[r.severity] < RANK[severity]) severity = r.severity;
+    }
+  }
+  const seen = new Set<string>();
+  const reasons: MatchReason[] = [];
+  for (const x of raw) {
+    const key = `${x.matcher}\0${x.value}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    reasons.push({
+      rule: rule.rule.id,
+      pack: rule.rule.pack,
+      packVersion: rule.rule.packVersion,
+      severity,
+      title: rule.rule.title,
+      matcher: x.matcher,
+      value: x.value,
+    });
+  }
+  return { hit: { rule, severity, reasons }, outcome };
+}
+
+/** Rules that may concern this app: those indexed under its ids, plus unguarded ones. */
+function candidates(rules: CompiledRules, app: AndroidApp): CompiledRule[] {
+  const out = new Set<CompiledRule>();
+  const add = (list: CompiledRule[] | undefined) => {
+    if (list) for (const r of list) out.add(r);
+  };
+  add(rules.index.package.get(app.id));
+  for (const c of app.certs ?? []) {
+    if (typeof c.sha1 === 'string') add(rules.index.cert_sha1.get(c.sha1.toUpperCase()));
+    if (typeof c.sha256 === 'string') add(rules.index.cert_sha256.get(c.sha256.toUpperCase()));
+  }
+  if (typeof app.apkSha256 === 'string') {
+    add(rules.index.apk_sha256.get(app.apkSha256.toUpperCase()));
+  }
+  for (const r of rules.unanchored) out.add(r);
+  return [...out];
+}
+
+/** The hit whose rule explains a finding: most severe, then most specific category. */
+function better(a: RuleHit, b: RuleHit): boolean {
+  if (RANK[a.severity] !== RANK[b.severity]) return RANK[a.severity] < RANK[b.severity];
+  const ca = CATEGORY_RANK.get(a.rule.rule.category) ?? 99;
+  const cb = CATEGORY_RANK.get(b.rule.rule.category) ?? 99;
+  if (ca !== cb) return ca < cb;
+  return a.rule.rule.id < b.rule.rule.id;
+}
+
+interface Group {
+  subject: FindingSubject;
+  hits: RuleHit[];
+  app?: AndroidApp;
+}
+
+function deviceSubject(snapshot: Snapshot, rule: CompiledRule): FindingSubject {
+  const d = snapshot.device ?? { serial: 'unknown' };
+  const label = [d.manufacturer, d.model].filter(Boolean).join(' ') || undefined;
+  const usesAccounts = rule.facts.has('accounts') && rule.facts.size === 1;
+  if (usesAccounts) return { type: 'account', id: 'accounts', label: 'Accounts on this phone' };
+  return { type: 'device', id: d.serial || 'unknown', ...(label ? { label } : {}) };
+}
+
+export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): FindingsDoc {
+  const unknown = unknownFacts(snapshot);
+  const ctx = makeCtx(snapshot, unknown);
+  const groups = new Map<string, Group>();
+  const notEval = new Map<CompiledRule, { facts: Set<string>; subjects: Set<string> }>();
+  const noteUnknown = (rule: CompiledRule, o: Outcome, subject?: string) => {
+    let e = notEval.get(rule);
+    if (!e) notEval.set(rule, (e = { facts: new Set(), subjects: new Set() }));
+    for (const f of o.missing) e.facts.add(f);
+    if (subject) e.subjects.add(subject);
+  };
+
+  const apps = Array.isArray(snapshot.apps) ? snapshot.apps : [];
+  for (const app of apps) {
+    if (!app || typeof app.id !== 'string') continue;
+    for (const rule of candidates(rules, app)) {
+      const { hit, outcome } = judge(rule, ctx, app);
+      if (outcome.v === 'unknown') noteUnknown(rule, outcome, app.id);
+      if (!hit) continue;
+      const key = `app\0${app.id}`;
+      let g = groups.get(key);
+      if (!g) {
+        const label = app.label ?? rule.rule.labels?.[app.id];
+        g = { subject: { type: 'app', id: app.id, ...(label ? { label } : {}) }, hits: [], app };
+        groups.set(key, g);
+      }
+      if (!g.subject.label && rule.rule.labels?.[app.id])
+        g.subject.label = rule.rule.labels[app.id];
+      g.hits.push(hit);
+    }
+  }
+
+  // Device-level rules stay one finding per rule: each posture problem needs its own advice.
+  for (const rule of rules.device) {
+    const { hit, outcome } = judge(rule, ctx, undefined);
+    if (outcome.v === 'unknown') noteUnknown(rule, outcome);
+    if (!hit) continue;
+    groups.set(`rule\0${rule.rule.id}`, { subject: deviceSubject(snapshot, rule), hits: [hit] });
+  }
+
+  // A rule that reads a fact nobody could collect was not judged anywhere it was not reached.
+  for (const rule of rules.rules) {
+    const missing = [...rule.facts].filter((f) => unknown.has(f));
+    if (missing.length) noteUnknown(rule, { v: 'unknown', reasons: [], missing });
+  }
+
+  const findings = [...groups.values()].map(toFinding);
+  findings.sort(
+    (a, b) =>
+      RANK[a.severity] - RANK[b.severity] ||
+      SUBJECT_RANK[a.subject.type] - SUBJECT_RANK[b.subject.type] ||
+      (a.subject.id < b.subject.id ? -1 : a.subject.id > b.subject.id ? 1 : 0) ||
+      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
+  findings.forEach((f, i) => {
+    f.id = `F${i + 1}`;
+  });
+
+  const summary = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) summary[f.severity]++;
+
+  const notEvaluated: NotEvaluated[] = [...notEval.entries()]
+    .map(([rule, e]) => {
+      const subjects = [...e.subjects].sort().slice(0, MAX_SUBJECTS_LISTED);
+      return {
+        rule: rule.rule.id,
+        pack: rule.rule.pack,
+        facts: [...e.facts].sort(),
+        ...(subjects.length ? { subjects } : {}),
+      };
+    })
+    .sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+
+  return {
+    schema: FINDINGS_SCHEMA,
+    summary,
+    findings,
+    ...(notEvaluated.length ? { notEvaluated } : {}),
+  };
+}
+
+function toFinding(g: Group): Finding {
+  let top = g.hits[0]!;
+  for (const h of g.hits) if (better(h, top)) top = h;
+  const ordered = [...g.hits].sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  const r = top.rule.rule;
+  const evidence: Finding['evidence'] = { reasons: ordered.flatMap((h) => h.reasons) };
+  if (g.app) {
+    const a = g.app;
+    evidence.app = {
+      package: a.id,
+      ...(a.versionName ? { version: a.versionName } : {}),
+      installerClass: a.installerClass,
+      ...(a.installer ? { installer: a.installer } : {}),
+      ...(a.installInitiator ? { installInitiator: a.installInitiator } : {}),
+      launcher: a.launcher,
+      ...(a.firstInstallTime ? { firstInstallTime: a.firstInstallTime } : {}),
+    };
+  }
+  return {
+    id: '',
+    rule: r.id,
+    severity: top.severity,
+    category: r.category,
+    title: r.title,
+    subject: g.subject,
+    evidence,
+    explanation: { ...r.explanation },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * Compiles loaded packs once per run: match expressions become closures,
+ * and rules guarded by exact ids (package, certificate, APK hash) are
+ * indexed in Maps so each app only meets the rules that can concern it.
+ */
+import type { LoadedRule, RulePack } from '../rules/load.js';
+import type { MatchExpr } from '../rules/schema.js';
+import type { Fact } from './facts.js';
+import { type AnchorKind, anchorsOf, compileMatch, type Eval, usesAppMatchers } from './match.js';
+import type { Severity } from './types.js';
+
+export interface CompiledRule {
+  rule: LoadedRule;
+  /** 'app': judged once per app; 'device': judged once per phone */
+  scope: 'app' | 'device';
+  match: Eval;
+  raise: Array<{ severity: Severity; when: Eval }>;
+  /** Facts this rule reads, to say which rules a missing check left unevaluated */
+  facts: ReadonlySet<Fact>;
+}
+
+export interface CompiledRules {
+  packs: Array<{ id: string; name: string; version: string; sha256: string }>;
+  rules: CompiledRule[];
+  /** anchor kind → exact id → rules guarded by it */
+  index: Record<AnchorKind, Map<string, CompiledRule[]>>;
+  /** app rules without an exact-id guard: judged against every app */
+  unanchored: CompiledRule[];
+  device: CompiledRule[];
+  /** total exact indicators indexed (for `rules list` and benchmarks) */
+  indicators: number;
+}
+
+const MATCHER_FACTS: Record<string, Fact> = {
+  cert_sha1: 'certs',
+  cert_sha256: 'certs',
+  cert_organization: 'certs',
+  cert_subject_contains: 'certs',
+  apk_sha256: 'apk_hashes',
+  launcher: 'launcher',
+  permission: 'permissions',
+  appop: 'appops',
+  usage_access: 'appops',
+  draw_over_apps: 'appops',
+  install_other_apps: 'appops',
+  accessibility_service: 'accessibility',
+  notification_listener: 'notification_listeners',
+  device_admin: 'device_policy',
+  device_owner: 'device_policy',
+  profile_owner: 'device_policy',
+  battery_exempt: 'battery',
+  setting: 'settings',
+  prop: 'props',
+  patch_older_than_days: 'props',
+  root: 'root',
+  account_count: 'accounts',
+  adb_keys_at_least: 'adb_keys',
+};
+
+function factsOf(m: MatchExpr, out: Set<Fact>): Set<Fact> {
+  for (const [k, v] of Object.entries(m)) {
+    const f = MATCHER_FACTS[k];
+    if (f) out.add(f);
+    if (k === 'all' || k === 'any') for (const s of v as MatchExpr[]) factsOf(s, out);
+    if (k === 'not') factsOf(v as MatchExpr, out);
+  }
+  return out;
+}
+
+export function compileRules(packs: RulePack[]): CompiledRules {
+  const index: CompiledRules['index'] = {
+    package: new Map(),
+    cert_sha1: new Map(),
+    cert_sha256: new Map(),
+    apk_sha256: new Map(),
+  };
+  const rules: CompiledRule[] = [];
+  const unanchored: CompiledRule[] = [];
+  const device: CompiledRule[] = [];
+  let indicators = 0;
+  for (const pack of packs) {
+    for (const rule of pack.rules) {
+      const exprs = [rule.match, ...(rule.raise ?? []).map((r) => r.when)];
+      const facts = new Set<Fact>();
+      for (const e of exprs) factsOf(e, facts);
+      const scope = exprs.some(usesAppMatchers) ? 'app' : 'device';
+      const compiled: CompiledRule = {
+        rule,
+        scope,
+        match: compileMatch(rule.match),
+        raise: (rule.raise ?? []).map((r) => ({
+          severity: r.severity,
+          when: compileMatch(r.when),
+        })),
+        facts,
+      };
+      rules.push(compiled);
+      if (scope === 'device') {
+        device.push(compiled);
+        continue;
+      }
+      const anchors = anchorsOf(rule.match);
+      if (!anchors) {
+        unanchored.push(compiled);
+        continue;
+      }
+      const seen = new Set<string>();
+      for (const [kind, id] of anchors) {
+        const key = `${kind}\0${id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        indicators++;
+        const list = index[kind].get(id);
+        if (list) list.push(compiled);
+        else index[kind].set(id, [compiled]);
+      }
+    }
+  }
+  return {
+    packs: packs.map((p) => ({ id: p.id, name: p.name, version: p.version, sha256: p.sha256 })),
+    rules,
+    index,
+    unanchored,
+    device,
+    indicators,
+  };
+}

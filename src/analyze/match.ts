@@ -1,0 +1,467 @@
+/**
+ * Match expressions compiled to closures with three-valued logic:
+ * 'yes', 'no', or 'unknown' when a fact the matcher needs was not read.
+ * Lists become Sets once, so a rule with thousands of ids costs O(1) per app.
+ */
+import type { MatchExpr } from '../rules/schema.js';
+import type { AndroidApp, Snapshot } from '../snapshot/types.js';
+import type { Fact } from './facts.js';
+
+export type Tri = 'yes' | 'no' | 'unknown';
+
+export interface Reason {
+  matcher: string;
+  value: string;
+}
+
+export interface Outcome {
+  v: Tri;
+  reasons: Reason[];
+  missing: Fact[];
+}
+
+/** Per-snapshot facts prepared once for all rules and apps. */
+export interface Ctx {
+  snapshot: Snapshot;
+  unknown: Set<Fact>;
+  /** package → component text */
+  accessibility: Map<string, string>;
+  listeners: Map<string, string>;
+  admins: Map<string, string>;
+  deviceOwner?: string;
+  profileOwners: Set<string>;
+  appOps: Map<string, Set<string>>;
+  battery: Set<string>;
+  nowMs: number;
+}
+
+export type Eval = (ctx: Ctx, app: AndroidApp | undefined) => Outcome;
+
+const NO: Outcome = Object.freeze({ v: 'no', reasons: [], missing: [] }) as Outcome;
+const yes = (matcher: string, value: string): Outcome => ({
+  v: 'yes',
+  reasons: [{ matcher, value }],
+  missing: [],
+});
+const unknown = (...missing: Fact[]): Outcome => ({ v: 'unknown', reasons: [], missing });
+
+function byComponent(list: ReadonlyArray<{ package: string; raw?: string; component?: string }>) {
+  const m = new Map<string, string>();
+  for (const c of list ?? []) {
+    if (c && typeof c.package === 'string' && !m.has(c.package)) {
+      m.set(c.package, c.raw || c.component || c.package);
+    }
+  }
+  return m;
+}
+
+export function makeCtx(snapshot: Snapshot, unknownFacts: Set<Fact>): Ctx {
+  const appOps = new Map<string, Set<string>>();
+  for (const [op, pkgs] of Object.entries(snapshot.appOps ?? {})) {
+    appOps.set(op, new Set(Array.isArray(pkgs) ? pkgs : []));
+  }
+  const finished = Date.parse(snapshot.finished);
+  return {
+    snapshot,
+    unknown: unknownFacts,
+    accessibility: byComponent(snapshot.accessibilityServices ?? []),
+    listeners: byComponent(snapshot.notificationListeners ?? []),
+    admins: byComponent(snapshot.deviceAdmins ?? []),
+    deviceOwner: snapshot.deviceOwner?.package,
+    profileOwners: new Set((snapshot.profileOwners ?? []).map((p) => p.package)),
+    appOps,
+    battery: new Set(snapshot.batteryOptimisationExempt ?? []),
+    nowMs: Number.isNaN(finished) ? Number.NaN : finished,
+  };
+}
+
+/** AND of outcomes: any 'no' wins, then any 'unknown'. */
+function and(parts: Outcome[]): Outcome {
+  if (parts.some((p) => p.v === 'no')) return NO;
+  const unk = parts.filter((p) => p.v === 'unknown');
+  if (unk.length) return { v: 'unknown', reasons: [], missing: unk.flatMap((p) => p.missing) };
+  return { v: 'yes', reasons: parts.flatMap((p) => p.reasons), missing: [] };
+}
+
+/** OR of outcomes: any 'yes' wins (keeping every matching reason), then any 'unknown'. */
+function or(parts: Outcome[]): Outcome {
+  const hits = parts.filter((p) => p.v === 'yes');
+  if (hits.length) return { v: 'yes', reasons: hits.flatMap((p) => p.reasons), missing: [] };
+  const unk = parts.filter((p) => p.v === 'unknown');
+  if (unk.length) return { v: 'unknown', reasons: [], missing: unk.flatMap((p) => p.missing) };
+  return NO;
+}
+
+function not(o: Outcome): Outcome {
+  if (o.v === 'unknown') return o;
+  return o.v === 'yes' ? NO : { v: 'yes', reasons: [], missing: [] };
+}
+
+/** App matchers evaluate to 'no' on a device-level subject. */
+const onApp =
+  (f: (ctx: Ctx, app: AndroidApp) => Outcome): Eval =>
+  (ctx, app) =>
+    app ? f(ctx, app) : NO;
+
+function membership(
+  name: string,
+  fact: Fact,
+  want: boolean,
+  lookup: (ctx: Ctx, app: AndroidApp) => string | undefined,
+): Eval {
+  return onApp((ctx, app) => {
+    if (ctx.unknown.has(fact)) return unknown(fact);
+    const hit = lookup(ctx, app);
+    if (want) return hit !== undefined ? yes(name, hit) : NO;
+    return hit === undefined ? yes(`not ${name}`, app.id) : NO;
+  });
+}
+
+function appOp(name: string, op: string, want = true): Eval {
+  return onApp((ctx, app) => {
+    const holders = ctx.appOps.get(op);
+    if (ctx.unknown.has('appops') || !holders) return unknown('appops');
+    const has = holders.has(app.id);
+    return has === want ? yes(name, want ? op : `not ${op}`) : NO;
+  });
+}
+
+function certs(app: AndroidApp, ctx: Ctx): Outcome | AndroidApp['certs'] {
+  if (app.certs?.length) return app.certs;
+  // Store apps are not pulled by design: no certificate there is a plain 'no'.
+  return ctx.unknown.has('certs') ? unknown('certs') : NO;
+}
+
+const isOutcome = (x: unknown): x is Outcome =>
+  typeof x === 'object' && x !== null && 'v' in x && !Array.isArray(x);
+
+function rootSign(ctx: Ctx, sign: string): Outcome {
+  const r = ctx.snapshot.root;
+  if (!r || ctx.unknown.has('root')) return unknown('root');
+  const flag = (b: boolean | undefined, value: string): Outcome =>
+    b === undefined ? unknown('root') : b ? yes('root', value) : NO;
+  switch (sign) {
+    case 'test_keys':
+      return flag(r.testKeys, 'build signed with test-keys');
+    case 'debuggable':
+      return flag(r.debuggable, 'ro.debuggable=1');
+    case 'bootloader_unlocked':
+      return flag(
+        r.bootloaderLocked === undefined ? undefined : !r.bootloaderLocked,
+        'bootloader unlocked',
+      );
+    case 'verified_boot_not_green':
+      return flag(
+        r.verifiedBootState === undefined ? undefined : r.verifiedBootState !== 'green',
+        `verified boot state ${r.verifiedBootState}`,
+      );
+    case 'su_binary':
+      return r.suPaths?.length ? yes('root', `su at ${r.suPaths.join(', ')}`) : NO;
+    case 'root_package':
+      return r.rootPackages?.length ? yes('root', `root app ${r.rootPackages.join(', ')}`) : NO;
+    default:
+      return NO;
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** Compiles one mapping: every key is a condition, and all must hold. */
+export function compileMatch(m: MatchExpr): Eval {
+  const parts: Eval[] = [];
+  if (m.package) {
+    const set = new Set(m.package);
+    parts.push(onApp((_c, app) => (set.has(app.id) ? yes('package', app.id) : NO)));
+  }
+  if (m.ios_bundle) {
+    // Android snapshots have no bundle ids; iOS snapshots will use the same app slot.
+    const set = new Set(m.ios_bundle);
+    parts.push(
+      onApp((ctx, app) =>
+        ctx.snapshot.platform === ('ios' as string) && set.has(app.id)
+          ? yes('ios_bundle', app.id)
+          : NO,
+      ),
+    );
+  }
+  for (const [key, field] of [
+    ['cert_sha1', 'sha1'],
+    ['cert_sha256', 'sha256'],
+  ] as const) {
+    const wanted = m[key];
+    if (!wanted) continue;
+    const set = new Set(wanted);
+    parts.push(
+      onApp((ctx, app) => {
+        const cs = certs(app, ctx);
+        if (isOutcome(cs)) return cs;
+        const hit = cs?.find(
+          (c) => typeof c[field] === 'string' && set.has(c[field].toUpperCase()),
+        );
+        return hit ? yes(key, hit[field].toUpperCase()) : NO;
+      }),
+    );
+  }
+  if (m.apk_sha256) {
+    const set = new Set(m.apk_sha256);
+    parts.push(
+      onApp((ctx, app) => {
+        if (!app.apkSha256) return ctx.unknown.has('apk_hashes') ? unknown('apk_hashes') : NO;
+        const h = app.apkSha256.toUpperCase();
+        return set.has(h) ? yes('apk_sha256', h) : NO;
+      }),
+    );
+  }
+  if (m.cert_organization) {
+    const set = new Set(m.cert_organization.map((o) => o.toLowerCase()));
+    parts.push(
+      onApp((ctx, app) => {
+        const cs = certs(app, ctx);
+        if (isOutcome(cs)) return cs;
+        const hit = cs?.find((c) => c.organization && set.has(c.organization.toLowerCase()));
+        return hit?.organization ? yes('cert_organization', hit.organization) : NO;
+      }),
+    );
+  }
+  if (m.cert_subject_contains) {
+    const needles = m.cert_subject_contains.map((s) => s.toLowerCase());
+    parts.push(
+      onApp((ctx, app) => {
+        const cs = certs(app, ctx);
+        if (isOutcome(cs)) return cs;
+        const hit = cs?.find((c) => {
+          const s = c.subject?.toLowerCase();
+          return s !== undefined && needles.some((n) => s.includes(n));
+        });
+        return hit?.subject ? yes('cert_subject', hit.subject) : NO;
+      }),
+    );
+  }
+  if (m.installer) {
+    const set = new Set<string>(m.installer);
+    parts.push(
+      onApp((_c, app) =>
+        set.has(app.installerClass)
+          ? yes(
+              'installer',
+              app.installer ? `${app.installerClass} (${app.installer})` : app.installerClass,
+            )
+          : NO,
+      ),
+    );
+  }
+  if (m.launcher) {
+    const want = m.launcher;
+    parts.push(
+      onApp((ctx, app) => {
+        if (ctx.unknown.has('launcher') || app.launcher === 'unknown' || !app.launcher) {
+          return unknown('launcher');
+        }
+        return app.launcher === want ? yes('launcher', `icon ${want}`) : NO;
+      }),
+    );
+  }
+  if (m.system !== undefined) {
+    const want = m.system;
+    parts.push(
+      onApp((_c, app) =>
+        Boolean(app.system) === want ? yes('system', want ? 'system app' : 'not a system app') : NO,
+      ),
+    );
+  }
+  if (m.permission) {
+    const set = new Set(m.permission);
+    parts.push(
+      onApp((ctx, app) => {
+        if (ctx.unknown.has('permissions')) return unknown('permissions');
+        const granted = [...(app.permissions?.runtime ?? []), ...(app.permissions?.install ?? [])]
+          .filter((p) => p?.granted && set.has(p.name))
+          .map((p) => p.name);
+        return granted.length
+          ? {
+              v: 'yes',
+              reasons: granted.map((g) => ({ matcher: 'permission', value: g })),
+              missing: [],
+            }
+          : NO;
+      }),
+    );
+  }
+  if (m.appop) {
+    const ops = m.appop;
+    parts.push((ctx, app) => or(ops.map((op) => appOp('appop', op)(ctx, app))));
+  }
+  const bool = (
+    key: keyof MatchExpr,
+    fact: Fact,
+    lookup: (ctx: Ctx, app: AndroidApp) => string | undefined,
+  ) => {
+    const want = m[key];
+    if (typeof want === 'boolean') parts.push(membership(key, fact, want, lookup));
+  };
+  bool('accessibility_service', 'accessibility', (c, a) => c.accessibility.get(a.id));
+  bool('notification_listener', 'notification_listeners', (c, a) => c.listeners.get(a.id));
+  bool('device_admin', 'device_policy', (c, a) => c.admins.get(a.id));
+  bool('device_owner', 'device_policy', (c, a) =>
+    c.deviceOwner === a.id ? (c.snapshot.deviceOwner?.raw ?? a.id) : undefined,
+  );
+  bool('profile_owner', 'device_policy', (c, a) => (c.profileOwners.has(a.id) ? a.id : undefined));
+  bool('battery_exempt', 'battery', (c, a) =>
+    c.battery.has(a.id) ? 'battery optimisation off' : undefined,
+  );
+  if (m.usage_access !== undefined)
+    parts.push(appOp('usage_access', 'GET_USAGE_STATS', m.usage_access));
+  if (m.draw_over_apps !== undefined) {
+    parts.push(appOp('draw_over_apps', 'SYSTEM_ALERT_WINDOW', m.draw_over_apps));
+  }
+  if (m.install_other_apps !== undefined) {
+    parts.push(appOp('install_other_apps', 'REQUEST_INSTALL_PACKAGES', m.install_other_apps));
+  }
+  if (m.setting) {
+    const { key, equals, absent } = m.setting;
+    const dot = key.indexOf('.');
+    const ns = key.slice(0, dot) as 'secure' | 'global' | 'system';
+    const name = key.slice(dot + 1);
+    const values = equals ? new Set(equals) : undefined;
+    parts.push((ctx) => {
+      const table = ctx.snapshot.settings?.[ns];
+      if (ctx.unknown.has('settings') || !table || Object.keys(table).length === 0) {
+        return unknown('settings');
+      }
+      const v = Object.hasOwn(table, name) ? table[name] : undefined;
+      if (absent) return v === undefined ? yes('setting', `${key} not set`) : NO;
+      return v !== undefined && values?.has(v) ? yes('setting', `${key}=${v}`) : NO;
+    });
+  }
+  if (m.prop) {
+    const { key, equals } = m.prop;
+    const values = new Set(equals);
+    parts.push((ctx) => {
+      const props = ctx.snapshot.props ?? {};
+      if (ctx.unknown.has('props') || Object.keys(props).length === 0) return unknown('props');
+      const v = Object.hasOwn(props, key) ? props[key] : undefined;
+      return v !== undefined && values.has(v) ? yes('prop', `${key}=${v}`) : NO;
+    });
+  }
+  if (m.root) {
+    const signs = m.root;
+    parts.push((ctx) => or(signs.map((s) => rootSign(ctx, s))));
+  }
+  if (m.patch_older_than_days !== undefined) {
+    const days = m.patch_older_than_days;
+    parts.push((ctx) => {
+      const patch = ctx.snapshot.device?.securityPatch;
+      const t = patch && /^\d{4}-\d{2}-\d{2}$/.test(patch) ? Date.parse(`${patch}T00:00:00Z`) : NaN;
+      if (Number.isNaN(t) || Number.isNaN(ctx.nowMs)) return unknown('props');
+      const age = Math.floor((ctx.nowMs - t) / DAY_MS);
+      return age > days ? yes('security_patch', `${patch} (${age} days old)`) : NO;
+    });
+  }
+  if (m.account_count) {
+    const { type, at_least } = m.account_count;
+    parts.push((ctx) => {
+      if (ctx.unknown.has('accounts')) return unknown('accounts');
+      const accts = (ctx.snapshot.accounts ?? []).filter((a) => !type || a.type === type);
+      if (accts.length < at_least) return NO;
+      const names = accts.map((a) => (type ? a.name : `${a.name} (${a.type})`)).join(', ');
+      return yes('accounts', `${accts.length}: ${names}`);
+    });
+  }
+  if (m.adb_keys_at_least !== undefined) {
+    const n = m.adb_keys_at_least;
+    parts.push((ctx) => {
+      const keys = ctx.snapshot.adbKeys;
+      if (ctx.unknown.has('adb_keys') || keys === undefined) return unknown('adb_keys');
+      if (keys.length < n) return NO;
+      const names = keys.map((k) => k.name ?? k.fingerprint ?? 'unnamed').join(', ');
+      return yes('adb_keys', `${keys.length}: ${names}`);
+    });
+  }
+  if (m.all) {
+    const subs = m.all.map(compileMatch);
+    parts.push((ctx, app) => and(subs.map((s) => s(ctx, app))));
+  }
+  if (m.any) {
+    const subs = m.any.map(compileMatch);
+    parts.push((ctx, app) => or(subs.map((s) => s(ctx, app))));
+  }
+  if (m.not) {
+    const sub = compileMatch(m.not);
+    parts.push((ctx, app) => not(sub(ctx, app)));
+  }
+  if (parts.length === 1) return parts[0]!;
+  // Evaluate cheap exact-id checks first; stop at the first definite 'no'.
+  return (ctx, app) => {
+    const outs: Outcome[] = [];
+    for (const p of parts) {
+      const o = p(ctx, app);
+      if (o.v === 'no') return NO;
+      outs.push(o);
+    }
+    return and(outs);
+  };
+}
+
+/** App-level matcher keys: a rule using any of them judges each app. */
+export const APP_MATCHERS: ReadonlySet<string> = new Set([
+  'package',
+  'ios_bundle',
+  'cert_sha1',
+  'cert_sha256',
+  'apk_sha256',
+  'cert_organization',
+  'cert_subject_contains',
+  'installer',
+  'launcher',
+  'system',
+  'permission',
+  'appop',
+  'accessibility_service',
+  'notification_listener',
+  'device_admin',
+  'device_owner',
+  'profile_owner',
+  'usage_access',
+  'draw_over_apps',
+  'install_other_apps',
+  'battery_exempt',
+]);
+
+export function usesAppMatchers(m: MatchExpr): boolean {
+  for (const [k, v] of Object.entries(m)) {
+    if (APP_MATCHERS.has(k)) return true;
+    if (k === 'all' || k === 'any') {
+      if ((v as MatchExpr[]).some(usesAppMatchers)) return true;
+    }
+    if (k === 'not' && usesAppMatchers(v as MatchExpr)) return true;
+  }
+  return false;
+}
+
+export type AnchorKind = 'package' | 'cert_sha1' | 'cert_sha256' | 'apk_sha256';
+export type Anchors = Array<[AnchorKind, string]>;
+
+/**
+ * Exact ids one of which must be present for the expression to be true, or
+ * null when there is no such guard. Lets the compiler index rules by id so
+ * matching costs O(apps + rules) instead of O(apps × rules).
+ */
+export function anchorsOf(m: MatchExpr): Anchors | null {
+  const options: Anchors[] = [];
+  const kinds: AnchorKind[] = ['package', 'cert_sha1', 'cert_sha256', 'apk_sha256'];
+  // A mapping is an AND of its keys: any one guarded key guards the whole.
+  for (const k of kinds) {
+    const vals = m[k];
+    if (vals) options.push(vals.map((v) => [k, v]));
+  }
+  for (const sub of m.all ?? []) {
+    const a = anchorsOf(sub);
+    if (a) options.push(a);
+  }
+  if (m.any) {
+    const subs = m.any.map(anchorsOf);
+    if (subs.every((a): a is Anchors => a !== null)) options.push(subs.flat());
+  }
+  if (!options.length) return null;
+  return options.reduce((best, o) => (o.length < best.length ? o : best));
+}

@@ -1,0 +1,507 @@
+/**
+ * Loads rule packs from disk and validates them strictly. A pack that has
+ * any error is left out of `packs` and every error is returned with
+ * file:line:col, so a caller can refuse to scan before touching a phone.
+ *
+ * What a path may be:
+ *  - a pack directory (holds pack.yaml; every other *.yaml / *.yml below it is
+ *    a rule file, each holding one rule per YAML document),
+ *  - a directory of pack directories (e.g. the shipped `rules/`),
+ *  - a pack.yaml file (its directory is the pack),
+ *  - a single rule file: loaded as a local pack "local.<file name>" so a
+ *    maintainer can try one rule without writing pack.yaml.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Document, LineCounter, parseAllDocuments } from 'yaml';
+import type { z } from 'zod';
+import { locateKey, locatePath } from './locate.js';
+import { PACK_META, type PackMeta, RULE, RULE_PACK_SCHEMA, type RuleDef } from './schema.js';
+
+export interface RuleLoadError {
+  file: string;
+  line?: number;
+  col?: number;
+  message: string;
+}
+
+export interface LoadedRule extends RuleDef {
+  pack: string;
+  packVersion: string;
+  file: string;
+  line?: number;
+  col?: number;
+}
+
+export interface RulePack {
+  id: string;
+  name: string;
+  version: string;
+  /** SHA-256 over every YAML file of the pack (relative path + content, sorted by path) */
+  sha256: string;
+  dir: string;
+  meta: PackMeta;
+  rules: LoadedRule[];
+}
+
+/** A rule file larger than this is refused before parsing (indicator lists stay far below). */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** All files of one pack together. */
+export const MAX_PACK_BYTES = 64 * 1024 * 1024;
+/** YAML aliases are never needed in rules; a few are tolerated, floods ("billion laughs") are not. */
+export const MAX_ALIAS_COUNT = 50;
+
+export function formatRuleError(e: RuleLoadError): string {
+  if (e.line === undefined) return `${e.file}: ${e.message}`;
+  return `${e.file}:${e.line}:${e.col ?? 1}: ${e.message}`;
+}
+
+/** `<package root>/rules`, from src/rules/ (vitest) and from dist/rules/ (built) alike. */
+export function defaultRulesDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules');
+}
+
+const isYaml = (name: string) => /\.ya?ml$/i.test(name);
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Rule files of a pack: YAML files below `dir`, not entering hidden dirs or nested packs. */
+async function ruleFiles(dir: string, top = true): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name === 'node_modules' || (await exists(join(p, 'pack.yaml')))) continue;
+      out.push(...(await ruleFiles(p, false)));
+    } else if (e.isFile() && isYaml(e.name) && !(top && e.name === 'pack.yaml')) {
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+const KNOWN_KEYS = [
+  'id',
+  'replaces',
+  'status',
+  'title',
+  'category',
+  'severity',
+  'platforms',
+  'match',
+  'raise',
+  'labels',
+  'explanation',
+  'falsepositives',
+  'references',
+  'date',
+  'modified',
+  'tests',
+  'what',
+  'risk',
+  'next_steps',
+  'no_match',
+  'licence',
+  'sources',
+  'schema',
+  'version',
+  'package',
+  'cert_sha1',
+  'cert_sha256',
+  'apk_sha256',
+  'permission',
+  'installer',
+  'launcher',
+];
+const ALIASES: Record<string, string> = {
+  license: 'licence',
+  false_positives: 'falsepositives',
+  level: 'severity',
+  description: 'explanation',
+  detection: 'match',
+  packages: 'package',
+  certificates: 'cert_sha1',
+  nomatch: 'no_match',
+};
+
+function suggest(key: string): string {
+  const alias = ALIASES[key.toLowerCase()];
+  if (alias) return ` — did you mean "${alias}"?`;
+  const near = KNOWN_KEYS.find((k) => editDistance(k, key.toLowerCase()) <= 2);
+  return near && near !== key ? ` — did you mean "${near}"?` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(
+        d[i - 1]![j]! + 1,
+        d[i]![j - 1]! + 1,
+        d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
+  return s;
+}
+
+function zodErrors(
+  file: string,
+  doc: Document,
+  lc: LineCounter,
+  issues: readonly z.core.$ZodIssue[],
+): RuleLoadError[] {
+  const out: RuleLoadError[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const at = locateKey(doc, issue.path, key, lc);
+        const where = issue.path.length ? ` in ${pathText(issue.path)}` : '';
+        out.push({ file, ...at, message: `unknown key "${key}"${where}${suggest(key)}` });
+      }
+      continue;
+    }
+    const at = locatePath(doc, issue.path, lc);
+    const name = pathText(issue.path);
+    let msg = issue.message;
+    if (issue.code === 'invalid_type' && msg.includes('received undefined')) {
+      msg = `missing required key "${String(issue.path.at(-1))}"`;
+    }
+    out.push({ file, ...at, message: name ? `${name}: ${msg}` : msg });
+  }
+  return out;
+}
+
+interface ParsedDoc {
+  value: unknown;
+  doc: Document;
+  lc: LineCounter;
+}
+
+/** Parses a YAML file into documents; syntax errors, alias floods and size become errors. */
+async function parseYamlFile(
+  file: string,
+): Promise<{ docs: ParsedDoc[]; errors: RuleLoadError[]; text: string }> {
+  const errors: RuleLoadError[] = [];
+  const size = (await stat(file)).size;
+  if (size > MAX_FILE_BYTES) {
+    errors.push({
+      file,
+      message: `file is too large (${size} bytes; the limit is ${MAX_FILE_BYTES}) — split the rules over several files`,
+    });
+    return { docs: [], errors, text: '' };
+  }
+  const text = await readFile(file, 'utf8');
+  const lc = new LineCounter();
+  const parsed = parseAllDocuments(text, {
+    lineCounter: lc,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: false,
+  });
+  const docs: ParsedDoc[] = [];
+  const list = Array.isArray(parsed) ? parsed : [];
+  for (const doc of list) {
+    if (doc.errors.length) {
+      for (const err of doc.errors) {
+        const { line, col } = lc.linePos(err.pos[0]);
+        errors.push({ file, line, col, message: `YAML syntax: ${firstLine(err.message)}` });
+      }
+      continue;
+    }
+    if (doc.contents === null) continue;
+    try {
+      const value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      docs.push({ value, doc, lc });
+    } catch (err) {
+      const at = locatePath(doc, [], lc);
+      const m = err instanceof Error ? err.message : String(err);
+      errors.push({
+        file,
+        ...at,
+        message: /alias/i.test(m)
+          ? `refused: too many YAML aliases (at most ${MAX_ALIAS_COUNT}); rules never need aliases — write the values out`
+          : `YAML: ${firstLine(m)}`,
+      });
+    }
+  }
+  return { docs, errors, text };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+const upperHex = (h: string) => h.replace(/:/g, '').toUpperCase();
+
+/** Hashes are compared as uppercase hex without colons, whatever the author wrote. */
+function normaliseMatch(m: RuleDef['match']): RuleDef['match'] {
+  const out = { ...m };
+  if (out.cert_sha1) out.cert_sha1 = out.cert_sha1.map(upperHex);
+  if (out.cert_sha256) out.cert_sha256 = out.cert_sha256.map(upperHex);
+  if (out.apk_sha256) out.apk_sha256 = out.apk_sha256.map(upperHex);
+  if (out.all) out.all = out.all.map(normaliseMatch);
+  if (out.any) out.any = out.any.map(normaliseMatch);
+  if (out.not) out.not = normaliseMatch(out.not);
+  return out;
+}
+
+function normaliseRule(r: RuleDef): RuleDef {
+  const tests = r.tests && {
+    match: r.tests.match.map(normaliseCase),
+    no_match: r.tests.no_match.map(normaliseCase),
+  };
+  return {
+    ...r,
+    match: normaliseMatch(r.match),
+    raise: r.raise?.map((x) => ({ ...x, when: normaliseMatch(x.when) })),
+    ...(tests ? { tests } : {}),
+  };
+}
+
+function normaliseCase<T extends { app?: Record<string, unknown> }>(c: T): T {
+  if (!c.app) return c;
+  const app = { ...c.app };
+  for (const k of ['cert_sha1', 'cert_sha256', 'apk_sha256']) {
+    if (typeof app[k] === 'string') app[k] = upperHex(app[k] as string);
+  }
+  return { ...c, app };
+}
+
+async function loadRuleFile(
+  file: string,
+  pack: { id: string; version: string },
+): Promise<{ rules: LoadedRule[]; errors: RuleLoadError[]; text: string }> {
+  const { docs, errors, text } = await parseYamlFile(file);
+  const rules: LoadedRule[] = [];
+  for (const { value, doc, lc } of docs) {
+    const res = RULE.safeParse(value);
+    if (!res.success) {
+      errors.push(...zodErrors(file, doc, lc, res.error.issues));
+      continue;
+    }
+    const at = locatePath(doc, [], lc);
+    rules.push({
+      ...normaliseRule(res.data),
+      pack: pack.id,
+      packVersion: pack.version,
+      file,
+      ...at,
+    });
+  }
+  return { rules, errors, text };
+}
+
+async function loadPackDir(dir: string): Promise<{ pack?: RulePack; errors: RuleLoadError[] }> {
+  const metaFile = join(dir, 'pack.yaml');
+  const meta = await parseYamlFile(metaFile);
+  const errors = [...meta.errors];
+  let packMeta: PackMeta | undefined;
+  if (meta.docs.length !== 1 && meta.errors.length === 0) {
+    errors.push({ file: metaFile, message: 'expected exactly one YAML document in pack.yaml' });
+  } else if (meta.docs[0]) {
+    const { value, doc, lc } = meta.docs[0];
+    const schemaVersion = (value as { schema?: unknown } | null)?.schema;
+    if (typeof schemaVersion === 'number' && schemaVersion !== RULE_PACK_SCHEMA) {
+      errors.push({
+        file: metaFile,
+        ...locateKey(doc, [], 'schema', lc),
+        message: `this pack uses rule-pack schema ${schemaVersion}, but this spycheck reads schema ${RULE_PACK_SCHEMA} — update spycheck or use a matching pack`,
+      });
+    } else {
+      const res = PACK_META.safeParse(value);
+      if (res.success) packMeta = res.data;
+      else errors.push(...zodErrors(metaFile, doc, lc, res.error.issues));
+    }
+  }
+  if (!packMeta) return { errors };
+  return loadRuleSet(dir, packMeta, await ruleFiles(dir), meta.text, errors, metaFile);
+}
+
+async function loadRuleSet(
+  dir: string,
+  meta: PackMeta,
+  files: string[],
+  metaText: string,
+  errors: RuleLoadError[],
+  metaFile: string | undefined,
+): Promise<{ pack?: RulePack; errors: RuleLoadError[] }> {
+  const hash = createHash('sha256');
+  const contents: Array<[string, string]> = [];
+  if (metaFile) contents.push([relative(dir, metaFile), metaText]);
+  const rules: LoadedRule[] = [];
+  let total = Buffer.byteLength(metaText);
+  for (const file of files) {
+    const r = await loadRuleFile(file, meta);
+    errors.push(...r.errors);
+    rules.push(...r.rules);
+    total += Buffer.byteLength(r.text);
+    if (total > MAX_PACK_BYTES) {
+      errors.push({ file: dir, message: `pack is too large (over ${MAX_PACK_BYTES} bytes)` });
+      break;
+    }
+    contents.push([relative(dir, file), r.text]);
+  }
+  if (rules.length === 0 && errors.length === 0) {
+    errors.push({ file: metaFile ?? dir, message: 'pack holds no rules' });
+  }
+  contents.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (const [rel, text] of contents) {
+    // path separators normalised so the digest is the same on every OS
+    hash.update(`${rel.split(sep).join('/')}\0${Buffer.byteLength(text)}\0`);
+    hash.update(text);
+  }
+  if (errors.length) return { errors };
+  return {
+    pack: {
+      id: meta.id,
+      name: meta.name,
+      version: meta.version,
+      sha256: hash.digest('hex'),
+      dir,
+      meta,
+      rules,
+    },
+    errors,
+  };
+}
+
+async function loadSingleRuleFile(file: string) {
+  const stem = basename(file, extname(file))
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const meta: PackMeta = {
+    schema: RULE_PACK_SCHEMA,
+    id: `local.${stem || 'rules'}`,
+    name: `Local rules from ${basename(file)}`,
+    version: '0.0.0-local',
+    licence: 'unknown',
+    date: '1970-01-01',
+  };
+  return loadRuleSet(dirname(file), meta, [file], '', [], undefined);
+}
+
+/** Expands one user-given path into pack directories / single rule files. */
+async function expand(p: string): Promise<{ dirs: string[]; files: string[]; error?: string }> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(p);
+  } catch {
+    return { dirs: [], files: [], error: 'no such file or folder' };
+  }
+  if (st.isFile()) {
+    if (basename(p) === 'pack.yaml') return { dirs: [dirname(p)], files: [] };
+    if (isYaml(p)) return { dirs: [], files: [p] };
+    return { dirs: [], files: [], error: 'expected a rule pack folder or a .yaml rule file' };
+  }
+  if (await exists(join(p, 'pack.yaml'))) return { dirs: [p], files: [] };
+  const dirs: string[] = [];
+  const entries = (await readdir(p, { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  for (const e of entries) {
+    const sub = join(p, e.name);
+    if (e.isDirectory() && !e.name.startsWith('.') && (await isDir(sub))) {
+      if (await exists(join(sub, 'pack.yaml'))) dirs.push(sub);
+    }
+  }
+  if (dirs.length === 0) {
+    return { dirs, files: [], error: 'no pack.yaml here or in the folders directly inside it' };
+  }
+  return { dirs, files: [] };
+}
+
+export async function loadRulePacks(
+  paths: string[],
+): Promise<{ packs: RulePack[]; errors: RuleLoadError[] }> {
+  const packs: RulePack[] = [];
+  const errors: RuleLoadError[] = [];
+  const seenDirs = new Set<string>();
+  for (const p of paths) {
+    const { dirs, files, error } = await expand(p);
+    if (error) errors.push({ file: p, message: error });
+    const fresh = dirs.filter((d) => !seenDirs.has(d));
+    for (const d of fresh) seenDirs.add(d);
+    const loads = [...fresh.map(loadPackDir), ...files.map(loadSingleRuleFile)];
+    for (const r of await Promise.all(loads)) {
+      errors.push(...r.errors);
+      if (r.pack) packs.push(r.pack);
+    }
+  }
+  errors.push(...crossPackErrors(packs));
+  // Cross-pack conflicts leave both packs loaded: the caller must refuse to scan on any error.
+  return { packs, errors };
+}
+
+/** Ids are global: a rule id or pack id may appear once across everything loaded. */
+function crossPackErrors(packs: RulePack[]): RuleLoadError[] {
+  const errors: RuleLoadError[] = [];
+  const packIds = new Map<string, RulePack>();
+  for (const p of packs) {
+    const first = packIds.get(p.id);
+    if (first) {
+      errors.push({
+        file: join(p.dir, 'pack.yaml'),
+        message: `duplicate pack id "${p.id}" (also used by ${first.dir})`,
+      });
+    } else packIds.set(p.id, p);
+  }
+  const ids = new Map<string, LoadedRule>();
+  for (const p of packs) {
+    for (const r of p.rules) {
+      const first = ids.get(r.id);
+      if (first) {
+        errors.push({
+          file: r.file,
+          line: r.line,
+          col: r.col,
+          message: `duplicate rule id "${r.id}" (first defined at ${formatRuleError({ file: first.file, line: first.line, col: first.col, message: '' }).replace(/: $/, '')}) — rule ids are never reused; give this rule a new id`,
+        });
+      } else ids.set(r.id, r);
+    }
+  }
+  for (const p of packs) {
+    for (const r of p.rules) {
+      for (const old of r.replaces ?? []) {
+        if (ids.has(old)) {
+          errors.push({
+            file: r.file,
+            line: r.line,
+            col: r.col,
+            message: `rule "${r.id}" replaces "${old}", but "${old}" is still defined — remove the old rule`,
+          });
+        }
+      }
+    }
+  }
+  return errors;
+}

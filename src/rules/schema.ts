@@ -1,0 +1,304 @@
+/**
+ * The rule-pack format, as strict zod schemas. The loader validates every
+ * YAML document against these; `schema/*.schema.json` is generated from them
+ * so editors can validate packs too. Bump RULE_PACK_SCHEMA when a field
+ * changes meaning; packs declaring another version are refused.
+ */
+import { z } from 'zod';
+import { CATEGORIES } from './vocab.js';
+
+export const RULE_PACK_SCHEMA = 1;
+
+const SEVERITY = z.enum(['high', 'medium', 'low', 'info']);
+const CATEGORY = z.enum(CATEGORIES);
+const INSTALLER_CLASS = z.enum(['store', 'other-store', 'sideloaded', 'preinstalled', 'unknown']);
+
+/** Android package / iOS bundle id: dotted identifiers, no wildcards (matching is exact). */
+const APP_ID = z
+  .string()
+  .max(255)
+  .regex(/^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+$/, {
+    message: 'expected an exact app id like com.example.app (no wildcards, no spaces)',
+  });
+
+/** Hex, any case, optionally colon-separated as keytool prints; normalised to uppercase. */
+const hex = (bytes: number, what: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^(?:[0-9A-Fa-f]{${bytes * 2}}|[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){${bytes - 1}})$`),
+      {
+        message: `expected a ${what}: ${bytes * 2} hex digits`,
+      },
+    );
+export const SHA1 = hex(20, 'SHA-1');
+export const SHA256 = hex(32, 'SHA-256');
+
+const list = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'expected at least one value');
+
+/** Short, plain text: no control characters (they could corrupt a terminal report). */
+const TEXT = z
+  .string()
+  .min(1)
+  .max(4000)
+  .regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, {
+    message: 'expected plain text without control characters',
+  });
+const SHORT = TEXT.max(200);
+
+const SETTING_KEY = z.string().regex(/^(?:secure|global|system)\.[A-Za-z0-9_.:-]+$/, {
+  message: 'expected "secure.<key>", "global.<key>" or "system.<key>"',
+});
+
+export const ROOT_SIGNS = [
+  'test_keys',
+  'debuggable',
+  'bootloader_unlocked',
+  'verified_boot_not_green',
+  'su_binary',
+  'root_package',
+] as const;
+
+/**
+ * A match expression. A mapping means ALL of its keys must hold (like
+ * Sigma); a list value means ANY of its items; `all`/`any`/`not` combine
+ * nested expressions. Every matcher is exact — no prefixes, no regular
+ * expressions (they are too easy to get wrong and too slow when hostile).
+ */
+export interface MatchExpr {
+  package?: string[];
+  ios_bundle?: string[];
+  cert_sha1?: string[];
+  cert_sha256?: string[];
+  apk_sha256?: string[];
+  cert_organization?: string[];
+  cert_subject_contains?: string[];
+  installer?: Array<z.infer<typeof INSTALLER_CLASS>>;
+  launcher?: 'hidden' | 'visible';
+  system?: boolean;
+  permission?: string[];
+  appop?: string[];
+  accessibility_service?: boolean;
+  notification_listener?: boolean;
+  device_admin?: boolean;
+  device_owner?: boolean;
+  profile_owner?: boolean;
+  usage_access?: boolean;
+  draw_over_apps?: boolean;
+  install_other_apps?: boolean;
+  battery_exempt?: boolean;
+  setting?: { key: string; equals?: string[]; absent?: boolean };
+  prop?: { key: string; equals: string[] };
+  root?: Array<(typeof ROOT_SIGNS)[number]>;
+  patch_older_than_days?: number;
+  account_count?: { type?: string; at_least: number };
+  adb_keys_at_least?: number;
+  all?: MatchExpr[];
+  any?: MatchExpr[];
+  not?: MatchExpr;
+}
+
+export const MATCH: z.ZodType<MatchExpr> = z
+  .strictObject({
+    package: list(APP_ID).optional().describe('exact Android package names (any of)'),
+    ios_bundle: list(APP_ID).optional().describe('exact iOS bundle ids (any of)'),
+    cert_sha1: list(SHA1).optional().describe('signing certificate SHA-1 (any of)'),
+    cert_sha256: list(SHA256).optional().describe('signing certificate SHA-256 (any of)'),
+    apk_sha256: list(SHA256).optional().describe('SHA-256 of base.apk (any of)'),
+    cert_organization: list(SHORT)
+      .optional()
+      .describe('certificate subject organisation O=, exact, case-insensitive'),
+    cert_subject_contains: list(SHORT.min(4))
+      .optional()
+      .describe('text inside the certificate subject, case-insensitive'),
+    installer: list(INSTALLER_CLASS).optional().describe('where the app came from (any of)'),
+    launcher: z.enum(['hidden', 'visible']).optional().describe('app icon in the launcher'),
+    system: z.boolean().optional().describe('part of the system image'),
+    permission: list(z.string().regex(/^[A-Za-z0-9_.]+$/))
+      .optional()
+      .describe('granted permissions, full names (any of)'),
+    appop: list(z.string().regex(/^[A-Z_]+$/))
+      .optional()
+      .describe('app-ops in allow mode (any of)'),
+    accessibility_service: z.boolean().optional(),
+    notification_listener: z.boolean().optional(),
+    device_admin: z.boolean().optional(),
+    device_owner: z.boolean().optional(),
+    profile_owner: z.boolean().optional(),
+    usage_access: z.boolean().optional(),
+    draw_over_apps: z.boolean().optional(),
+    install_other_apps: z.boolean().optional(),
+    battery_exempt: z.boolean().optional(),
+    setting: z
+      .strictObject({
+        key: SETTING_KEY,
+        equals: list(z.string().max(200)).optional(),
+        absent: z.literal(true).optional(),
+      })
+      .refine((s) => (s.equals === undefined) !== (s.absent === undefined), {
+        message: 'expected exactly one of "equals" or "absent"',
+      })
+      .optional()
+      .describe('a device setting value'),
+    prop: z
+      .strictObject({
+        key: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+        equals: list(z.string().max(200)),
+      })
+      .optional()
+      .describe('a system property value'),
+    root: list(z.enum(ROOT_SIGNS)).optional().describe('root indicators (any of)'),
+    patch_older_than_days: z.number().int().min(1).max(36500).optional(),
+    account_count: z
+      .strictObject({
+        type: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]+$/)
+          .optional(),
+        at_least: z.number().int().min(1),
+      })
+      .optional(),
+    adb_keys_at_least: z.number().int().min(1).optional(),
+    get all() {
+      return list(MATCH).optional();
+    },
+    get any() {
+      return list(MATCH).optional();
+    },
+    get not() {
+      return MATCH.optional();
+    },
+  })
+  .refine((m) => Object.keys(m).length > 0, {
+    message: 'empty matcher: expected at least one condition',
+  })
+  .meta({ id: 'match', title: 'Match expression' });
+
+const EXPLANATION = z.strictObject({
+  what: TEXT.describe('what it is, in plain words'),
+  risk: TEXT.describe('what the other person could see or do'),
+  next_steps: TEXT.describe('what to do next, safely'),
+});
+
+/** A simulated app for rule tests; only the facts a rule looks at. */
+const TEST_APP = z.strictObject({
+  id: APP_ID,
+  label: SHORT.optional(),
+  installer: INSTALLER_CLASS.optional(),
+  launcher: z.enum(['hidden', 'visible', 'unknown']).optional(),
+  system: z.boolean().optional(),
+  permissions: z.array(z.string()).optional(),
+  appops: z.array(z.string()).optional(),
+  cert_sha1: SHA1.optional(),
+  cert_sha256: SHA256.optional(),
+  cert_organization: SHORT.optional(),
+  cert_subject: SHORT.optional(),
+  apk_sha256: SHA256.optional(),
+  accessibility_service: z.boolean().optional(),
+  notification_listener: z.boolean().optional(),
+  device_admin: z.boolean().optional(),
+  device_owner: z.boolean().optional(),
+  profile_owner: z.boolean().optional(),
+  battery_exempt: z.boolean().optional(),
+});
+
+const TEST_DEVICE = z.strictObject({
+  settings: z.record(SETTING_KEY, z.string()).optional(),
+  props: z.record(z.string(), z.string()).optional(),
+  root: z.array(z.enum(ROOT_SIGNS)).optional(),
+  patch_age_days: z.number().int().min(0).optional(),
+  accounts: z.array(z.strictObject({ type: z.string(), name: z.string() })).optional(),
+  adb_keys: z.number().int().min(0).optional(),
+  /** fact ids whose check could not run (see FACT_CHECKS in analyze/facts.ts) */
+  not_checked: z.array(z.string()).optional(),
+});
+
+const TEST_CASE = z
+  .strictObject({
+    app: TEST_APP.optional(),
+    ios_app: z.strictObject({ id: APP_ID }).optional(),
+    device: TEST_DEVICE.optional(),
+    severity: SEVERITY.optional().describe('expected severity after any raise'),
+  })
+  .refine((t) => t.app || t.device || t.ios_app, {
+    message: 'expected an "app", "ios_app" or "device" fact',
+  });
+
+export const RULE_ID = z
+  .string()
+  .max(120)
+  .regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:\.[a-z0-9]+(?:[-_][a-z0-9]+)*)+$/, {
+    message: 'expected a dotted lowercase id like "stalkerware.thetruthspy"',
+  });
+
+export const RULE = z
+  .strictObject({
+    id: RULE_ID,
+    replaces: list(RULE_ID).optional().describe('ids this rule replaces (never reuse an id)'),
+    status: z.enum(['stable', 'test', 'deprecated']).optional(),
+    title: SHORT,
+    category: CATEGORY,
+    severity: SEVERITY,
+    platforms: list(z.enum(['android', 'ios'])),
+    match: MATCH,
+    raise: list(z.strictObject({ severity: SEVERITY, when: MATCH }))
+      .optional()
+      .describe('raise the severity when these facts also hold'),
+    labels: z
+      .record(APP_ID, SHORT)
+      .optional()
+      .describe('display names for app ids, used when the phone does not give one'),
+    explanation: EXPLANATION,
+    falsepositives: z.array(SHORT).optional(),
+    references: z.array(z.string().url().max(500)).optional(),
+    date: z.iso.date().optional(),
+    modified: z.iso.date().optional(),
+    tests: z
+      .strictObject({
+        match: z.array(TEST_CASE),
+        no_match: z.array(TEST_CASE),
+      })
+      .optional(),
+  })
+  .meta({ id: 'rule', title: 'spycheck rule' });
+
+export const PACK_META = z
+  .strictObject({
+    schema: z.literal(RULE_PACK_SCHEMA),
+    id: z.string().regex(/^[a-z0-9]+(?:[-.][a-z0-9]+)*$/, {
+      message: 'expected a lowercase pack id like "stalkerware-indicators"',
+    }),
+    name: SHORT,
+    version: z.string().regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, {
+      message: 'expected a version like 1.2.3',
+    }),
+    licence: SHORT,
+    date: z.iso.date(),
+    description: TEXT.optional(),
+    sources: z
+      .array(
+        z.strictObject({
+          name: SHORT,
+          url: z.string().url(),
+          revision: z.string().max(100).optional(),
+          licence: SHORT,
+          attribution: TEXT,
+        }),
+      )
+      .optional(),
+    generated: z.strictObject({ by: SHORT, command: SHORT }).optional(),
+  })
+  .meta({ id: 'pack', title: 'spycheck rule pack (pack.yaml)' });
+
+export type RuleDef = z.infer<typeof RULE>;
+export type PackMeta = z.infer<typeof PACK_META>;
+export type RuleTestCase = z.infer<typeof TEST_CASE>;
+export type Severity = z.infer<typeof SEVERITY>;
+
+/** JSON Schemas for editors (yaml-language-server). */
+export function ruleJsonSchema(): unknown {
+  return { ...z.toJSONSchema(RULE, { unrepresentable: 'any' }), $id: 'rule-pack.schema.json' };
+}
+export function packJsonSchema(): unknown {
+  return { ...z.toJSONSchema(PACK_META, { unrepresentable: 'any' }), $id: 'pack.schema.json' };
+}
