@@ -6,6 +6,7 @@ import { analyzeSnapshot } from '../analyze/analyze.js';
 import { compileRules } from '../analyze/compile.js';
 import { writeBundle } from '../report/bundle.js';
 import { defaultBundleDir, loadScanRules } from '../scan/runScan.js';
+import { androidSnapshotSchema } from '../snapshot/schema.js';
 import type { AndroidSnapshot } from '../snapshot/types.js';
 import { SNAPSHOT_SCHEMA } from '../snapshot/types.js';
 import { toolInfo } from '../util/packageRoot.js';

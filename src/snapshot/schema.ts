@@ -1,0 +1,129 @@
+/**
+ * The Snapshot's schema, for reading a saved snapshot.json back (analyze,
+ * report) and for schema/snapshot.schema.json. Mirrors ./types.ts; a test
+ * checks that a fresh scan's snapshot passes it.
+ */
+import { z } from 'zod';
+import { SNAPSHOT_SCHEMA } from './types.js';
+
+const grant = z.object({ name: z.string(), granted: z.boolean(), flags: z.string().optional() });
+const cert = z.object({
+  sha1: z.string().regex(/^[0-9A-F]{40}$/),
+  sha256: z.string().regex(/^[0-9A-F]{64}$/),
+  subject: z.string().optional(),
+  issuer: z.string().optional(),
+  organization: z.string().optional(),
+  scheme: z.enum(['v1', 'v2', 'v3']),
+});
+const component = z.object({ package: z.string(), component: z.string(), raw: z.string() });
+const isoTime = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+
+const app = z.object({
+  id: z.string(),
+  label: z.string().optional(),
+  versionName: z.string().optional(),
+  versionCode: z.number().optional(),
+  installer: z.string().optional(),
+  installInitiator: z.string().optional(),
+  installOriginator: z.string().optional(),
+  installerClass: z.enum(['store', 'other-store', 'sideloaded', 'preinstalled', 'unknown']),
+  firstInstallTime: isoTime.optional(),
+  lastUpdateTime: isoTime.optional(),
+  uid: z.number().optional(),
+  system: z.boolean(),
+  updatedSystem: z.boolean(),
+  enabled: z.boolean().optional(),
+  installedForUser0: z.boolean().optional(),
+  apkPaths: z.array(z.string()),
+  flags: z.array(z.string()).optional(),
+  permissions: z.object({
+    requested: z.array(z.string()),
+    install: z.array(grant),
+    runtime: z.array(grant),
+  }),
+  launcher: z.enum(['visible', 'hidden', 'unknown']),
+  apkSha256: z
+    .string()
+    .regex(/^[0-9A-F]{64}$/)
+    .optional(),
+  certs: z.array(cert).optional(),
+});
+
+export const androidSnapshotSchema = z.object({
+  schema: z.literal(SNAPSHOT_SCHEMA),
+  platform: z.literal('android'),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  started: isoTime,
+  finished: isoTime,
+  complete: z.boolean(),
+  device: z.object({
+    serial: z.string(),
+    manufacturer: z.string().optional(),
+    brand: z.string().optional(),
+    model: z.string().optional(),
+    device: z.string().optional(),
+    androidVersion: z.string().optional(),
+    sdk: z.number().optional(),
+    securityPatch: z.string().optional(),
+    fingerprint: z.string().optional(),
+    buildType: z.string().optional(),
+    buildTags: z.string().optional(),
+  }),
+  props: z.record(z.string(), z.string()),
+  apps: z.array(app),
+  accessibilityServices: z.array(component),
+  notificationListeners: z.array(component),
+  deviceAdmins: z.array(component.extend({ policies: z.array(z.string()).optional() })),
+  deviceOwner: component.optional(),
+  profileOwners: z.array(component),
+  accounts: z.array(z.object({ type: z.string(), name: z.string() })),
+  settings: z.object({
+    secure: z.record(z.string(), z.string()),
+    global: z.record(z.string(), z.string()),
+    system: z.record(z.string(), z.string()),
+  }),
+  appOps: z.record(z.string(), z.array(z.string())),
+  batteryOptimisationExempt: z.array(z.string()),
+  root: z.object({
+    debuggable: z.boolean().optional(),
+    testKeys: z.boolean().optional(),
+    verifiedBootState: z.string().optional(),
+    bootloaderLocked: z.boolean().optional(),
+    suPaths: z.array(z.string()),
+    rootPackages: z.array(z.string()),
+  }),
+  adbKeys: z
+    .array(
+      z.object({
+        name: z.string().optional(),
+        fingerprint: z.string().optional(),
+        lastConnection: z.string().optional(),
+      }),
+    )
+    .optional(),
+  checks: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      status: z.enum(['ok', 'partial', 'not-checked']),
+      reason: z.string().optional(),
+    }),
+  ),
+  warnings: z.array(z.string()),
+  parsers: z.array(z.object({ id: z.string(), version: z.number() })),
+  raw: z.array(
+    z.object({
+      id: z.string(),
+      command: z.string(),
+      file: z.string(),
+      time: isoTime,
+      durationMs: z.number(),
+      bytes: z.number(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  ),
+});
+
+export function snapshotJsonSchema(): unknown {
+  return z.toJSONSchema(androidSnapshotSchema, { target: 'draft-2020-12' });
+}

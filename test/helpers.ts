@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../src/cli/index.js';
+import { type CliContext, EXIT, type ExitCode } from '../src/cli/context.js';
+import { isAllowedShell, isAllowedSync } from '../src/device/android/commands.js';
+import type { LoggedRequest } from '../src/sim/android/requestLog.js';
+
+export interface CapturedRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured output, as a user would from a shell. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CapturedRun> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (c) => (stdout += c));
+  err.on('data', (c) => (stderr += c));
+  let code: ExitCode = EXIT.ok;
+  const ctx: CliContext = {
+    stdout: out,
+    stderr: err,
+    env: { SPYCHECK_CONFIG_DIR: tempDir('spycheck-key-'), ...env },
+    interactive: false,
+    color: false,
+    exit: (c) => {
+      code = c;
+    },
+  };
+  const result = await main(['node', 'spycheck', ...args], { ctx, code: () => code });
+  return { code: result, stdout, stderr };
+}
+
+export function tempDir(prefix = 'spycheck-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Every request a simulated phone received that is not a read-only one. */
+export function forbiddenRequests(entries: readonly LoggedRequest[]): LoggedRequest[] {
+  return entries.filter((e) => {
+    if (e.kind === 'shell') return !isAllowedShell(e.request.replace(/^shell:/, ''));
+    if (e.kind === 'sync') {
+      const [op, ...rest] = e.request.split(' ');
+      return op !== 'QUIT' && !isAllowedSync(op ?? '', rest.join(' '));
+    }
+    // protocol handshakes are fine; any other device service (reboot:, root:, exec:…) is not
+    if (e.kind === 'other') return !/^(CNXN|AUTH|ignored) /.test(e.request);
+    return false;
+  });
+}
