@@ -1,0 +1,225 @@
+/**
+ * The evidence bundle (layout and manifest contract: DESIGN.md "Evidence
+ * bundle"). Everything else is written first; manifest.sig and then
+ * manifest.json come last, so a bundle whose writing was interrupted has no
+ * manifest and can never verify as complete.
+ */
+import { createHash, sign } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FindingsDoc } from '../analyze/types.js';
+import type { AndroidSnapshot, RawRecord } from '../snapshot/types.js';
+import { makePrivateDir, safeRelativePath, writeFileAtomic } from './files.js';
+import { renderHtml } from './html.js';
+import { loadOrCreateSigningKey, rawPublicKey, type SigningKey } from './keys.js';
+import { buildReportModel, type RulePackRef } from './model.js';
+import { renderPdf } from './pdf.js';
+import { renderText } from './text.js';
+
+export const MANIFEST_SCHEMA = 1;
+export const MANIFEST_FILE = 'manifest.json';
+export const SIGNATURE_FILE = 'manifest.sig';
+export const RAW_DIR = 'raw';
+export const RAW_INDEX = 'raw/index.json';
+
+export type ReportFormat = 'text' | 'html' | 'pdf' | 'json';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'html', 'pdf', 'json'];
+
+export const REPORT_FILES: Record<Exclude<ReportFormat, 'json'>, string> = {
+  text: 'report.txt',
+  html: 'report.html',
+  pdf: 'report.pdf',
+};
+
+export interface ManifestFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface Manifest {
+  schema: typeof MANIFEST_SCHEMA;
+  tool: { name: string; version: string };
+  /** UTC ISO time the bundle was written and signed */
+  created: string;
+  scan: {
+    started: string;
+    finished: string;
+    complete: boolean;
+    platform: string;
+    device: Record<string, string | number>;
+  };
+  case: { ref: string | null; examiner: string | null; consent: boolean };
+  rules: RulePackRef[];
+  derivedFrom?: { bundle: string; manifestSha256: string };
+  /** The signing key, embedded so the bundle verifies on any machine */
+  key: { algorithm: 'ed25519'; publicKey: string; fingerprint: string };
+  files: ManifestFile[];
+}
+
+export interface BundleInput {
+  dir: string;
+  snapshot: AndroidSnapshot;
+  findings: FindingsDoc;
+  raw: { record: RawRecord; data: Buffer }[];
+  case: { ref?: string; examiner?: string; consent: boolean };
+  rules: RulePackRef[];
+  formats: ReportFormat[];
+  derivedFrom?: { bundle: string; manifestSha256: string };
+  tool: { name: string; version: string };
+  /** Signing key; default: this install's key from the config dir */
+  key?: SigningKey;
+  /** Environment used to find the config dir (default process.env) */
+  env?: NodeJS.ProcessEnv;
+  /** Clock (tests) */
+  now?: () => Date;
+}
+
+export interface BundleResult {
+  dir: string;
+  manifest: Manifest;
+  /** Things that did not stop the bundle but should be told (e.g. a raw hash that differed) */
+  warnings: string[];
+}
+
+export class BundleExistsError extends Error {
+  constructor(readonly dir: string) {
+    super(
+      `${dir} is not empty. spycheck writes each evidence bundle to a new, empty folder ` +
+        'so an earlier bundle is never overwritten or mixed with this one.',
+    );
+    this.name = 'BundleExistsError';
+  }
+}
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+export async function writeBundle(input: BundleInput): Promise<BundleResult> {
+  const { dir } = input;
+  await refuseNonEmpty(dir);
+  const key = input.key ?? loadOrCreateSigningKey(input.env ?? process.env);
+  const now = input.now ?? (() => new Date());
+  const warnings: string[] = [...key.warnings];
+  const files: ManifestFile[] = [];
+
+  await makePrivateDir(dir);
+  await makePrivateDir(join(dir, RAW_DIR));
+
+  const put = async (path: string, data: Buffer | string) => {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const parts = path.split('/');
+    if (parts.length > 1) await makePrivateDir(join(dir, ...parts.slice(0, -1)));
+    await writeFileAtomic(join(dir, ...parts), bytes);
+    files.push({ path, sha256: sha256(bytes), bytes: bytes.length });
+  };
+
+  // Raw outputs first, exactly as received.
+  const index: Record<string, unknown>[] = [];
+  const used = new Set<string>(['index.json']);
+  for (const [i, { record, data }] of input.raw.entries()) {
+    let name = safeRelativePath(record.file);
+    if (!name || used.has(name)) {
+      const fallback = `unnamed-${String(i + 1).padStart(3, '0')}.bin`;
+      warnings.push(
+        `Raw output ${JSON.stringify(record.id)} had an unusable file name ` +
+          `(${JSON.stringify(record.file)}); saved as raw/${fallback}.`,
+      );
+      name = fallback;
+    }
+    used.add(name);
+    const actual = sha256(data);
+    if (record.sha256 && record.sha256.toLowerCase() !== actual) {
+      warnings.push(
+        `raw/${name}: the hash recorded at collection (${record.sha256}) differs from the ` +
+          `bytes being saved (${actual}). The saved bytes and their hash are kept.`,
+      );
+    }
+    await put(`${RAW_DIR}/${name}`, data);
+    index.push({
+      file: name,
+      id: record.id,
+      command: record.command,
+      time: record.time,
+      durationMs: record.durationMs,
+      bytes: data.length,
+      sha256: actual,
+    });
+  }
+  await put(RAW_INDEX, `${JSON.stringify({ schema: 1, files: index }, null, 2)}\n`);
+
+  await put('findings.json', `${JSON.stringify(input.findings, null, 2)}\n`);
+  await put('snapshot.json', `${JSON.stringify(input.snapshot, null, 2)}\n`);
+
+  const created = now().toISOString();
+  const model = buildReportModel({
+    snapshot: input.snapshot,
+    findings: input.findings,
+    meta: {
+      caseRef: input.case.ref,
+      examiner: input.case.examiner,
+      consent: input.case.consent,
+      generatedAt: created,
+      tool: input.tool,
+      rules: input.rules,
+      bundleDir: dir,
+      signedBy: key.fingerprint,
+      derivedFrom: input.derivedFrom,
+    },
+  });
+  const formats = new Set(input.formats);
+  if (formats.has('text')) await put(REPORT_FILES.text, renderText(model));
+  if (formats.has('html')) await put(REPORT_FILES.html, renderHtml(model));
+  if (formats.has('pdf')) {
+    await put(REPORT_FILES.pdf, await renderPdf(model, { creationDate: new Date(created) }));
+  }
+
+  const manifest: Manifest = {
+    schema: MANIFEST_SCHEMA,
+    tool: input.tool,
+    created,
+    scan: {
+      started: input.snapshot.started,
+      finished: input.snapshot.finished,
+      complete: input.snapshot.complete === true,
+      platform: input.snapshot.platform,
+      device: deviceIds(input.snapshot),
+    },
+    case: {
+      ref: input.case.ref ?? null,
+      examiner: input.case.examiner ?? null,
+      consent: input.case.consent === true,
+    },
+    rules: input.rules.map((r) => ({ id: r.id, version: r.version, sha256: r.sha256 })),
+    ...(input.derivedFrom ? { derivedFrom: input.derivedFrom } : {}),
+    key: {
+      algorithm: 'ed25519',
+      publicKey: rawPublicKey(key.publicKey).toString('base64'),
+      fingerprint: key.fingerprint,
+    },
+    files: [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+  };
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+  await writeFileAtomic(join(dir, SIGNATURE_FILE), sign(null, manifestBytes, key.privateKey));
+  await writeFileAtomic(join(dir, MANIFEST_FILE), manifestBytes);
+  return { dir, manifest, warnings };
+}
+
+function deviceIds(snapshot: AndroidSnapshot): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(snapshot.device ?? {})) {
+    if (typeof v === 'string' || typeof v === 'number') out[k] = v;
+  }
+  return out;
+}
+
+async function refuseNonEmpty(dir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    throw err;
+  }
+  if (entries.length > 0) throw new BundleExistsError(dir);
+}

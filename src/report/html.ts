@@ -1,0 +1,264 @@
+/**
+ * report.html: one self-contained file. No external URL, font or script; a
+ * Content-Security-Policy forbids loading anything even if text slipped
+ * through. Responsive for phones, print CSS for paper, landmarks and a
+ * strict heading order for screen readers.
+ */
+import type { ReportFinding, ReportModel } from './model.js';
+import { escapeHtml, forText } from './sanitize.js';
+
+/** Clean, then escape: every piece of text goes through here. */
+function h(s: unknown, max = 4000): string {
+  return escapeHtml(forText(s, { maxLength: max, multiline: true })).replace(/\n/g, '<br>');
+}
+
+const CSS = `
+:root{--fg:#1a1a1a;--muted:#4a4a4a;--bg:#fff;--line:#c8c8c8;--high:#a4161a;--high-bg:#fdecea;
+--med:#7a4a00;--med-bg:#fff4e0;--low:#0b5394;--low-bg:#e8f1fb;--info-bg:#f2f2f2;--safe-bg:#eef7ee;--safe:#1e5e20}
+*{box-sizing:border-box}
+html{font-size:100%;-webkit-text-size-adjust:100%}
+body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",Arial,sans-serif;
+color:var(--fg);background:var(--bg);line-height:1.55;font-size:1.0625rem}
+.wrap{max-width:46rem;margin:0 auto;padding:1rem}
+header.top{border-bottom:3px solid var(--fg);margin-bottom:1rem}
+h1{font-size:1.75rem;margin:.5rem 0}
+h2{font-size:1.35rem;margin:2rem 0 .75rem;padding-top:.5rem;border-top:1px solid var(--line)}
+h3{font-size:1.15rem;margin:1.25rem 0 .5rem}
+h4{font-size:1rem;margin:.75rem 0 .25rem}
+p,li{overflow-wrap:anywhere}
+.headline{font-size:1.3rem;font-weight:700;padding:1rem;border-radius:.5rem;margin:1rem 0;border-left:.5rem solid}
+.headline.high{background:var(--high-bg);border-color:var(--high)}
+.headline.medium{background:var(--med-bg);border-color:var(--med)}
+.headline.clear{background:var(--safe-bg);border-color:var(--safe)}
+.notice{background:var(--med-bg);border-left:.4rem solid var(--med);padding:.75rem 1rem;margin:1rem 0}
+.sensitive{background:var(--info-bg);border:1px dashed var(--muted);padding:.75rem 1rem;margin:1rem 0}
+.safety{background:var(--safe-bg);border-left:.4rem solid var(--safe);padding:.5rem 1rem .75rem;margin:1rem 0}
+.safety h2{border:0;margin-top:.5rem}
+nav ol{padding-left:1.25rem}
+a{color:#0b4a8a}
+.group-intro{color:var(--muted)}
+article.finding{border:1px solid var(--line);border-left:.5rem solid;border-radius:.4rem;padding:.25rem 1rem .75rem;margin:1rem 0;break-inside:avoid}
+article.high{border-left-color:var(--high)}
+article.medium{border-left-color:var(--med)}
+article.low{border-left-color:var(--low)}
+article.info{border-left-color:var(--muted)}
+.badge{display:inline-block;font-size:.85rem;font-weight:700;padding:.1rem .5rem;border-radius:.3rem;margin-right:.4rem}
+.badge.high{background:var(--high);color:#fff}
+.badge.medium{background:var(--med);color:#fff}
+.badge.low{background:var(--low);color:#fff}
+.badge.info{background:#555;color:#fff}
+.name{font-weight:700}
+.pkg,code,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere;word-break:break-all}
+.before{background:var(--med-bg);padding:.5rem .75rem;border-radius:.3rem;margin-top:.75rem}
+.before h4{margin-top:0}
+ul.check{list-style:none;padding-left:0}
+ul.check li{padding-left:1.6rem;text-indent:-1.6rem;margin:.4rem 0}
+ul.check li::before{content:"\\2610\\00a0\\00a0";font-size:1.1em}
+dl.kv{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.2rem 1rem;margin:.5rem 0}
+dl.kv dt{font-weight:700}
+dl.kv dd{margin:0;overflow-wrap:anywhere;word-break:break-word}
+.table-wrap{overflow-x:auto}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{border:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere;word-break:break-all}
+th{background:var(--info-bg)}
+section.evidence{font-size:.95rem}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+footer{margin-top:2rem;padding-top:1rem;border-top:1px solid var(--line);color:var(--muted);font-size:.9rem}
+@media (max-width:32rem){.wrap{padding:.75rem}h1{font-size:1.45rem}.headline{font-size:1.15rem}
+dl.kv{grid-template-columns:1fr}dl.kv dd{margin-bottom:.4rem}}
+@media print{body{font-size:11pt;color:#000}.wrap{max-width:none;padding:0}nav{display:none}
+a{color:#000;text-decoration:none}h2{break-after:avoid}h3{break-after:avoid}
+section.evidence{break-before:page}article.finding{break-inside:avoid}
+.headline,.badge,.safety,.notice,.before{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+@page{margin:18mm 16mm}}
+`;
+
+export function renderHtml(model: ReportModel): string {
+  const headClass =
+    model.counts.high > 0
+      ? 'high'
+      : model.counts.medium + model.counts.low > 0
+        ? 'medium'
+        : 'clear';
+  const parts: string[] = [];
+  const p = (s: string) => parts.push(`<p>${h(s)}</p>`);
+
+  parts.push(`<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex, nofollow">
+<title>${h(model.title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<div class="wrap">
+<header class="top">
+<h1>${h(model.title)}</h1>
+<p>Phone: ${h(model.deviceSummary)}</p>
+</header>
+<nav aria-label="Contents"><ol>
+<li><a href="#found">What we found</a></li>
+<li><a href="#checked">What we checked and could not check</a></li>
+<li><a href="#cannot-see">Things this check cannot see</a></li>
+<li><a href="#after">After the check</a></li>
+<li><a href="#evidence">Evidence for police</a></li>
+</ol></nav>
+<main>
+<p class="headline ${headClass}">${h(model.headline)}</p>`);
+  for (const n of model.headlineNotes) parts.push(`<p class="notice">${h(n)}</p>`);
+  parts.push(`<p class="sensitive"><strong>Keep this safe.</strong> ${h(model.sensitivity)}</p>`);
+
+  parts.push(
+    '<section class="safety" aria-labelledby="safety-h"><h2 id="safety-h">Your safety comes first</h2><ul>',
+  );
+  for (const s of model.safetyFirst) parts.push(`<li>${h(s)}</li>`);
+  parts.push('</ul></section>');
+
+  parts.push('<section aria-labelledby="found"><h2 id="found">What we found</h2>');
+  if (model.groups.length === 0) {
+    p('Nothing on this phone matched our list of spyware and warning signs.');
+  }
+  for (const group of model.groups) {
+    parts.push(
+      `<h3>${h(group.heading)} <span class="count">(${group.findings.length})</span></h3>`,
+      `<p class="group-intro">${h(group.intro)}</p>`,
+    );
+    for (const f of group.findings) parts.push(findingHtml(f));
+  }
+  parts.push('</section>');
+
+  parts.push('<section aria-labelledby="checked"><h2 id="checked">What we checked</h2><ul>');
+  for (const c of model.checked) {
+    parts.push(`<li>${h(c.title)}${c.note ? ` <em>(${h(c.note)})</em>` : ''}</li>`);
+  }
+  parts.push('</ul><h3 id="not-checked">What we could not check</h3>');
+  if (model.notChecked.length === 0) p('Every check ran.');
+  else {
+    parts.push('<ul>');
+    for (const c of model.notChecked) {
+      parts.push(`<li><strong>${h(c.title)}</strong>: ${h(c.reason)}</li>`);
+    }
+    parts.push('</ul>');
+  }
+  parts.push('</section>');
+
+  parts.push(
+    '<section aria-labelledby="cannot-see"><h2 id="cannot-see">Things this check cannot see</h2>',
+  );
+  p('A clean result does not prove the phone is safe. Please go through these together:');
+  parts.push('<ul class="check">');
+  for (const c of model.cannotSee) {
+    parts.push(`<li><strong>${h(c.title)}.</strong> ${h(c.detail)}</li>`);
+  }
+  parts.push('</ul></section>');
+
+  parts.push('<section aria-labelledby="after"><h2 id="after">After the check</h2><ol>');
+  for (const s of model.afterScan) parts.push(`<li>${h(s)}</li>`);
+  parts.push('</ol></section>');
+
+  parts.push(evidenceHtml(model));
+  parts.push(`</main>
+<footer><p>${h(model.sensitivity)}</p></footer>
+</div>
+</body>
+</html>
+`);
+  return parts.join('\n');
+}
+
+function findingHtml(f: ReportFinding): string {
+  const out: string[] = [];
+  out.push(`<article class="finding ${f.severity}" aria-labelledby="f-${h(f.id, 40)}">`);
+  out.push(
+    `<h4 id="f-${h(f.id, 40)}"><span class="badge ${f.severity}">${h(f.severityLabel)}</span>${h(f.title, 300)}</h4>`,
+  );
+  out.push('<dl class="kv">');
+  out.push(
+    `<dt>App or item</dt><dd><span class="name">${h(f.name, 200)}</span>${
+      f.name !== f.subjectId ? ` <span class="pkg">${h(f.subjectId, 200)}</span>` : ''
+    }</dd>`,
+  );
+  out.push(`<dt>Type</dt><dd>${h(f.categoryLabel)}</dd>`);
+  if (f.what) out.push(`<dt>What it is</dt><dd>${h(f.what)}</dd>`);
+  if (f.risk) out.push(`<dt>What the other person could see or do</dt><dd>${h(f.risk)}</dd>`);
+  if (f.canAccess.length > 0) {
+    out.push(
+      `<dt>On this phone it can</dt><dd><ul>${f.canAccess.map((a) => `<li>${h(a)}</li>`).join('')}</ul></dd>`,
+    );
+  }
+  if (f.nextSteps) out.push(`<dt>What to do next</dt><dd>${h(f.nextSteps)}</dd>`);
+  out.push('</dl>');
+  out.push(
+    `<div class="before"><h5>Before you do anything</h5><ul>${f.safety
+      .map((s) => `<li>${h(s)}</li>`)
+      .join('')}</ul></div>`,
+  );
+  out.push('</article>');
+  return out.join('\n');
+}
+
+function evidenceHtml(model: ReportModel): string {
+  const e = model.evidence;
+  const out: string[] = [];
+  out.push('<section class="evidence" aria-labelledby="evidence">');
+  out.push('<h2 id="evidence">Evidence for police</h2>');
+  for (const s of e.intro) out.push(`<p>${h(s, 2000)}</p>`);
+  out.push('<h3>Scan details</h3><dl class="kv">');
+  for (const [k, v] of e.scan) out.push(`<dt>${h(k)}</dt><dd class="mono">${h(v, 1000)}</dd>`);
+  out.push('</dl>');
+
+  out.push('<h3>Rule packs</h3>');
+  if (e.rules.length === 0) out.push('<p>None recorded.</p>');
+  else {
+    out.push(
+      '<div class="table-wrap"><table><caption class="sr">Rule packs used</caption><thead><tr><th scope="col">Pack</th><th scope="col">Version</th><th scope="col">SHA-256</th></tr></thead><tbody>',
+    );
+    for (const r of e.rules) {
+      out.push(
+        `<tr><td class="mono">${h(r.id)}</td><td>${h(r.version)}</td><td class="mono">${h(r.sha256)}</td></tr>`,
+      );
+    }
+    out.push('</tbody></table></div>');
+  }
+
+  out.push('<h3>Findings: rules and matched values</h3>');
+  if (e.findings.length === 0) out.push('<p>No findings.</p>');
+  for (const f of e.findings) {
+    out.push(`<h4>${h(f.id)}: ${h(f.title, 300)}</h4><dl class="kv">`);
+    out.push(`<dt>Rule</dt><dd class="mono">${h(f.rule)}</dd>`);
+    out.push(`<dt>Severity</dt><dd>${h(f.severity)} (${h(f.category)})</dd>`);
+    out.push(`<dt>Subject</dt><dd class="mono">${h(f.subject, 1000)}</dd>`);
+    for (const r of f.reasons) {
+      out.push(
+        `<dt>Matched</dt><dd class="mono">${h(r.rule)} (${h(r.pack)}): ${h(r.matcher)} = ${h(r.value, 1000)}</dd>`,
+      );
+    }
+    for (const [k, v] of f.details) out.push(`<dt>${h(k)}</dt><dd class="mono">${h(v, 1000)}</dd>`);
+    out.push('</dl>');
+  }
+
+  out.push('<h3>Raw outputs (raw/ folder)</h3>');
+  if (e.raw.length === 0) out.push('<p>None recorded.</p>');
+  else {
+    out.push(
+      '<div class="table-wrap"><table><caption class="sr">Raw command outputs kept in the bundle</caption><thead><tr><th scope="col">File</th><th scope="col">Command</th><th scope="col">Time (UTC)</th><th scope="col">Bytes</th><th scope="col">SHA-256</th></tr></thead><tbody>',
+    );
+    for (const r of e.raw) {
+      out.push(
+        `<tr><td class="mono">raw/${h(r.file)}</td><td class="mono">${h(r.command, 1000)}</td><td>${h(r.time)}</td><td>${r.bytes}</td><td class="mono">${h(r.sha256)}</td></tr>`,
+      );
+    }
+    out.push('</tbody></table></div>');
+  }
+  if (e.warnings.length > 0) {
+    out.push('<h3>Collection warnings</h3><ul>');
+    for (const w of e.warnings) out.push(`<li>${h(w, 1000)}</li>`);
+    out.push('</ul>');
+  }
+  out.push('</section>');
+  return out.join('\n');
+}

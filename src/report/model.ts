@@ -1,0 +1,551 @@
+/**
+ * The render-neutral report: every sentence the caseworker, the survivor and
+ * the police read, decided once here. Renderers only lay it out. All text
+ * that came from the phone is cleaned here (and again by each renderer).
+ */
+import type { Category, Finding, FindingsDoc, Severity } from '../analyze/types.js';
+import type { AndroidApp, AndroidSnapshot, CheckStatus, RawRecord } from '../snapshot/types.js';
+import { cleanText, showHidden } from './sanitize.js';
+
+export interface RulePackRef {
+  id: string;
+  version: string;
+  sha256: string;
+}
+
+export interface ReportMeta {
+  caseRef?: string;
+  examiner?: string;
+  consent?: boolean;
+  /** UTC ISO time the report was written */
+  generatedAt: string;
+  tool: { name: string; version: string };
+  rules: RulePackRef[];
+  /** Where the evidence bundle is (shown in the terminal summary) */
+  bundleDir?: string;
+  /** Fingerprint of the key that signs the bundle */
+  signedBy?: string;
+  /** This bundle was made from an earlier one (re-analysis) */
+  derivedFrom?: { bundle: string; manifestSha256: string };
+  /** Set when the report is re-rendered from a saved bundle */
+  renderedFrom?: { bundle: string; verified: boolean; summary: string };
+}
+
+export interface ReportFinding {
+  id: string;
+  severity: Severity;
+  severityLabel: string;
+  category: Category;
+  categoryLabel: string;
+  title: string;
+  /** App name (or account/device name) as the phone shows it, cleaned */
+  name: string;
+  /** Package name / account / device id, cleaned */
+  subjectId: string;
+  subjectType: Finding['subject']['type'];
+  what: string;
+  risk: string;
+  /** What this app can do on this phone (verb phrases), from access it holds */
+  canAccess: string[];
+  nextSteps: string;
+  /** Safety-first advice shown with every finding */
+  safety: string[];
+}
+
+export interface FindingGroup {
+  severity: Severity;
+  heading: string;
+  intro: string;
+  findings: ReportFinding[];
+}
+
+export interface EvidenceFinding {
+  id: string;
+  rule: string;
+  severity: Severity;
+  category: Category;
+  title: string;
+  subject: string;
+  reasons: { rule: string; pack: string; matcher: string; value: string }[];
+  /** Other evidence fields, as key → value text (invisible characters shown) */
+  details: [string, string][];
+}
+
+export interface ReportModel {
+  title: string;
+  complete: boolean;
+  headline: string;
+  /** Short lines under the headline (incomplete scan, clean-result caveat) */
+  headlineNotes: string[];
+  counts: Record<Severity, number>;
+  /** The phone, in plain words (model, Android version) */
+  deviceSummary: string;
+  safetyFirst: string[];
+  groups: FindingGroup[];
+  checked: { title: string; note?: string }[];
+  notChecked: { title: string; reason: string }[];
+  cannotSee: { title: string; detail: string }[];
+  afterScan: string[];
+  sensitivity: string;
+  /** Where the evidence bundle is, when there is one */
+  bundleDir?: string;
+  evidence: {
+    intro: string[];
+    scan: [string, string][];
+    rules: RulePackRef[];
+    findings: EvidenceFinding[];
+    raw: Pick<RawRecord, 'file' | 'command' | 'time' | 'bytes' | 'sha256'>[];
+    warnings: string[];
+  };
+}
+
+export interface ReportInput {
+  snapshot: AndroidSnapshot;
+  findings: FindingsDoc;
+  meta: ReportMeta;
+}
+
+const SEVERITY_ORDER: Severity[] = ['high', 'medium', 'low', 'info'];
+
+export const SEVERITY_LABEL: Record<Severity, string> = {
+  high: 'Serious',
+  medium: 'Could be used to track or control',
+  low: 'Worth a look',
+  info: 'For information',
+};
+
+const GROUP_TEXT: Record<Severity, { heading: string; intro: string }> = {
+  high: {
+    heading: 'Serious: known spyware or signs of it',
+    intro:
+      'These are apps or settings that spying apps use. Someone may be able to watch this phone. ' +
+      'Do not remove anything yet: read the safety advice first.',
+  },
+  medium: {
+    heading: 'Could be used to track or control',
+    intro:
+      'These apps or settings have normal uses, but someone could also use them to track you ' +
+      'or control the phone. Check whether you set them up yourself.',
+  },
+  low: {
+    heading: 'Worth a look',
+    intro: 'These are less likely to be a problem, but are worth checking together.',
+  },
+  info: {
+    heading: 'For information',
+    intro: 'Things we noticed that are not a problem on their own.',
+  },
+};
+
+export const CATEGORY_LABEL: Record<Category, string> = {
+  stalkerware: 'Known spyware (an app made to secretly watch someone)',
+  watchware: 'Monitoring app',
+  'dual-use': 'App that can also be used to watch someone',
+  'location-sharing': 'Location sharing',
+  'parental-control': 'Parental control app',
+  'remote-access': 'Remote control app',
+  'anti-theft': 'Anti-theft app (can find and control the phone)',
+  'smart-home': 'Smart-home app',
+  'root-jailbreak': 'Phone protections removed ("rooted")',
+  'device-posture': 'Phone setting',
+  behaviour: 'Unusual behaviour',
+};
+
+/** The advice that goes with every finding. Order matters: safety first. */
+export const FINDING_SAFETY: readonly string[] = [
+  'Do not remove the app or change settings yet. The person who set it up may be told, or ' +
+    'may notice, and that could put you in more danger.',
+  'Talk it through with your caseworker and make a safety plan first.',
+  'Keep the evidence. If you might go to the police, ask them to look at the phone before ' +
+    'anything is removed.',
+];
+
+const SAFETY_FIRST: readonly string[] = [
+  'If you are in danger now, call 999. If you cannot speak, call 999 and then press 55 when asked.',
+  'Removing an app or changing a setting may alert the person who set it up. Make a safety ' +
+    'plan with your caseworker before you change anything.',
+  'Keep the evidence before removing anything. The person who installed spyware can often ' +
+    'remove it from a distance once they think it has been found.',
+  'If you think someone is watching this phone, use a different, safe phone or computer to ' +
+    'get help or to plan.',
+];
+
+const CANNOT_SEE: readonly { title: string; detail: string }[] = [
+  {
+    title: 'Google or Apple account access',
+    detail:
+      'Someone who knows your Google or Apple password can see your emails, photos, location ' +
+      'history and backups from any computer. Check which devices are signed in to your account, ' +
+      'and change the password from a safe device when it is safe to do so.',
+  },
+  {
+    title: 'Location sharing in Google Maps and Find My',
+    detail:
+      'Open Google Maps, tap your picture, then "Location sharing" to see who can see where ' +
+      'you are. On Apple devices, check the Find My app.',
+  },
+  {
+    title: 'Find My Device',
+    detail:
+      'Anyone signed in to your Google account can see where the phone is with Find My Device, ' +
+      'and can lock or wipe it.',
+  },
+  {
+    title: 'Shared family groups and phone plans',
+    detail:
+      'A Google family group, Apple Family Sharing or a shared phone contract can let the ' +
+      'organiser see your location, apps or call records.',
+  },
+  {
+    title: 'Cloud backups',
+    detail:
+      'Photos, messages and files backed up to Google Drive, Google Photos, iCloud, WhatsApp ' +
+      'backup or similar can be read by anyone who can sign in to that account.',
+  },
+  {
+    title: 'Smart-home devices and their accounts',
+    detail:
+      'Smart speakers, cameras, doorbells, heating and lights can be watched or controlled ' +
+      'through someone else\u2019s account.',
+  },
+  {
+    title: 'Trackers such as AirTags',
+    detail:
+      'Small trackers hidden in a bag, coat or car cannot be found by checking the phone. ' +
+      'Android phones can scan for unknown trackers in Settings (Safety & emergency).',
+  },
+  {
+    title: 'Other phones, tablets and computers',
+    detail: 'We only checked this phone. Other devices you use may need checking too.',
+  },
+];
+
+const AFTER_SCAN: readonly string[] = [
+  'Turn off USB debugging on the phone: Settings, then System, then Developer options, then ' +
+    'switch off "USB debugging". (On some phones Developer options is under "Additional settings".)',
+  'In Developer options, tap "Revoke USB debugging authorisations" so this computer is no ' +
+    'longer trusted by the phone.',
+  'If you turned on Developer options only for this check, you can switch Developer options off.',
+  'Unplug the phone from this computer.',
+];
+
+const SENSITIVITY =
+  'This report is sensitive. If the person you are worried about finds it, you could be in ' +
+  'more danger. Keep printed copies somewhere safe, and do not save it on a shared device or ' +
+  'in a shared account.';
+
+/** Runtime permissions → what the app could see, in plain words. */
+const PERMISSION_ACCESS: readonly [RegExp, string][] = [
+  [/\.ACCESS_(?:FINE|COARSE|BACKGROUND)_LOCATION$/, 'see where the phone is (location)'],
+  [/\.(?:READ|RECEIVE|SEND)_SMS$|\.RECEIVE_MMS$/, 'read text messages'],
+  [/\.READ_CALL_LOG$|\.PROCESS_OUTGOING_CALLS$|\.READ_PHONE_STATE$/, 'see calls and call history'],
+  [/\.RECORD_AUDIO$/, 'use the microphone (it could record sound)'],
+  [/\.CAMERA$/, 'use the camera'],
+  [
+    /\.READ_EXTERNAL_STORAGE$|\.READ_MEDIA_(?:IMAGES|VIDEO)$|\.MANAGE_EXTERNAL_STORAGE$/,
+    'see photos, videos and files',
+  ],
+  [/\.READ_CONTACTS$/, 'see contacts'],
+  [/\.READ_CALENDAR$/, 'see the calendar'],
+];
+
+export function buildReportModel(input: ReportInput): ReportModel {
+  const { snapshot, findings, meta } = input;
+  const sorted = [...findings.findings].sort(
+    (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
+  );
+  const counts = countBySeverity(sorted);
+  const apps = new Map(snapshot.apps.map((a) => [a.id, a]));
+
+  const groups: FindingGroup[] = [];
+  for (const severity of SEVERITY_ORDER) {
+    const list = sorted.filter((f) => f.severity === severity);
+    if (list.length === 0) continue;
+    groups.push({
+      severity,
+      ...GROUP_TEXT[severity],
+      findings: list.map((f) => toReportFinding(f, snapshot, apps)),
+    });
+  }
+
+  const { headline, notes } = headlineFor(sorted, snapshot);
+  const checks = snapshot.checks ?? [];
+  return {
+    title: 'Phone check report',
+    complete: snapshot.complete,
+    headline,
+    headlineNotes: notes,
+    counts,
+    deviceSummary: deviceSummary(snapshot),
+    safetyFirst: [...SAFETY_FIRST],
+    groups,
+    checked: checks
+      .filter((c) => c.status === 'ok' || c.status === 'partial')
+      .map((c) => ({
+        title: cleanText(c.title),
+        note: c.status === 'partial' ? `Only partly: ${reasonText(c)}` : undefined,
+      })),
+    notChecked: checks
+      .filter((c) => c.status !== 'ok')
+      .map((c) => ({
+        title: cleanText(c.title),
+        reason: c.status === 'partial' ? `Only partly checked. ${reasonText(c)}` : reasonText(c),
+      })),
+    cannotSee: CANNOT_SEE.map((c) => ({ ...c })),
+    afterScan: [...AFTER_SCAN],
+    sensitivity: SENSITIVITY,
+    bundleDir: meta.bundleDir,
+    evidence: buildEvidence(snapshot, sorted, meta),
+  };
+}
+
+function reasonText(c: CheckStatus): string {
+  return cleanText(c.reason, { maxLength: 400 }) || 'No reason was recorded.';
+}
+
+function countBySeverity(findings: Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { high: 0, medium: 0, low: 0, info: 0 };
+  for (const f of findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+  return counts;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function joinParts(parts: string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+export function headlineFor(
+  findings: Finding[],
+  snapshot: Pick<AndroidSnapshot, 'complete'>,
+): { headline: string; notes: string[] } {
+  const spyware = findings.filter((f) => f.severity === 'high' && f.category === 'stalkerware');
+  const otherHigh = findings.filter((f) => f.severity === 'high' && f.category !== 'stalkerware');
+  const worth = findings.filter((f) => f.severity === 'medium' || f.severity === 'low');
+  const notes: string[] = [];
+  if (!snapshot.complete) {
+    notes.push(
+      'The check did not finish, so this report is incomplete. Some things could not be ' +
+        'checked: see "What we could not check".',
+    );
+  }
+
+  const parts: string[] = [];
+  if (spyware.length > 0) {
+    const apps = spyware.every((f) => f.subject.type === 'app');
+    parts.push(
+      apps
+        ? `${plural(spyware.length, 'app that is', 'apps that are')} known spyware`
+        : `${plural(spyware.length, 'sign', 'signs')} of known spyware`,
+    );
+  }
+  if (otherHigh.length > 0) {
+    parts.push(
+      `${plural(otherHigh.length, 'other serious warning sign', 'other serious warning signs')}`,
+    );
+  }
+  if (worth.length > 0) {
+    parts.push(plural(worth.length, 'thing worth checking', 'things worth checking'));
+  }
+
+  let headline: string;
+  if (spyware.length > 0 || otherHigh.length > 0) {
+    headline = `We found ${joinParts(parts)}.`;
+  } else if (worth.length > 0) {
+    headline = `We did not find known spyware, but we found ${joinParts(parts)}.`;
+    notes.push('Not finding spyware does not prove the phone is safe.');
+  } else {
+    headline = 'We did not find known spyware. This does not prove the phone is safe.';
+  }
+  return { headline, notes };
+}
+
+function deviceSummary(snapshot: AndroidSnapshot): string {
+  const d = snapshot.device;
+  const name = cleanText([d.manufacturer ?? d.brand, d.model].filter(Boolean).join(' ')) || 'phone';
+  const version = d.androidVersion
+    ? `, Android ${cleanText(d.androidVersion, { maxLength: 20 })}`
+    : '';
+  return `${name}${version}`;
+}
+
+function toReportFinding(
+  f: Finding,
+  snapshot: AndroidSnapshot,
+  apps: Map<string, AndroidApp>,
+): ReportFinding {
+  const subjectId = cleanText(f.subject.id);
+  const app = f.subject.type === 'app' ? apps.get(f.subject.id) : undefined;
+  const name = cleanText(f.subject.label ?? app?.label ?? '') || subjectId;
+  return {
+    id: cleanText(f.id, { maxLength: 40 }),
+    severity: f.severity,
+    severityLabel: SEVERITY_LABEL[f.severity] ?? String(f.severity),
+    category: f.category,
+    categoryLabel: CATEGORY_LABEL[f.category] ?? cleanText(f.category),
+    title: cleanText(f.title, { maxLength: 300 }),
+    name,
+    subjectId,
+    subjectType: f.subject.type,
+    what: cleanText(f.explanation?.what, { maxLength: 2000, multiline: true }),
+    risk: cleanText(f.explanation?.risk, { maxLength: 2000, multiline: true }),
+    canAccess: app ? accessFor(app, snapshot) : [],
+    nextSteps: cleanText(f.explanation?.next_steps, { maxLength: 2000, multiline: true }),
+    safety: [...FINDING_SAFETY],
+  };
+}
+
+/** What an app can reach on this phone, from access it actually holds (not just asked for). */
+export function accessFor(app: AndroidApp, snapshot: AndroidSnapshot): string[] {
+  const out: string[] = [];
+  const granted = [
+    ...(app.permissions?.runtime ?? []).filter((p) => p.granted).map((p) => p.name),
+    ...(app.permissions?.install ?? []).filter((p) => p.granted).map((p) => p.name),
+  ];
+  for (const [pattern, words] of PERMISSION_ACCESS) {
+    if (granted.some((p) => pattern.test(p)) && !out.includes(words)) out.push(words);
+  }
+  const has = (list: { package: string }[] | undefined) =>
+    (list ?? []).some((c) => c.package === app.id);
+  if (has(snapshot.accessibilityServices)) {
+    out.push('see everything on the screen and what you type (accessibility access)');
+  }
+  if (has(snapshot.notificationListeners)) {
+    out.push('read your notifications, which often show message text');
+  }
+  if (has(snapshot.deviceAdmins) || snapshot.deviceOwner?.package === app.id) {
+    out.push('lock or wipe the phone, and make itself hard to remove (device admin)');
+  }
+  if (snapshot.appOps?.GET_USAGE_STATS?.includes(app.id)) {
+    out.push('see which apps you use and when');
+  }
+  if (snapshot.batteryOptimisationExempt?.includes(app.id)) {
+    out.push('run in the background all the time');
+  }
+  return out;
+}
+
+function utc(iso: string | undefined): string {
+  if (!iso) return 'not recorded';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return cleanText(iso, { maxLength: 60 });
+  return `${d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, '')} UTC`;
+}
+
+export { utc as formatUtc };
+
+function buildEvidence(
+  snapshot: AndroidSnapshot,
+  findings: Finding[],
+  meta: ReportMeta,
+): ReportModel['evidence'] {
+  const d = snapshot.device;
+  const scan: [string, string][] = [];
+  const add = (k: string, v: unknown) => {
+    if (v === undefined || v === null || v === '') return;
+    scan.push([k, showHidden(v, 300)]);
+  };
+  add('Case reference', meta.caseRef);
+  add('Examiner', meta.examiner);
+  add(
+    'Consent recorded',
+    meta.consent === undefined ? undefined : meta.consent ? 'yes' : 'no (not recorded)',
+  );
+  add('Scan started', utc(snapshot.started));
+  add('Scan finished', utc(snapshot.finished));
+  add('Scan complete', snapshot.complete ? 'yes' : 'NO: the scan was cut short');
+  add('Platform', snapshot.platform);
+  add('Serial number', d.serial);
+  add('Manufacturer', d.manufacturer);
+  add('Brand', d.brand);
+  add('Model', d.model);
+  add('Device', d.device);
+  add('Android version', d.androidVersion);
+  add('SDK level', d.sdk);
+  add('Security patch', d.securityPatch);
+  add('Build fingerprint', d.fingerprint);
+  add('Build type / tags', [d.buildType, d.buildTags].filter(Boolean).join(' / '));
+  add('Tool', `${meta.tool.name} ${meta.tool.version}`);
+  add('Report written', utc(meta.generatedAt));
+  add('Signing key fingerprint', meta.signedBy);
+  if (meta.derivedFrom) {
+    add('Derived from bundle', meta.derivedFrom.bundle);
+    add('Source manifest SHA-256', meta.derivedFrom.manifestSha256);
+  }
+  if (meta.renderedFrom) {
+    add('Re-rendered from bundle', meta.renderedFrom.bundle);
+    add('Bundle verification', meta.renderedFrom.summary);
+  }
+
+  const intro = [
+    'This section is for the police or a legal adviser.',
+    'Please examine the phone before anything is removed from it. The person who installed ' +
+      'spyware can often uninstall it remotely once they suspect it has been found, and the ' +
+      'evidence on the phone would then be lost.',
+    'spycheck only reads from the phone: it does not install, remove or change anything, and ' +
+      'it does not read messages, photos, contacts or call logs. Every command output it ' +
+      'received is kept unchanged in the raw/ folder of the evidence bundle, listed below with ' +
+      'its SHA-256 hash. The bundle manifest is signed (Ed25519); check it with ' +
+      '"spycheck verify <bundle>".',
+    'All times are UTC.',
+  ];
+  if (meta.renderedFrom && !meta.renderedFrom.verified) {
+    intro.unshift(
+      `WARNING: the evidence bundle this report was made from did not verify: ${cleanText(
+        meta.renderedFrom.summary,
+        { maxLength: 600 },
+      )}`,
+    );
+  }
+
+  return {
+    intro,
+    scan,
+    rules: meta.rules.map((r) => ({
+      id: cleanText(r.id, { maxLength: 120 }),
+      version: cleanText(r.version, { maxLength: 60 }),
+      sha256: cleanText(r.sha256, { maxLength: 80 }),
+    })),
+    findings: findings.map(toEvidenceFinding),
+    raw: (snapshot.raw ?? []).map((r) => ({
+      file: showHidden(r.file, 200),
+      command: showHidden(r.command, 400),
+      time: utc(r.time),
+      bytes: r.bytes,
+      sha256: cleanText(r.sha256, { maxLength: 80 }),
+    })),
+    warnings: (snapshot.warnings ?? []).map((w) => showHidden(w, 400)),
+  };
+}
+
+function toEvidenceFinding(f: Finding): EvidenceFinding {
+  const reasons = Array.isArray(f.evidence?.reasons) ? f.evidence.reasons : [];
+  const details: [string, string][] = [];
+  for (const [key, value] of Object.entries(f.evidence ?? {})) {
+    if (key === 'reasons') continue;
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    details.push([showHidden(key, 80), showHidden(text ?? '', 600)]);
+  }
+  const label = f.subject.label ? ` (label: "${showHidden(f.subject.label, 200)}")` : '';
+  return {
+    id: showHidden(f.id, 40),
+    rule: showHidden(f.rule, 120),
+    severity: f.severity,
+    category: f.category,
+    title: cleanText(f.title, { maxLength: 300 }),
+    subject: `${f.subject.type} ${showHidden(f.subject.id, 200)}${label}`,
+    reasons: reasons.map((r) => ({
+      rule: showHidden(r.rule, 120),
+      pack: `${showHidden(r.pack, 80)} ${showHidden(r.packVersion, 40)}`,
+      matcher: showHidden(r.matcher, 60),
+      value: showHidden(r.value, 300),
+    })),
+    details,
+  };
+}

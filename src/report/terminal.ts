@@ -1,0 +1,59 @@
+/** The short summary printed after a scan: headline, findings, not-checked list, bundle path. */
+import { Chalk } from 'chalk';
+import type { ReportModel } from './model.js';
+import { forTerminal } from './sanitize.js';
+
+export interface TerminalOptions {
+  /** Colour only when the caller decided it is allowed (TTY and NO_COLOR unset). */
+  color: boolean;
+}
+
+export function renderTerminal(model: ReportModel, opts: TerminalOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const t = (s: unknown, max = 300) => forTerminal(s, { maxLength: max });
+  const mark = {
+    high: c.red.bold('!!'),
+    medium: c.yellow.bold(' !'),
+    low: c.cyan(' ?'),
+    info: '  ',
+  };
+  const out: string[] = [];
+  const spyware = model.counts.high > 0;
+  out.push(spyware ? c.red.bold(t(model.headline)) : c.bold(t(model.headline)));
+  for (const n of model.headlineNotes) out.push(c.yellow(t(n)));
+  out.push(`Phone: ${t(model.deviceSummary)}`);
+
+  for (const group of model.groups) {
+    out.push('', c.bold(t(group.heading)));
+    for (const f of group.findings) {
+      const title = t(f.title);
+      const named = f.name !== f.subjectId && !title.includes(t(f.name, 80));
+      const name = named ? `${t(f.name, 80)} (${t(f.subjectId, 120)})` : t(f.subjectId, 120);
+      out.push(`${mark[f.severity]} ${title}: ${name}`);
+    }
+  }
+  if (model.counts.high + model.counts.medium > 0) {
+    out.push('', c.bold('Before removing anything, make a safety plan and keep the evidence.'));
+  }
+
+  if (model.notChecked.length > 0) {
+    out.push('', c.bold('Could not check:'));
+    for (const n of model.notChecked) out.push(`  - ${t(n.title)}: ${t(n.reason, 400)}`);
+  }
+  out.push(
+    '',
+    c.dim('A clean result does not prove the phone is safe. The full report lists what a'),
+  );
+  out.push(c.dim('scan cannot see (accounts, location sharing, cloud backups, trackers).'));
+  out.push(
+    c.dim('After the check: turn off USB debugging and revoke USB debugging authorisations.'),
+  );
+  if (model.bundleDir) out.push('', renderBundleLocation(model.bundleDir, opts).trimEnd());
+  return `${out.join('\n')}\n`;
+}
+
+/** The line that says where the bundle is (separate so callers can print it last). */
+export function renderBundleLocation(dir: string, opts: TerminalOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  return `${c.bold('Evidence bundle:')} ${forTerminal(dir, { maxLength: 1000 })}\n`;
+}

@@ -1,0 +1,105 @@
+/** report.txt: the whole report as plain text, 78 columns, readable in any editor. */
+import type { ReportModel } from './model.js';
+import { forText } from './sanitize.js';
+import { wrap } from './wrap.js';
+
+const WIDTH = 78;
+
+export function renderText(model: ReportModel): string {
+  const out: string[] = [];
+  const t = (s: unknown, max = 4000) => forText(s, { maxLength: max, multiline: true });
+  const para = (s: string, indent = '') => out.push(...wrap(t(s), WIDTH, indent));
+  /** A hanging-indent list item: continuation lines line up with the text. */
+  const bullet = (s: string, mark = '-', indent = '') => {
+    const pad = `${indent}${' '.repeat(mark.length + 1)}`;
+    const [first = '', ...rest] = wrap(t(s), WIDTH, pad);
+    out.push(`${indent}${mark} ${first.slice(pad.length)}`, ...rest);
+  };
+  const heading = (s: string, ch = '=') =>
+    out.push('', t(s), ch.repeat(Math.min(WIDTH, t(s).length)));
+
+  out.push(t(model.title).toUpperCase(), '');
+  para(model.headline);
+  for (const n of model.headlineNotes) para(n);
+  out.push('');
+  para(`Phone: ${model.deviceSummary}`);
+  out.push('');
+  para(model.sensitivity);
+
+  heading('Your safety comes first');
+  for (const s of model.safetyFirst) bullet(s);
+
+  heading('What we found');
+  if (model.groups.length === 0)
+    para('Nothing that matched our list of spyware and warning signs.');
+  for (const group of model.groups) {
+    heading(`${group.heading} (${group.findings.length})`, '-');
+    para(group.intro);
+    for (const f of group.findings) {
+      out.push('');
+      out.push(...wrap(`[${f.id}] ${t(f.title, 300)}`, WIDTH));
+      para(`App or item: ${f.name}${f.name !== f.subjectId ? ` (${f.subjectId})` : ''}`, '    ');
+      para(`Type: ${f.categoryLabel}`, '    ');
+      if (f.what) para(`What it is: ${f.what}`, '    ');
+      if (f.risk) para(`What the other person could see or do: ${f.risk}`, '    ');
+      if (f.canAccess.length > 0) {
+        para('On this phone it can:', '    ');
+        for (const a of f.canAccess) bullet(a, '*', '      ');
+      }
+      if (f.nextSteps) para(`What to do next: ${f.nextSteps}`, '    ');
+      para('Before you do anything:', '    ');
+      for (const s of f.safety) bullet(s, '!', '      ');
+    }
+  }
+
+  heading('What we checked');
+  for (const c of model.checked) bullet(c.note ? `${c.title} (${c.note})` : c.title);
+
+  heading('What we could not check');
+  if (model.notChecked.length === 0) para('Every check ran.');
+  for (const c of model.notChecked) bullet(`${c.title}: ${c.reason}`);
+
+  heading('Things this check cannot see');
+  para('A clean result does not prove the phone is safe. Please also check these together:');
+  for (const c of model.cannotSee) bullet(`${c.title}. ${c.detail}`, '[ ]');
+
+  heading('After the check');
+  for (const s of model.afterScan) bullet(s);
+
+  heading('Evidence (for police)');
+  for (const s of model.evidence.intro) {
+    para(s);
+    out.push('');
+  }
+  heading('Scan details', '-');
+  for (const [k, v] of model.evidence.scan) out.push(...wrap(`${t(k)}: ${t(v)}`, WIDTH));
+  heading('Rule packs', '-');
+  if (model.evidence.rules.length === 0) para('None recorded.');
+  for (const r of model.evidence.rules)
+    out.push(...wrap(`${r.id} ${r.version} sha256:${r.sha256}`, WIDTH));
+  heading('Findings: rules and matched values', '-');
+  if (model.evidence.findings.length === 0) para('No findings.');
+  for (const f of model.evidence.findings) {
+    out.push('', ...wrap(`${f.id} ${f.severity} ${f.category} rule=${f.rule}`, WIDTH));
+    out.push(...wrap(`subject: ${t(f.subject)}`, WIDTH, '    '));
+    for (const r of f.reasons) {
+      out.push(
+        ...wrap(`matched ${r.rule} (${r.pack}) ${r.matcher} = ${t(r.value)}`, WIDTH, '    '),
+      );
+    }
+    for (const [k, v] of f.details) out.push(...wrap(`${t(k)}: ${t(v)}`, WIDTH, '    '));
+  }
+  heading('Raw outputs (raw/ folder)', '-');
+  if (model.evidence.raw.length === 0) para('None recorded.');
+  for (const r of model.evidence.raw) {
+    out.push('', ...wrap(`raw/${t(r.file)}  ${r.bytes} bytes  ${r.time}`, WIDTH));
+    out.push(...wrap(`command: ${t(r.command)}`, WIDTH, '    '));
+    out.push(...wrap(`sha256: ${r.sha256}`, WIDTH, '    '));
+  }
+  if (model.evidence.warnings.length > 0) {
+    heading('Collection warnings', '-');
+    for (const w of model.evidence.warnings) bullet(w);
+  }
+  out.push('');
+  return `${out.join('\n').replace(/[ ]+$/gm, '')}\n`;
+}
