@@ -1,0 +1,90 @@
+/** `spycheck sim android PROFILE`: run one simulated phone until Ctrl-C, for training and manual tests. */
+import { loadProfile } from './device.js';
+import { startFakeAdbd } from './fakeAdbd.js';
+import { startFakeAdbServer } from './fakeAdbServer.js';
+
+/** Away from adb's own 5037 so a real adb server can run beside the simulator. */
+export const DEFAULT_SIM_SERVER_PORT = 15037;
+/** Outside 5555–5585, which a real adb server probes for emulators on its own. */
+export const DEFAULT_SIM_ADBD_PORT = 15555;
+
+export interface RunSimOptions {
+  port?: number;
+  /** Act as a phone for the real adb to `adb connect` to, instead of as an adb server. */
+  adbd?: boolean;
+  latencyMs?: number;
+  host?: string;
+  /** Where instructions go (default process.stderr). */
+  stderr?: { write(text: string): unknown };
+  /** Stops the simulator (besides SIGINT/SIGTERM); for tests and embedding. */
+  signal?: AbortSignal;
+}
+
+export async function runSim(profileName: string, options: RunSimOptions = {}): Promise<void> {
+  const out = options.stderr ?? process.stderr;
+  const profile = await loadProfile(profileName);
+  const host = options.host ?? '127.0.0.1';
+  const latencyMs = options.latencyMs ?? 0;
+  const who = `Simulated phone "${profile.name}"${profile.description ? ` (${profile.description})` : ''}`;
+  const stateNote =
+    profile.state === 'device'
+      ? ''
+      : `\nIt shows as "${profile.state}", as a phone does before ${
+          profile.state === 'unauthorized'
+            ? 'the USB debugging prompt is accepted'
+            : 'it finishes connecting'
+        }.`;
+
+  let stop: () => Promise<void>;
+  let requests: () => number;
+  if (options.adbd) {
+    const adbd = await startFakeAdbd({
+      profile,
+      host,
+      port: options.port ?? DEFAULT_SIM_ADBD_PORT,
+      latencyMs,
+    });
+    stop = adbd.close;
+    requests = () => adbd.log.entries.length;
+    const addr = `${host}:${adbd.port}`;
+    out.write(
+      `${who} is listening as a phone (adbd) on ${addr}.${stateNote}\n` +
+        `Connect your adb to it:   adb connect ${addr}\n` +
+        `Then check it:            spycheck scan --serial ${addr}\n` +
+        `When done:                adb disconnect ${addr}\n` +
+        'Press Ctrl-C to stop the simulated phone.\n',
+    );
+  } else {
+    const server = await startFakeAdbServer({
+      profiles: [profile],
+      host,
+      port: options.port ?? DEFAULT_SIM_SERVER_PORT,
+      latencyMs,
+    });
+    stop = server.close;
+    requests = () => server.log.entries.length;
+    out.write(
+      `${who} is connected to a simulated adb server on ${host}:${server.port}.${stateNote}\n` +
+        `Serial: ${profile.serial}\n` +
+        `Check it with spycheck:   ANDROID_ADB_SERVER_PORT=${server.port} spycheck scan\n` +
+        `Or look with adb:         adb -P ${server.port} devices -l\n` +
+        '(Use -P with adb: without it adb talks to its own server on 5037, not to this one.)\n' +
+        'Press Ctrl-C to stop the simulated phone.\n',
+    );
+  }
+
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      options.signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    if (options.signal?.aborted) done();
+    else options.signal?.addEventListener('abort', done, { once: true });
+  });
+  await stop();
+  out.write(`Simulated phone stopped after ${requests()} requests.\n`);
+}
