@@ -1,0 +1,177 @@
+/**
+ * `spycheck report BUNDLE [--format text,html,pdf] [--out DIR]`: re-render the
+ * reports from a saved bundle's findings.json and snapshot.json.
+ *
+ * The reports go to a NEW folder (default: beside the bundle, named
+ * "<bundle>-report-<UTC time>"), never into the bundle: adding files to a
+ * signed bundle would make it fail verification, and re-signing it would hide
+ * that it was touched. The bundle is verified first and the result is
+ * printed in the new report's evidence section.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Command } from 'commander';
+import type { FindingsDoc } from '../analyze/types.js';
+import { MANIFEST_FILE, type Manifest, REPORT_FILES } from '../report/bundle.js';
+import { makePrivateDir, writeFileAtomic } from '../report/files.js';
+import { renderHtml } from '../report/html.js';
+import { buildReportModel } from '../report/model.js';
+import { renderPdf } from '../report/pdf.js';
+import { forTerminal } from '../report/sanitize.js';
+import { renderText } from '../report/text.js';
+import { toolInfo } from '../report/tool.js';
+import { verifyBundle } from '../report/verify.js';
+import type { AndroidSnapshot } from '../snapshot/types.js';
+import { type CliContext, EXIT } from './context.js';
+
+type RenderFormat = 'text' | 'html' | 'pdf';
+const RENDER_FORMATS: readonly RenderFormat[] = ['text', 'html', 'pdf'];
+
+export function parseFormats(value: string): { formats: RenderFormat[]; notes: string[] } {
+  const formats: RenderFormat[] = [];
+  const notes: string[] = [];
+  for (const raw of value.split(',').map((s) => s.trim().toLowerCase())) {
+    if (!raw) continue;
+    if (raw === 'json') {
+      notes.push('json: findings.json is already in the bundle; nothing to re-render.');
+      continue;
+    }
+    if (!(RENDER_FORMATS as readonly string[]).includes(raw)) {
+      throw new Error(`Unknown format ${JSON.stringify(raw)}: use text, html, pdf`);
+    }
+    if (!formats.includes(raw as RenderFormat)) formats.push(raw as RenderFormat);
+  }
+  return { formats, notes };
+}
+
+function stamp(d: Date): string {
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Fill arrays a hand-edited or older snapshot may lack, so rendering never crashes. */
+function tolerantSnapshot(doc: unknown): AndroidSnapshot {
+  const s = (doc && typeof doc === 'object' ? doc : {}) as Partial<AndroidSnapshot>;
+  return {
+    ...(s as AndroidSnapshot),
+    device: s.device ?? { serial: 'unknown' },
+    apps: Array.isArray(s.apps) ? s.apps : [],
+    checks: Array.isArray(s.checks) ? s.checks : [],
+    raw: Array.isArray(s.raw) ? s.raw : [],
+    warnings: Array.isArray(s.warnings) ? s.warnings : [],
+    accessibilityServices: s.accessibilityServices ?? [],
+    notificationListeners: s.notificationListeners ?? [],
+    deviceAdmins: s.deviceAdmins ?? [],
+    appOps: s.appOps ?? {},
+    batteryOptimisationExempt: s.batteryOptimisationExempt ?? [],
+    complete: s.complete === true,
+  };
+}
+
+export function reportCommand(ctx: CliContext): Command {
+  return new Command('report')
+    .description('write the reports again from a saved evidence bundle (into a new folder)')
+    .argument('<bundle>', 'the bundle folder')
+    .option('--format <list>', 'which reports: text,html,pdf', 'text,html,pdf')
+    .option('--out <dir>', 'folder for the reports (new or empty; default: beside the bundle)')
+    .action(async (bundle: string, opts: { format: string; out?: string }) => {
+      let formats: RenderFormat[];
+      try {
+        const parsed = parseFormats(opts.format);
+        formats = parsed.formats;
+        for (const n of parsed.notes) ctx.stderr.write(`${n}\n`);
+      } catch (err) {
+        ctx.stderr.write(`${(err as Error).message}\n`);
+        ctx.exit(EXIT.usage);
+        return;
+      }
+
+      let findings: FindingsDoc;
+      let snapshot: AndroidSnapshot;
+      let manifest: Partial<Manifest> = {};
+      try {
+        findings = JSON.parse(await readFile(join(bundle, 'findings.json'), 'utf8'));
+        if (!findings || !Array.isArray(findings.findings)) {
+          throw new Error('findings.json has no findings list');
+        }
+        snapshot = tolerantSnapshot(
+          JSON.parse(await readFile(join(bundle, 'snapshot.json'), 'utf8')),
+        );
+      } catch (err) {
+        ctx.stderr.write(
+          `Could not read the bundle at ${forTerminal(bundle, { maxLength: 1000 })}: ${forTerminal((err as Error).message, { maxLength: 500 })}\n`,
+        );
+        ctx.exit(EXIT.error);
+        return;
+      }
+      try {
+        manifest = JSON.parse(await readFile(join(bundle, MANIFEST_FILE), 'utf8'));
+      } catch {
+        // verifyBundle below reports the missing or damaged manifest.
+      }
+
+      const verification = await verifyBundle(bundle);
+      if (!verification.ok) {
+        ctx.stderr.write(`Warning: ${verification.summary}\n`);
+        for (const p of verification.problems) {
+          ctx.stderr.write(`  - ${forTerminal(p.message, { maxLength: 1000 })}\n`);
+        }
+        ctx.stderr.write('The new report says so in its evidence section.\n');
+      }
+
+      const now = new Date();
+      const source = resolve(bundle);
+      const out = opts.out ?? join(dirname(source), `${basename(source)}-report-${stamp(now)}`);
+      const model = buildReportModel({
+        snapshot,
+        findings,
+        meta: {
+          caseRef: manifest.case?.ref ?? undefined,
+          examiner: manifest.case?.examiner ?? undefined,
+          consent: manifest.case?.consent,
+          generatedAt: now.toISOString(),
+          tool: manifest.tool ?? toolInfo(),
+          rules: Array.isArray(manifest.rules) ? manifest.rules : [],
+          signedBy: verification.signedBy,
+          derivedFrom: manifest.derivedFrom,
+          renderedFrom: {
+            bundle: source,
+            verified: verification.ok,
+            summary: verification.summary,
+          },
+        },
+      });
+
+      try {
+        const existing = await readdir(out).catch(() => [] as string[]);
+        if (existing.length > 0) {
+          ctx.stderr.write(
+            `${forTerminal(out, { maxLength: 1000 })} is not empty; choose a new folder with --out.\n`,
+          );
+          ctx.exit(EXIT.usage);
+          return;
+        }
+        await makePrivateDir(out);
+        for (const f of formats) {
+          const data =
+            f === 'text'
+              ? renderText(model)
+              : f === 'html'
+                ? renderHtml(model)
+                : await renderPdf(model, { creationDate: now });
+          await writeFileAtomic(join(out, REPORT_FILES[f]), data);
+        }
+      } catch (err) {
+        ctx.stderr.write(`Could not write the reports: ${(err as Error).message}\n`);
+        ctx.exit(EXIT.error);
+        return;
+      }
+      ctx.stderr.write(
+        `Reports written to ${forTerminal(out, { maxLength: 1000 })} (the bundle itself was not changed).\n`,
+      );
+      ctx.stdout.write(`${out}\n`);
+      ctx.exit(EXIT.ok);
+    });
+}

@@ -1,0 +1,142 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeBundle } from '../report/bundle.js';
+import { generateSigningKey, type SigningKey } from '../report/keys.js';
+import { sampleFindings, sampleRaw, sampleSnapshot } from '../report/testdata/sample.js';
+import type { CliContext, ExitCode } from './context.js';
+import { keysCommand } from './keys.js';
+import { reportCommand } from './report.js';
+import { verifyCommand } from './verify.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'spycheck-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function context(env: NodeJS.ProcessEnv = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (d) => out.push(String(d)));
+  stderr.on('data', (d) => err.push(String(d)));
+  const codes: ExitCode[] = [];
+  const ctx: CliContext = {
+    stdout,
+    stderr,
+    env,
+    interactive: false,
+    color: false,
+    exit: (c) => codes.push(c),
+  };
+  return { ctx, out: () => out.join(''), err: () => err.join(''), code: () => codes.at(-1) };
+}
+
+async function run(make: (ctx: CliContext) => Command, args: string[], env = {}) {
+  const c = context(env);
+  const cmd = make(c.ctx).exitOverride();
+  await cmd.parseAsync(args, { from: 'user' });
+  return c;
+}
+
+let key: SigningKey;
+let bundle: string;
+beforeAll(async () => {
+  key = generateSigningKey();
+  bundle = join(tmp, 'bundle');
+  await writeBundle({
+    dir: bundle,
+    snapshot: sampleSnapshot(),
+    findings: sampleFindings(),
+    raw: sampleRaw(),
+    case: { ref: 'DV-9', consent: true },
+    rules: [],
+    formats: ['text'],
+    tool: { name: 'spycheck', version: '0.1.0' },
+    key,
+  });
+});
+
+describe('spycheck verify', () => {
+  it('exits 0 and says who signed it', async () => {
+    const r = await run(verifyCommand, [bundle]);
+    expect(r.code()).toBe(0);
+    expect(r.out()).toContain(`signed by key ${key.fingerprint}`);
+  });
+
+  it('pins a key by fingerprint or by public key file', async () => {
+    const pem = join(tmp, 'pub.pem');
+    writeFileSync(pem, key.publicKeyPem);
+    expect((await run(verifyCommand, [bundle, '--key', pem])).code()).toBe(0);
+    expect((await run(verifyCommand, [bundle, '--key', key.fingerprint])).code()).toBe(0);
+    const other = generateSigningKey();
+    const bad = await run(verifyCommand, [bundle, '--key', other.fingerprint, '--json']);
+    expect(bad.code()).toBe(1);
+    expect(JSON.parse(bad.out()).problems[0].kind).toBe('key-mismatch');
+    expect((await run(verifyCommand, [bundle, '--key', 'nonsense'])).code()).toBe(2);
+  });
+
+  it('exits 1 and names the changed file', async () => {
+    const copy = join(tmp, 'changed');
+    await writeBundle({
+      dir: copy,
+      snapshot: sampleSnapshot(),
+      findings: sampleFindings(),
+      raw: sampleRaw(),
+      case: { consent: false },
+      rules: [],
+      formats: [],
+      tool: { name: 'spycheck', version: '0.1.0' },
+      key,
+    });
+    writeFileSync(join(copy, 'findings.json'), '{}');
+    const r = await run(verifyCommand, [copy]);
+    expect(r.code()).toBe(1);
+    expect(r.err()).toContain('findings.json has been changed');
+  });
+});
+
+describe('spycheck report', () => {
+  it('re-renders into a new folder and leaves the bundle verifiable', async () => {
+    const out = join(tmp, 're');
+    const r = await run(reportCommand, [bundle, '--format', 'text,html', '--out', out]);
+    expect(r.code()).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['report.html', 'report.txt']);
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    const text = readFileSync(join(out, 'report.txt'), 'utf8');
+    expect(text).toContain('Re-rendered from bundle');
+    expect(text).toContain('Unchanged since');
+    expect((await run(verifyCommand, [bundle])).code()).toBe(0);
+  });
+
+  it('refuses unknown formats and a non-empty output folder', async () => {
+    expect((await run(reportCommand, [bundle, '--format', 'docx'])).code()).toBe(2);
+    const r = await run(reportCommand, [bundle, '--out', bundle]);
+    expect(r.code()).toBe(2);
+  });
+
+  it('fails cleanly on a folder that is not a bundle', async () => {
+    const r = await run(reportCommand, [join(tmp, 'nope')]);
+    expect(r.code()).toBe(1);
+    expect(r.err()).toContain('Could not read the bundle');
+  });
+});
+
+describe('spycheck keys show', () => {
+  it('creates the key on first use and prints PEM + fingerprint', async () => {
+    const env = { SPYCHECK_CONFIG_DIR: join(tmp, 'cfg') };
+    const first = await run(keysCommand, ['show'], env);
+    expect(first.code()).toBe(0);
+    expect(first.err()).toContain('Created a new signing key');
+    expect(first.out()).toMatch(
+      /-----BEGIN PUBLIC KEY-----[\s\S]+Fingerprint \(SHA-256\): [0-9a-f ]+/,
+    );
+    const second = await run(keysCommand, ['show', '--json'], env);
+    expect(second.err()).toBe('');
+    expect(JSON.parse(second.out()).publicKeyPem).toBe(
+      first.out().split('Fingerprint')[0]!.trimEnd() + '\n',
+    );
+  });
+});
