@@ -26,6 +26,7 @@ interface Expected {
     organization: string;
   }[];
   notSigners?: string[];
+  lineage?: string[];
 }
 const expected: Record<string, Expected> = JSON.parse(
   readFileSync(new URL('expected.json', testdata), 'utf8'),
@@ -35,6 +36,11 @@ const apkNames = readdirSync(testdata).filter((f) => f.endsWith('.apk'));
 const V2 = 0x7109871a;
 const V3 = 0xf05368c0;
 const V31 = 0x1b93ad61;
+const u32le = (v: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v >>> 0);
+  return b;
+};
 
 function hasTool(name: string): boolean {
   try {
@@ -59,6 +65,7 @@ describe('readApkSigningCerts on APKs signed by jarsigner / apksigner / openssl'
     expect(parsed.certs).toEqual(
       want.certs.map((c) => ({ ...c, issuer: expect.any(String) as unknown as string })),
     );
+    expect(parsed.lineage).toEqual(want.lineage);
     for (const notSigner of want.notSigners ?? []) {
       expect(parsed.certs.map((c) => c.sha1)).not.toContain(notSigner);
     }
@@ -99,6 +106,20 @@ describe.skipIf(!hasApksigner || !hasKeytool)(
       const hasV2 = parsed.schemes.includes('v2');
       expect(new Set(parsed.certs.map((c) => c.sha1))).toEqual(toolFingerprints(path, hasV2));
     });
+
+    it('reads the same key rotation history as apksigner lineage', () => {
+      const name = 'v1v2v3-rotated.apk';
+      const out = execFileSync(
+        'apksigner',
+        ['lineage', '--in', fileURLToPath(new URL(name, testdata)), '--print-certs'],
+        { encoding: 'utf8' },
+      );
+      const fromTool = [...out.matchAll(/SHA-256 digest: ([0-9a-f]{64})/g)].map((m) =>
+        m[1]!.toUpperCase(),
+      );
+      expect(fromTool).toHaveLength(2);
+      expect(readApkSigningCerts(read(name)).parsed.lineage).toEqual(fromTool);
+    });
   },
 );
 
@@ -134,6 +155,50 @@ describe('readApkSigningCerts on hand-built signing blocks', () => {
     expect(parsed.schemes).toEqual(['v2', 'v3.1']);
     expect(parsed.certs.map((c) => c.scheme)).toEqual(['v2', 'v3']);
     expect(parsed.certs[1]?.organization).toBe('Example Vendor GmbH');
+  });
+
+  it('reports a key that appears only in a v3 rotation history', () => {
+    const rsa = certDer('v2v3-rsa.apk');
+    const ec = certDer('v1v2v3-ec.apk');
+    const node = (cert: Buffer): Buffer =>
+      lp(lp(lp(cert), u32le(0x0201)), u32le(0), u32le(0x0201), lp(Buffer.from('sig')));
+    const rotation = Buffer.concat([u32le(0x3ba06f8c), u32le(1), node(rsa), node(ec)]);
+    const sdk = Buffer.concat([u32le(28), u32le(0x7fffffff)]);
+    const signedData = lp(lp(), lp(lp(ec)), sdk, lp(lp(rotation)));
+    const v3 = lp(lp(signedData, sdk, lp(), lp()));
+    const apk = buildZip([], signingBlock([{ id: V3, value: v3 }]));
+    const { parsed, warnings } = readApkSigningCerts(apk);
+    expect(warnings).toEqual([]);
+    expect(parsed.schemes).toEqual(['v3']);
+    expect(parsed.certs.map((c) => c.organization)).toEqual([
+      'Example Vendor GmbH',
+      'Spycheck Test Signing',
+    ]);
+    expect(parsed.lineage).toEqual([parsed.certs[1]?.sha256, parsed.certs[0]?.sha256]);
+  });
+
+  it('warns about a malformed rotation history and keeps the signer', () => {
+    const ec = certDer('v1v2v3-ec.apk');
+    const rotation = Buffer.concat([u32le(0x3ba06f8c), u32le(1), u32le(0xffffff)]);
+    const sdk = Buffer.concat([u32le(28), u32le(0x7fffffff)]);
+    const v3 = lp(lp(lp(lp(), lp(lp(ec)), sdk, lp(lp(rotation))), sdk, lp(), lp()));
+    const { parsed, warnings } = readApkSigningCerts(
+      buildZip([], signingBlock([{ id: V3, value: v3 }])),
+    );
+    expect(parsed.certs).toHaveLength(1);
+    expect(parsed.lineage).toBeUndefined();
+    expect(warnings.join('\n')).toMatch(/rotation history is malformed/);
+  });
+
+  it('shows a hostile certificate name safely', () => {
+    const der = read('hostile-name.der');
+    const apk = buildZip([], signingBlock([{ id: V2, value: schemeBlock([[der]]) }]));
+    const { parsed, warnings } = readApkSigningCerts(apk);
+    expect(warnings).toEqual([]);
+    const cert = parsed.certs[0]!;
+    expect(cert.subject).not.toMatch(/[\u0000-\u001f]/);
+    expect(cert.subject).toContain('CN=line1');
+    expect(cert.organization).toBe('Überwachung, Inc. 监控');
   });
 
   it('hashes bytes that are not a certificate and warns', () => {

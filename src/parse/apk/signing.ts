@@ -34,10 +34,20 @@ export interface ApkSigningInfo {
   certs: SigningCert[];
   /** Schemes that yielded at least one certificate, weakest first */
   schemes: ApkSignatureScheme[];
+  /**
+   * v3 key rotation: SHA-256 of each certificate in the proof-of-rotation, oldest first; the
+   * last is the current signer. Earlier keys are also in `certs` (scheme v3), because a
+   * vendor's old key on an indicator list still identifies a renamed, re-keyed app.
+   */
+  lineage?: string[];
 }
 
 /** Uppercase hex SHA-256 of a whole file (the form AndroidApp.apkSha256 uses). */
 export function apkSha256(buf: Buffer): string {
+  return sha256Hex(buf);
+}
+
+function sha256Hex(buf: Buffer): string {
   return createHash('sha256').update(buf).digest('hex').toUpperCase();
 }
 
@@ -128,22 +138,64 @@ function readSigningBlockPairs(
   return pairs;
 }
 
+const PROOF_OF_ROTATION_ATTR = 0x3ba06f8c;
+/** A lineage longer than this is not a real key history. */
+const MAX_LINEAGE = 32;
+
+interface SchemeCerts {
+  /** The signer certificate of each signer */
+  signers: Buffer[];
+  /** v3 proof-of-rotation certificates, oldest first (the last one is the current signer) */
+  lineage: Buffer[];
+}
+
+/**
+ * v3 proof-of-rotation attribute: u32 version, then one length-prefixed node per key, oldest
+ * first; a node is (signed data (certificate, u32 algorithm), u32 flags, u32 algorithm,
+ * signature). Only the certificates are needed.
+ */
+function lineageCerts(apk: Buffer, value: Span, scheme: string, warnings: string[]): Buffer[] {
+  const nodes = lengthPrefixedItems(apk, { start: value.start + 4, end: value.end }, MAX_LINEAGE);
+  if (value.end - value.start < 4 || !nodes) {
+    warnings.push(`APK Signature Scheme ${scheme} block: key rotation history is malformed`);
+    return [];
+  }
+  const certs: Buffer[] = [];
+  for (const node of nodes) {
+    const signedData = lengthPrefixed(apk, node.start, node.end);
+    const cert = signedData && lengthPrefixed(apk, signedData.start, signedData.end);
+    if (!cert || cert.end === cert.start) {
+      warnings.push(`APK Signature Scheme ${scheme} block: a key rotation entry is malformed`);
+      continue;
+    }
+    certs.push(apk.subarray(cert.start, cert.end));
+  }
+  return certs;
+}
+
+/** The ID-value attributes at the end of v3 signed data (after the SDK range). */
+function v3Attributes(apk: Buffer, signedData: Span, afterCerts: number): Span[] {
+  const attrs = lengthPrefixed(apk, afterCerts + 8, signedData.end);
+  return (attrs && lengthPrefixedItems(apk, attrs, 64)) ?? [];
+}
+
 /**
  * The signer certificate of each signer in a v2/v3/v3.1 block. Per the scheme, each signer is
  * (signed data, …) and signed data starts (digests, certificates, …) for all three versions;
- * the first certificate is the signer's own, any others are its chain.
+ * the first certificate is the signer's own, any others are its chain. v3 signed data goes on
+ * with (u32 minSdk, u32 maxSdk, attributes), where a rotated key leaves its history.
  */
 function schemeBlockCerts(
   apk: Buffer,
   value: Span,
   scheme: ApkSignatureScheme,
   warnings: string[],
-): Buffer[] {
-  const bad = (what: string): Buffer[] => {
+): SchemeCerts {
+  const out: SchemeCerts = { signers: [], lineage: [] };
+  const bad = (what: string): SchemeCerts => {
     warnings.push(`APK Signature Scheme ${scheme} block: ${what}`);
-    return certs;
+    return out;
   };
-  const certs: Buffer[] = [];
   const signersSpan = lengthPrefixed(apk, value.start, value.end);
   if (!signersSpan) return bad('signer list runs past the block');
   const signers = lengthPrefixedItems(apk, signersSpan, MAX_SIGNERS + 1);
@@ -160,13 +212,21 @@ function schemeBlockCerts(
     const digests = signedData && lengthPrefixed(apk, signedData.start, signedData.end);
     const certList = digests && lengthPrefixed(apk, digests.end, signedData.end);
     const first = certList && lengthPrefixed(apk, certList.start, certList.end);
-    if (!first || first.end === first.start) {
+    if (!signedData || !certList || !first || first.end === first.start) {
       bad(`signer ${i + 1} has no readable certificate`);
       continue;
     }
-    certs.push(apk.subarray(first.start, first.end));
+    out.signers.push(apk.subarray(first.start, first.end));
+    if (scheme === 'v2') continue;
+    for (const attr of v3Attributes(apk, signedData, certList.end)) {
+      if (attr.end - attr.start < 4 || apk.readUInt32LE(attr.start) !== PROOF_OF_ROTATION_ATTR) {
+        continue;
+      }
+      const history = { start: attr.start + 4, end: attr.end };
+      out.lineage.push(...lineageCerts(apk, history, scheme, warnings));
+    }
   }
-  return certs;
+  return out;
 }
 
 function sameBytes(buf: Buffer, a: Tlv, b: Tlv): boolean {
@@ -259,17 +319,18 @@ function formatName(name: string): string {
   return name.split('\n').map(clean).filter(Boolean).reverse().join(', ');
 }
 
+/** The first O= value, without the backslash escapes Node adds (\\, \\+ \\" …). */
 function organizationOf(subject: string): string | undefined {
   const line = subject.split('\n').find((l) => l.startsWith('O='));
-  return line ? clean(line.slice(2)) || undefined : undefined;
+  if (!line) return undefined;
+  return clean(line.slice(2).replace(/\\([,+"\\<>;=# ])/g, '$1')) || undefined;
 }
 
 const SCHEME_RANK: Record<SigningCert['scheme'], number> = { v1: 1, v2: 2, v3: 3 };
 
 function describeCert(der: Buffer, scheme: SigningCert['scheme'], warnings: string[]): SigningCert {
   const sha1 = createHash('sha1').update(der).digest('hex').toUpperCase();
-  const sha256 = createHash('sha256').update(der).digest('hex').toUpperCase();
-  const cert: SigningCert = { sha1, sha256, scheme };
+  const cert: SigningCert = { sha1, sha256: sha256Hex(der), scheme };
   // Only DER (starts with a SEQUENCE): X509Certificate would also accept PEM text.
   try {
     if (der[0] !== TAG_SEQUENCE) throw new Error('not DER');
@@ -296,30 +357,38 @@ export function readApkSigningCerts(apk: Buffer): ParseResult<ApkSigningInfo> {
   }
 
   const found: [ApkSignatureScheme, Buffer[]][] = [['v1', v1Certs(apk, dir.parsed, warnings)]];
+  const lineage: Buffer[] = [];
   const pairs = readSigningBlockPairs(apk, dir.parsed.centralDirectoryOffset, warnings);
   for (const [id, scheme] of SCHEME_BLOCK_IDS) {
-    const certs = pairs
-      .filter((pair) => pair.id === id)
-      .flatMap((pair) => schemeBlockCerts(apk, pair.value, scheme, warnings));
+    const certs: Buffer[] = [];
+    for (const pair of pairs.filter((p) => p.id === id)) {
+      const read = schemeBlockCerts(apk, pair.value, scheme, warnings);
+      certs.push(...read.signers);
+      // One history is enough: v3 and v3.1 normally repeat the same one.
+      if (lineage.length === 0) lineage.push(...read.lineage);
+    }
     found.push([scheme, certs]);
   }
 
   const bySha256 = new Map<string, SigningCert>();
-  for (const [scheme, ders] of found) {
-    if (ders.length > 0) info.schemes.push(scheme);
-    const certScheme = scheme === 'v3.1' ? 'v3' : scheme;
-    for (const der of ders) {
-      const sha256 = createHash('sha256').update(der).digest('hex').toUpperCase();
-      const seen = bySha256.get(sha256);
-      if (seen) {
-        if (SCHEME_RANK[certScheme] > SCHEME_RANK[seen.scheme]) seen.scheme = certScheme;
-        continue;
-      }
-      const cert = describeCert(der, certScheme, warnings);
+  // A key seen only in a rotation history counts as v3; one that signs too keeps its scheme.
+  const add = (der: Buffer, scheme: SigningCert['scheme'], signs = true): string => {
+    const sha256 = sha256Hex(der);
+    const seen = bySha256.get(sha256);
+    if (seen) {
+      if (signs && SCHEME_RANK[scheme] > SCHEME_RANK[seen.scheme]) seen.scheme = scheme;
+    } else {
+      const cert = describeCert(der, scheme, warnings);
       bySha256.set(sha256, cert);
       info.certs.push(cert);
     }
+    return sha256;
+  };
+  for (const [scheme, ders] of found) {
+    if (ders.length > 0) info.schemes.push(scheme);
+    for (const der of ders) add(der, scheme === 'v3.1' ? 'v3' : scheme);
   }
+  if (lineage.length > 0) info.lineage = lineage.map((der) => add(der, 'v3', false));
   if (info.certs.length === 0) {
     warnings.push('no signing certificate found: the APK is unsigned or its signature is damaged');
   }
