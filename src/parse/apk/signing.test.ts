@@ -97,7 +97,9 @@ function toolFingerprints(apkPath: string, hasV2: boolean): Set<string> {
 }
 
 describe.skipIf(!hasApksigner || !hasKeytool)(
-  'agrees with apksigner and keytool run live (skipped: apksigner or keytool not installed)',
+  hasApksigner && hasKeytool
+    ? 'agrees with apksigner and keytool run live'
+    : 'SKIPPED: apksigner or keytool is not installed (Debian: apt install apksigner default-jdk-headless)',
   () => {
     const real = apkNames.filter((n) => !n.startsWith('pkcs7-'));
     it.each(real)('%s', (name) => {

@@ -36,8 +36,9 @@ export interface ApkSigningInfo {
   schemes: ApkSignatureScheme[];
   /**
    * v3 key rotation: SHA-256 of each certificate in the proof-of-rotation, oldest first; the
-   * last is the current signer. Earlier keys are also in `certs` (scheme v3), because a
-   * vendor's old key on an indicator list still identifies a renamed, re-keyed app.
+   * last is the current signer. Every key of a history is also in `certs` (as v3 when it
+   * signs nothing else), because a vendor's old key on an indicator list still identifies a
+   * renamed, re-keyed app. The history is not verified: like the rest, it is a claim.
    */
   lineage?: string[];
 }
@@ -357,15 +358,17 @@ export function readApkSigningCerts(apk: Buffer): ParseResult<ApkSigningInfo> {
   }
 
   const found: [ApkSignatureScheme, Buffer[]][] = [['v1', v1Certs(apk, dir.parsed, warnings)]];
-  const lineage: Buffer[] = [];
+  // Keep the longest history as `lineage`, but make every key in any history matchable.
+  let lineage: Buffer[] = [];
+  const pastKeys: Buffer[] = [];
   const pairs = readSigningBlockPairs(apk, dir.parsed.centralDirectoryOffset, warnings);
   for (const [id, scheme] of SCHEME_BLOCK_IDS) {
     const certs: Buffer[] = [];
     for (const pair of pairs.filter((p) => p.id === id)) {
       const read = schemeBlockCerts(apk, pair.value, scheme, warnings);
       certs.push(...read.signers);
-      // One history is enough: v3 and v3.1 normally repeat the same one.
-      if (lineage.length === 0) lineage.push(...read.lineage);
+      pastKeys.push(...read.lineage);
+      if (read.lineage.length > lineage.length) lineage = read.lineage;
     }
     found.push([scheme, certs]);
   }
@@ -388,7 +391,8 @@ export function readApkSigningCerts(apk: Buffer): ParseResult<ApkSigningInfo> {
     if (ders.length > 0) info.schemes.push(scheme);
     for (const der of ders) add(der, scheme === 'v3.1' ? 'v3' : scheme);
   }
-  if (lineage.length > 0) info.lineage = lineage.map((der) => add(der, 'v3', false));
+  for (const der of pastKeys) add(der, 'v3', false);
+  if (lineage.length > 0) info.lineage = lineage.map(sha256Hex);
   if (info.certs.length === 0) {
     warnings.push('no signing certificate found: the APK is unsigned or its signature is damaged');
   }
