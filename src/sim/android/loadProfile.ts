@@ -80,6 +80,22 @@ export function resolveProfileDir(dirOrName: string): string {
     : join(profilesDir(), dirOrName);
 }
 
+/** One validation problem as `  at shell.getprop: …`, with zod's nested key/union reasons spelled out. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.map(String).join('.') || '(top)';
+  let message = issue.message;
+  if (issue.code === 'invalid_key') {
+    message = `${issue.issues.map((i) => i.message).join('; ')}`;
+  } else if (issue.code === 'invalid_union') {
+    message =
+      where.startsWith('shell.') || where.startsWith('files.')
+        ? 'expected a file name relative to the profile folder, { file: NAME }' +
+          (where.startsWith('shell.') ? ' or { text: OUTPUT }' : '')
+        : issue.message;
+  }
+  return `  at ${where}: ${message}`;
+}
+
 export async function loadProfile(dirOrName: string): Promise<DeviceProfile> {
   return new DeviceProfile(await loadProfileData(dirOrName));
 }
@@ -107,9 +123,7 @@ export async function loadProfileData(dirOrName: string): Promise<DeviceProfileD
   }
   const parsed = profileSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues
-      .map((i) => `  at ${i.path.map(String).join('.') || '(top)'}: ${i.message}`)
-      .join('\n');
+    const issues = parsed.error.issues.map(describeIssue).join('\n');
     throw new ProfileError(yamlPath, `invalid profile:\n${issues}`);
   }
   const p = parsed.data;
