@@ -69,7 +69,7 @@ done
 [[ -n "$out" ]] || die '--out is required'
 [[ "$package" =~ ^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$ ]] ||
   die "not a valid Android package name: $package"
-[[ "$version_code" =~ ^[0-9]+$ ]] && (( version_code <= 2147483647 )) ||
+[[ "$version_code" =~ ^[0-9]{1,10}$ ]] && (( 10#$version_code <= 2147483647 )) ||
   die "--version-code must be an integer 0..2147483647"
 [[ "$key" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] || die "--key must be a plain alias: $key"
 case "$scheme" in v1|v2v3|v1v2v3) ;; *) die "--scheme must be v1, v2v3 or v1v2v3" ;; esac
@@ -83,6 +83,7 @@ if [[ -z "$target_sdk" ]]; then
   if [[ "$scheme" == v1 ]]; then target_sdk=29; else target_sdk=34; fi
 fi
 [[ "$target_sdk" =~ ^[0-9]{1,3}$ ]] || die '--target-sdk must be a small integer'
+version_code=$((10#$version_code))
 if [[ -z "$key_alg" ]]; then
   if [[ "$key" == *-ec ]]; then key_alg='ec'; else key_alg='rsa'; fi
 fi
