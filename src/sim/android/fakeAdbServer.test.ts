@@ -205,6 +205,20 @@ describe('fake adb server, driven by adbkit', () => {
     expect(await client.listDevices()).toEqual([{ id: 'SIMLOCKED02', type: 'device' }]);
   });
 
+  it('delays each shell command and sync request by the injected latency', async () => {
+    const { client } = await start([await loadProfile(tiny)], 80);
+    const device = client.getDevice('SIMTINY0001');
+    let t = Date.now();
+    await Adb.util.readAll(await device.shell('getprop'));
+    expect(Date.now() - t).toBeGreaterThanOrEqual(75);
+    t = Date.now();
+    await device.stat(APK);
+    expect(Date.now() - t).toBeGreaterThanOrEqual(75);
+    t = Date.now();
+    await client.listDevices();
+    expect(Date.now() - t).toBeLessThan(75);
+  });
+
   it('cuts a shell stream mid-output when the phone is unplugged', async () => {
     const big = Buffer.alloc(32 * 1024 * 1024, 'x');
     const phone = new DeviceProfile({
