@@ -70,6 +70,41 @@ describe('readZipDirectory', () => {
     expect(warnings.join('\n')).toMatch(/ZIP64/);
   });
 
+  it('reads entries despite trailing data after the end record, with a warning', () => {
+    const zip = buildZip([{ name: 'a', data: Buffer.from('x') }]);
+    const { parsed, warnings } = readZipDirectory(Buffer.concat([zip, Buffer.from('trailer')]));
+    expect(parsed?.entries.map((e) => e.name)).toEqual(['a']);
+    expect(warnings.join('\n')).toMatch(/does not line up/);
+  });
+
+  it('follows a ZIP64 end record to the central directory', () => {
+    const zip = buildZip([{ name: 'a', data: Buffer.from('x') }]);
+    const eocd = zip.subarray(zip.length - 22);
+    const cdSize = eocd.readUInt32LE(12);
+    const cdOffset = eocd.readUInt32LE(16);
+    const body = zip.subarray(0, zip.length - 22);
+    const record = Buffer.alloc(56);
+    record.writeUInt32LE(0x06064b50, 0);
+    record.writeBigUInt64LE(44n, 4);
+    record.writeBigUInt64LE(1n, 24);
+    record.writeBigUInt64LE(1n, 32);
+    record.writeBigUInt64LE(BigInt(cdSize), 40);
+    record.writeBigUInt64LE(BigInt(cdOffset), 48);
+    const locator = Buffer.alloc(20);
+    locator.writeUInt32LE(0x07064b50, 0);
+    locator.writeBigUInt64LE(BigInt(body.length), 8);
+    const end = Buffer.from(eocd);
+    end.writeUInt16LE(0xffff, 8);
+    end.writeUInt16LE(0xffff, 10);
+    end.writeUInt32LE(0xffffffff, 12);
+    end.writeUInt32LE(0xffffffff, 16);
+    const zip64 = Buffer.concat([body, record, locator, end]);
+    const { parsed, warnings } = readZipDirectory(zip64);
+    expect(parsed?.entries.map((e) => e.name)).toEqual(['a']);
+    expect(readZipEntry(zip64, parsed!.entries[0]!).parsed?.toString()).toBe('x');
+    expect(warnings.join('\n')).toMatch(/ZIP64/);
+  });
+
   it('survives every single-byte corruption of a real APK', () => {
     const apk = readFileSync(new URL('v1v2v3-rsa.apk', testdata));
     for (let i = 0; i < apk.length; i += 13) {
