@@ -1,0 +1,186 @@
+/**
+ * `spycheck rules …`: list, validate, test, show and import rule packs.
+ * Data goes to ctx.stdout, messages to ctx.stderr; failures set exit 1.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { stringify } from 'yaml';
+import { compileRules } from '../analyze/compile.js';
+import { writePack } from '../rules/import/common.js';
+import { importIsdi } from '../rules/import/isdi.js';
+import { importStalkerwareIndicators } from '../rules/import/stalkerware-indicators.js';
+import { defaultRulesDir, formatRuleError, loadRulePacks, type RulePack } from '../rules/load.js';
+import { packJsonSchema, ruleJsonSchema } from '../rules/schema.js';
+import { testPacks } from '../rules/tester.js';
+import { type CliContext, EXIT } from './context.js';
+
+const line = (s: string) => `${s}\n`;
+
+async function loadOrReport(ctx: CliContext, paths: string[]): Promise<RulePack[] | undefined> {
+  const { packs, errors } = await loadRulePacks(paths.length ? paths : [defaultRulesDir()]);
+  if (errors.length) {
+    for (const e of errors) ctx.stderr.write(line(formatRuleError(e)));
+    ctx.stderr.write(line(`${errors.length} problem(s) in rule packs; fix them and try again.`));
+    ctx.exit(EXIT.error);
+    return undefined;
+  }
+  return packs;
+}
+
+export function rulesCommand(ctx: CliContext): Command {
+  const cmd = new Command('rules').description('list, check, test and import rule packs');
+
+  cmd
+    .command('list')
+    .description('list the shipped rule packs and their rules')
+    .option('--rules <path...>', 'also load these packs')
+    .option('--no-default-rules', 'do not load the shipped packs')
+    .action(async (opts: { rules?: string[]; defaultRules: boolean }) => {
+      const paths = [...(opts.defaultRules ? [defaultRulesDir()] : []), ...(opts.rules ?? [])];
+      const packs = await loadOrReport(ctx, paths);
+      if (!packs) return;
+      const compiled = compileRules(packs);
+      for (const p of packs) {
+        ctx.stdout.write(
+          line(
+            `${p.id} ${p.version}  ${p.name}  (${p.rules.length} rules, sha256 ${p.sha256.slice(0, 12)})`,
+          ),
+        );
+        for (const r of p.rules)
+          ctx.stdout.write(line(`  ${r.severity.padEnd(6)} ${r.id}  ${r.title}`));
+      }
+      ctx.stderr.write(
+        line(
+          `${packs.length} packs, ${compiled.rules.length} rules, ${compiled.indicators} exact indicators`,
+        ),
+      );
+    });
+
+  cmd
+    .command('validate')
+    .argument('[path...]', 'pack folders, folders of packs, or rule files (default: shipped packs)')
+    .description('check rule packs against the schema; errors name file:line:col')
+    .action(async (paths: string[]) => {
+      const packs = await loadOrReport(ctx, paths);
+      if (!packs) return;
+      const n = packs.reduce((s, p) => s + p.rules.length, 0);
+      ctx.stderr.write(line(`OK: ${packs.length} pack(s), ${n} rule(s)`));
+    });
+
+  cmd
+    .command('test')
+    .argument('[path...]', 'pack folders, folders of packs, or rule files (default: shipped packs)')
+    .description("run every rule's own must-match and must-not-match cases")
+    .action(async (paths: string[]) => {
+      const packs = await loadOrReport(ctx, paths);
+      if (!packs) return;
+      const results = testPacks(packs);
+      const failures = results.flatMap((r) => r.failures);
+      for (const f of failures) ctx.stderr.write(line(formatRuleError(f)));
+      const passed = results.reduce((s, r) => s + r.passed, 0);
+      ctx.stderr.write(
+        line(`${results.length} rule(s), ${passed} case(s) passed, ${failures.length} failure(s)`),
+      );
+      if (failures.length) ctx.exit(EXIT.error);
+    });
+
+  cmd
+    .command('show')
+    .argument('<id>', 'rule id')
+    .option('--rules <path...>', 'also load these packs')
+    .description('print one rule')
+    .action(async (id: string, opts: { rules?: string[] }) => {
+      const packs = await loadOrReport(ctx, [defaultRulesDir(), ...(opts.rules ?? [])]);
+      if (!packs) return;
+      for (const p of packs) {
+        const r = p.rules.find((x) => x.id === id);
+        if (!r) continue;
+        const { pack, packVersion, file, line: l, col, ...def } = r;
+        ctx.stdout.write(`# ${file}:${l ?? 1}:${col ?? 1} (pack ${pack} ${packVersion})\n`);
+        ctx.stdout.write(stringify(def, { lineWidth: 100 }));
+        return;
+      }
+      ctx.stderr.write(line(`No rule with id "${id}".`));
+      ctx.exit(EXIT.error);
+    });
+
+  cmd
+    .command('schema')
+    .description('print the JSON Schemas for rule files and pack.yaml (for editors)')
+    .option('--pack', 'print the pack.yaml schema instead of the rule schema')
+    .action((opts: { pack?: boolean }) => {
+      ctx.stdout.write(
+        line(JSON.stringify(opts.pack ? packJsonSchema() : ruleJsonSchema(), null, 2)),
+      );
+    });
+
+  const imp = cmd.command('import').description('generate a pack from a public indicator set');
+  imp
+    .command('stalkerware-indicators')
+    .argument('<source>', 'folder with ioc.yaml, watchware.yaml and samples.csv')
+    .option(
+      '--out <dir>',
+      'pack folder to write',
+      join(defaultRulesDir(), 'stalkerware-indicators'),
+    )
+    .action(async (source: string, opts: { out: string }) => {
+      await runImport(ctx, opts.out, () => importStalkerwareIndicators(source));
+    });
+  imp
+    .command('isdi')
+    .argument('<source>', 'app-flags.csv or the folder holding it')
+    .option('--out <dir>', 'pack folder to write', join(defaultRulesDir(), 'isdi-dual-use'))
+    .action(async (source: string, opts: { out: string }) => {
+      const exclude = await stalkerwarePackages();
+      await runImport(ctx, opts.out, () => importIsdi(source, { exclude }));
+    });
+  return cmd;
+}
+
+/** Package ids of the shipped stalkerware pack, so ISDI does not repeat them. */
+async function stalkerwarePackages(): Promise<Set<string>> {
+  const dir = join(defaultRulesDir(), 'stalkerware-indicators');
+  const out = new Set<string>();
+  const exists = await readdir(dir).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) return out;
+  const { packs } = await loadRulePacks([dir]);
+  const walk = (m: { package?: string[]; any?: unknown[]; all?: unknown[] }) => {
+    for (const p of m.package ?? []) out.add(p);
+    for (const s of [...(m.any ?? []), ...(m.all ?? [])]) walk(s as typeof m);
+  };
+  for (const p of packs) for (const r of p.rules) walk(r.match);
+  return out;
+}
+
+async function runImport(
+  ctx: CliContext,
+  out: string,
+  generate: () => ReturnType<typeof importIsdi>,
+): Promise<void> {
+  let pack: Awaited<ReturnType<typeof importIsdi>>;
+  try {
+    pack = await generate();
+    await writePack(out, pack);
+  } catch (err) {
+    ctx.stderr.write(line(`Import failed: ${err instanceof Error ? err.message : String(err)}`));
+    ctx.exit(EXIT.error);
+    return;
+  }
+  for (const w of pack.warnings.slice(0, 50)) ctx.stderr.write(line(`warning: ${w}`));
+  if (pack.warnings.length > 50)
+    ctx.stderr.write(line(`… and ${pack.warnings.length - 50} more warnings`));
+  const stats = Object.entries(pack.stats)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  ctx.stderr.write(line(`Wrote ${pack.files.size} files to ${out}: ${stats}`));
+  // A generated pack must load and pass its own tests before anyone ships it.
+  const packs = await loadOrReport(ctx, [out]);
+  if (!packs) return;
+  const failures = testPacks(packs).flatMap((r) => r.failures);
+  for (const f of failures) ctx.stderr.write(line(formatRuleError(f)));
+  if (failures.length) ctx.exit(EXIT.error);
+}
