@@ -1,5 +1,5 @@
 import type { Client } from '@devicefarmer/adbkit';
-import adbkit from '@devicefarmer/adbkit';
+import { Adb } from './adbkit.js';
 
 export interface AdbServerAddress {
   host: string;
@@ -55,5 +55,5 @@ function checkPort(port: number, name: string): number {
  * answers; tests and the demo pass a harmless binary so nothing is spawned.
  */
 export function createAdbClient(address: AdbServerAddress, bin = 'adb'): Client {
-  return adbkit.Adb.createClient({ host: address.host, port: address.port, bin });
+  return Adb.createClient({ host: address.host, port: address.port, bin });
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client, DeviceClient } from '@devicefarmer/adbkit';
-import adbkit from '@devicefarmer/adbkit';
 import type { RawRecord } from '../../snapshot/types.js';
+import { Adb } from './adbkit.js';
 import { assertAllowedShell, assertAllowedSync } from './commands.js';
 
 /** One raw output exactly as the phone sent it, with what was asked and when. */
@@ -70,7 +70,7 @@ export class ReadOnlyAndroidPhone {
     assertAllowedShell(command);
     const data = await this.guard(command, async () => {
       const stream = await this.device.shell(command);
-      return adbkit.Adb.util.readAll(stream);
+      return Adb.util.readAll(stream);
     });
     this.keep(id, command, data.buf, data.started, data.ms);
     return data.buf.toString('utf8');

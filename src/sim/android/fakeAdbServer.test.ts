@@ -4,9 +4,9 @@ import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Adb } from '../../device/android/adbkit.js';
 import { DeviceProfile, loadProfile } from './device.js';
 import { type FakeAdbServer, startFakeAdbServer } from './fakeAdbServer.js';
-import { Adb } from './testAdbkit.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tiny = join(here, 'testdata', 'tiny-phone');

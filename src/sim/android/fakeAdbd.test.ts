@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Adb } from '../../device/android/adbkit.js';
 import {
   A_AUTH,
   A_CLSE,
@@ -18,7 +19,6 @@ import {
 } from './adbPacket.js';
 import { loadProfile } from './device.js';
 import { type FakeAdbd, startFakeAdbd } from './fakeAdbd.js';
-import { Adb } from './testAdbkit.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tiny = join(here, 'testdata', 'tiny-phone');

@@ -1,8 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { Adb } from '../../device/android/adbkit.js';
 import { runSim } from './run.js';
-import { Adb } from './testAdbkit.js';
 
 const tiny = join(dirname(fileURLToPath(import.meta.url)), 'testdata', 'tiny-phone');
 
