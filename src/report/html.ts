@@ -48,18 +48,22 @@ article.info{border-left-color:var(--muted)}
 .badge.low{background:var(--low);color:#fff}
 .badge.info{background:#555;color:#fff}
 .name{font-weight:700}
-.pkg,code,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere;word-break:break-all}
+.pkg,code,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
+.pkg{display:block;color:var(--muted)}
 .before{background:var(--med-bg);padding:.5rem .75rem;border-radius:.3rem;margin-top:.75rem}
 .before h4{margin-top:0}
 ul.check{list-style:none;padding-left:0}
 ul.check li{padding-left:1.6rem;text-indent:-1.6rem;margin:.4rem 0}
 ul.check li::before{content:"\\2610\\00a0\\00a0";font-size:1.1em}
-dl.kv{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.2rem 1rem;margin:.5rem 0}
+dl.kv{display:grid;grid-template-columns:minmax(7rem,13rem) 1fr;gap:.3rem 1rem;margin:.5rem 0}
+article.finding dl.kv{display:block}
+article.finding dl.kv dt{margin-top:.6rem}
+article.finding dl.kv dd ul{margin:.2rem 0;padding-left:1.25rem}
 dl.kv dt{font-weight:700}
 dl.kv dd{margin:0;overflow-wrap:anywhere;word-break:break-word}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{border:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere;word-break:break-all}
+th,td{border:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:var(--info-bg)}
 section.evidence{font-size:.95rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
@@ -72,6 +76,14 @@ section.evidence{break-before:page}article.finding{break-inside:avoid}
 .headline,.badge,.safety,.notice,.before{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 @page{margin:18mm 16mm}}
 `;
+
+const NAV = `<nav aria-label="Contents"><ol>
+<li><a href="#found">What we found</a></li>
+<li><a href="#checked">What we checked and could not check</a></li>
+<li><a href="#cannot-see">Things this check cannot see</a></li>
+<li><a href="#after">After the check</a></li>
+<li><a href="#evidence">Evidence for police</a></li>
+</ol></nav>`;
 
 export function renderHtml(model: ReportModel): string {
   const headClass =
@@ -100,17 +112,11 @@ export function renderHtml(model: ReportModel): string {
 <h1>${h(model.title)}</h1>
 <p>Phone: ${h(model.deviceSummary)}</p>
 </header>
-<nav aria-label="Contents"><ol>
-<li><a href="#found">What we found</a></li>
-<li><a href="#checked">What we checked and could not check</a></li>
-<li><a href="#cannot-see">Things this check cannot see</a></li>
-<li><a href="#after">After the check</a></li>
-<li><a href="#evidence">Evidence for police</a></li>
-</ol></nav>
 <main>
 <p class="headline ${headClass}">${h(model.headline)}</p>`);
   for (const n of model.headlineNotes) parts.push(`<p class="notice">${h(n)}</p>`);
   parts.push(`<p class="sensitive"><strong>Keep this safe.</strong> ${h(model.sensitivity)}</p>`);
+  parts.push(`${NAV}`);
 
   parts.push(
     '<section class="safety" aria-labelledby="safety-h"><h2 id="safety-h">Your safety comes first</h2><ul>',
@@ -182,6 +188,7 @@ function findingHtml(f: ReportFinding): string {
       f.name !== f.subjectId ? ` <span class="pkg">${h(f.subjectId, 200)}</span>` : ''
     }</dd>`,
   );
+  if (f.nameWarning) out.push(`<dd><em>${h(f.nameWarning)}</em></dd>`);
   out.push(`<dt>Type</dt><dd>${h(f.categoryLabel)}</dd>`);
   if (f.what) out.push(`<dt>What it is</dt><dd>${h(f.what)}</dd>`);
   if (f.risk) out.push(`<dt>What the other person could see or do</dt><dd>${h(f.risk)}</dd>`);

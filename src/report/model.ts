@@ -5,7 +5,7 @@
  */
 import type { Category, Finding, FindingsDoc, Severity } from '../analyze/types.js';
 import type { AndroidApp, AndroidSnapshot, CheckStatus, RawRecord } from '../snapshot/types.js';
-import { cleanText, showHidden } from './sanitize.js';
+import { cleanText, hasHiddenCharacters, showHidden } from './sanitize.js';
 
 export interface RulePackRef {
   id: string;
@@ -40,6 +40,8 @@ export interface ReportFinding {
   title: string;
   /** App name (or account/device name) as the phone shows it, cleaned */
   name: string;
+  /** Set when the name held hidden or control characters (a disguise trick) */
+  nameWarning?: string;
   /** Package name / account / device id, cleaned */
   subjectId: string;
   subjectType: Finding['subject']['type'];
@@ -388,6 +390,11 @@ function toReportFinding(
     categoryLabel: CATEGORY_LABEL[f.category] ?? cleanText(f.category),
     title: cleanText(f.title, { maxLength: 300 }),
     name,
+    nameWarning:
+      hasHiddenCharacters(f.subject.label ?? app?.label ?? '') || hasHiddenCharacters(f.subject.id)
+        ? 'The name on the phone contains hidden characters, which can be used to disguise an ' +
+          'app. It is shown here with them removed; the evidence section shows them.'
+        : undefined,
     subjectId,
     subjectType: f.subject.type,
     what: cleanText(f.explanation?.what, { maxLength: 2000, multiline: true }),

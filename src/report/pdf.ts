@@ -233,7 +233,8 @@ class Layout {
 
   private finding(f: ReportFinding): void {
     const { doc } = this;
-    this.ensure(120);
+    // Keep a short finding on one page; a long one may split rather than leave a half-empty page.
+    this.ensure(Math.min(this.findingHeight(f), 250));
     doc.moveDown(0.4);
     const y = doc.y;
     doc
@@ -245,6 +246,7 @@ class Layout {
     doc.text(this.t(f.title, 300), this.left, doc.y, { width: this.width });
     doc.moveDown(0.3);
     this.kv('App or item', f.name !== f.subjectId ? `${f.name} (${f.subjectId})` : f.name);
+    if (f.nameWarning) this.kv('Note', f.nameWarning);
     this.kv('Type', f.categoryLabel);
     if (f.what) this.kv('What it is', f.what);
     if (f.risk) this.kv('What the other person could see or do', f.risk);
@@ -265,6 +267,27 @@ class Layout {
       .strokeColor(COLOURS.line)
       .stroke();
     doc.y = endY + 4;
+  }
+
+  private findingHeight(f: ReportFinding): number {
+    const { doc } = this;
+    const valueWidth = this.width - 150;
+    doc.font('body').fontSize(10);
+    const values = [
+      f.name,
+      f.nameWarning,
+      f.categoryLabel,
+      f.what,
+      f.risk,
+      f.canAccess.map((a) => `• ${a}`).join('\n'),
+      f.nextSteps,
+    ].filter((v): v is string => Boolean(v));
+    let height = 50;
+    for (const v of values) height += doc.heightOfString(this.t(v), { width: valueWidth }) + 2;
+    doc.fontSize(9.5);
+    const safety = `Before you do anything:\n${f.safety.map((s) => `• ${s}`).join('\n')}`;
+    height += doc.heightOfString(safety, { width: this.width - 21, lineGap: 2 }) + 30;
+    return height;
   }
 
   private evidence(model: ReportModel): void {

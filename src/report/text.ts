@@ -39,6 +39,7 @@ export function renderText(model: ReportModel): string {
       out.push('');
       out.push(...wrap(`[${f.id}] ${t(f.title, 300)}`, WIDTH));
       para(`App or item: ${f.name}${f.name !== f.subjectId ? ` (${f.subjectId})` : ''}`, '    ');
+      if (f.nameWarning) para(`Note: ${f.nameWarning}`, '    ');
       para(`Type: ${f.categoryLabel}`, '    ');
       if (f.what) para(`What it is: ${f.what}`, '    ');
       if (f.risk) para(`What the other person could see or do: ${f.risk}`, '    ');
