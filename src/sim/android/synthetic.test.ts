@@ -99,3 +99,33 @@ describe('shortComponent', () => {
     expect(shortComponent('com.a', 'org.b.Main')).toBe('com.a/org.b.Main');
   });
 });
+
+describe('committed fixture profiles', () => {
+  const phones = ['clean-pixel14', 'infected-a12', 'dualuse-pixel7', 'old-a10'];
+
+  it.each(phones)('%s answers every fixed command and agrees with itself', async (name) => {
+    const { loadProfileData } = await import('./loadProfile.js');
+    const data = await loadProfileData(name);
+    for (const cmd of Object.values(ANDROID_COMMANDS)) expect(data.shell).toHaveProperty([cmd]);
+    const pm = text(data.shell[CMD.pmList]).trim().split('\n');
+    const dumpsys = text(data.shell[CMD.dumpsysPackage]);
+    const section = dumpsys.split('\nHidden system packages:\n')[0] ?? '';
+    const dumpPkgs = [...section.matchAll(/^ {2}Package \[([^\]]+)\]/gm)].map((m) => m[1]);
+    expect(dumpPkgs.length).toBe(pm.length);
+    const pmPkgs = new Set(pm.map((l) => /=([^=\s]+) {2}installer=/.exec(l)?.[1]));
+    for (const p of dumpPkgs) expect(pmPkgs.has(p)).toBe(true);
+    // every served APK sits at the path pm list prints for its package
+    for (const path of Object.keys(data.files))
+      expect(text(data.shell[CMD.pmList])).toContain(path);
+  });
+
+  it('serves the three sideloaded APKs of infected-a12 at pullable paths', async () => {
+    const { loadProfileData } = await import('./loadProfile.js');
+    const { isAllowedSync } = await import('../../device/android/commands.js');
+    const data = await loadProfileData('infected-a12');
+    const paths = Object.keys(data.files);
+    expect(paths).toHaveLength(3);
+    for (const p of paths) expect(isAllowedSync('RECV', p)).toBe(true);
+    for (const buf of Object.values(data.files)) expect(buf.subarray(0, 2).toString()).toBe('PK');
+  });
+});

@@ -52,6 +52,8 @@ export interface SimApp {
   targetSdk: number;
   /** Folder of the system-image copy, e.g. /product/priv-app/PrebuiltGmsCore. Unset: a /data/app app. */
   systemDir?: string;
+  /** APK file name inside systemDir when it is not <folder name>.apk (framework-res.apk…) */
+  apkFile?: string;
   /** A system app updated from a store: the running code lives under /data/app */
   updated?: boolean;
   /** /data/app/~~…==/pkg-…== folder; made from the seed when unset */
@@ -183,7 +185,7 @@ export function dataAppDir(pkg: string, seed: number): string {
 export function apkPath(app: SimApp, seed: number): string {
   if (app.systemDir && !app.updated) {
     const dir = app.systemDir;
-    return `${dir}/${dir.slice(dir.lastIndexOf('/') + 1)}.apk`;
+    return `${dir}/${app.apkFile ?? `${dir.slice(dir.lastIndexOf('/') + 1)}.apk`}`;
   }
   return `${app.codeDir ?? dataAppDir(app.pkg, seed)}/base.apk`;
 }
@@ -370,6 +372,9 @@ function runtimeFlags(app: SimApp, granted: boolean): string {
   return `USER_SET|${sensitive}`;
 }
 
+/** The mtime every file of a system image has (2009-01-01T00:00:00Z). */
+export const SYSTEM_IMAGE_TIME = Date.UTC(2009, 0, 1);
+
 function sigHash(app: SimApp): string {
   return (strHash(`sig:${app.pkg}`) | 0x10000000).toString(16);
 }
@@ -412,9 +417,11 @@ function renderPackageBlock(
   L.push(`    dataDir=/data/user/0/${app.pkg}`);
   L.push('    supportsScreens=[small, medium, large, xlarge, resizeable, anyDensity]');
   const firstInstall = localTime(app.installTime, tz);
-  L.push(`    timeStamp=${localTime(hidden ? app.installTime : app.updateTime, tz)}`);
+  // system image files carry a fixed 2009-01-01 mtime, which is what the hidden copy shows
+  const stamp = localTime(hidden ? SYSTEM_IMAGE_TIME : app.updateTime, tz);
+  L.push(`    timeStamp=${stamp}`);
   if (sdk < 33) L.push(`    firstInstallTime=${firstInstall}`);
-  L.push(`    lastUpdateTime=${localTime(hidden ? app.installTime : app.updateTime, tz)}`);
+  L.push(`    lastUpdateTime=${stamp}`);
   if (!hidden) {
     const installerUid = app.installer
       ? (phone.apps.find((a) => a.pkg === app.installer)?.uid ?? -1)
