@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { FindingsDoc } from '../analyze/types.js';
+import { buildReportModel, headlineFor, type ReportMeta } from './model.js';
+import { sampleFindings, sampleSnapshot } from './testdata/sample.js';
+
+const meta: ReportMeta = {
+  generatedAt: '2025-03-04T14:07:00Z',
+  tool: { name: 'spycheck', version: '0.1.0' },
+  rules: [],
+};
+const empty: FindingsDoc = {
+  schema: 1,
+  summary: { high: 0, medium: 0, low: 0, info: 0 },
+  findings: [],
+};
+
+describe('headline', () => {
+  it('says a clean scan is not proof of safety', () => {
+    const m = buildReportModel({ snapshot: sampleSnapshot(), findings: empty, meta });
+    expect(m.headline).toBe(
+      'We did not find known spyware. This does not prove the phone is safe.',
+    );
+    expect(m.groups).toEqual([]);
+  });
+
+  it('counts known spyware apart from things worth checking', () => {
+    const all = sampleFindings().findings;
+    const spyAndTwo = [all[0]!, all[2]!, all[3]!];
+    expect(headlineFor(spyAndTwo, { complete: true }).headline).toBe(
+      'We found 1 app that is known spyware and 2 things worth checking.',
+    );
+    const onlyMedium = headlineFor([all[2]!], { complete: true });
+    expect(onlyMedium.headline).toBe(
+      'We did not find known spyware, but we found 1 thing worth checking.',
+    );
+    expect(onlyMedium.notes.join(' ')).toContain('does not prove');
+  });
+
+  it('says an incomplete scan is incomplete', () => {
+    const m = buildReportModel({
+      snapshot: sampleSnapshot({ complete: false }),
+      findings: empty,
+      meta,
+    });
+    expect(m.headlineNotes[0]).toMatch(/did not finish/);
+  });
+});
+
+describe('buildReportModel', () => {
+  const m = buildReportModel({ snapshot: sampleSnapshot(), findings: sampleFindings(), meta });
+
+  it('orders groups by severity and gives every finding safety advice', () => {
+    expect(m.groups.map((g) => g.severity)).toEqual(['high', 'medium', 'low']);
+    for (const g of m.groups)
+      for (const f of g.findings) expect(f.safety.length).toBeGreaterThan(0);
+  });
+
+  it('says what the spyware can reach from the access it holds, not what it asked for', () => {
+    const spy = m.groups[0]!.findings[0]!;
+    expect(spy.canAccess).toContain('read text messages');
+    expect(spy.canAccess).toContain('use the microphone (it could record sound)');
+    expect(spy.canAccess).not.toContain('use the camera');
+  });
+
+  it('lists checks that could not run, with the reason', () => {
+    expect(m.notChecked).toEqual([
+      {
+        title: 'Who made each app (signing certificates)',
+        reason: 'The phone did not let us copy the app files.',
+      },
+      {
+        title: 'Computers this phone trusts',
+        reason: 'This version of Android does not show this over USB.',
+      },
+    ]);
+  });
+
+  it('cleans hostile names and flags them', () => {
+    const hostile = m.groups[2]!.findings.find((f) => f.subjectId === 'com.evil.label')!;
+    expect(hostile.name).toBe('gpj.exeSystem <script>alert(1)</script>Service');
+    expect(hostile.nameWarning).toBeDefined();
+  });
+
+  it('tells police to examine the phone before anything is removed', () => {
+    expect(m.evidence.intro.join(' ')).toMatch(/examine the phone before anything is removed/);
+    expect(m.evidence.raw).toHaveLength(4);
+  });
+
+  it('does not crash on a snapshot with missing pieces', () => {
+    const broken = { ...sampleSnapshot(), checks: undefined, raw: undefined, warnings: undefined };
+    // biome-ignore lint/suspicious/noExplicitAny: deliberately malformed input
+    expect(() =>
+      buildReportModel({ snapshot: broken as any, findings: sampleFindings(), meta }),
+    ).not.toThrow();
+  });
+});
