@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FindingsDoc } from '../analyze/types.js';
+import type { AndroidSnapshot } from '../snapshot/types.js';
 import { buildReportModel, headlineFor, type ReportMeta } from './model.js';
 import { sampleFindings, sampleSnapshot } from './testdata/sample.js';
 
@@ -88,9 +89,12 @@ describe('buildReportModel', () => {
 
   it('does not crash on a snapshot with missing pieces', () => {
     const broken = { ...sampleSnapshot(), checks: undefined, raw: undefined, warnings: undefined };
-    // biome-ignore lint/suspicious/noExplicitAny: deliberately malformed input
     expect(() =>
-      buildReportModel({ snapshot: broken as any, findings: sampleFindings(), meta }),
+      buildReportModel({
+        snapshot: broken as unknown as AndroidSnapshot,
+        findings: sampleFindings(),
+        meta,
+      }),
     ).not.toThrow();
   });
 });
