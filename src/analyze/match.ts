@@ -352,7 +352,9 @@ export function compileMatch(m: MatchExpr): Eval {
     parts.push((ctx) => {
       const patch = ctx.snapshot.device?.securityPatch;
       const t = patch && /^\d{4}-\d{2}-\d{2}$/.test(patch) ? Date.parse(`${patch}T00:00:00Z`) : NaN;
-      if (Number.isNaN(t) || Number.isNaN(ctx.nowMs)) return unknown('props');
+      if (ctx.unknown.has('props') || Number.isNaN(t) || Number.isNaN(ctx.nowMs)) {
+        return unknown('props');
+      }
       const age = Math.floor((ctx.nowMs - t) / DAY_MS);
       return age > days ? yes('security_patch', `${patch} (${age} days old)`) : NO;
     });
