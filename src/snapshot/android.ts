@@ -30,7 +30,7 @@ import { parseSettingsList } from '../parse/android/settings.js';
 import { parseSha256sum } from '../parse/android/sha256sum.js';
 import { detectShellError } from '../parse/android/shellError.js';
 import { parseWhichSu } from '../parse/android/whichSu.js';
-import { PARSER as APK_PARSER, readApkSigningCerts } from '../parse/apk/signing.js';
+import { APK_SIGNING_PARSER as APK_PARSER, readApkSigningCerts } from '../parse/apk/signing.js';
 import { classifyInstaller, ROOT_MANAGER_PACKAGES } from './installers.js';
 import {
   type AndroidApp,

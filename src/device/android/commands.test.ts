@@ -52,6 +52,9 @@ describe('read-only allowlist', () => {
     expect(
       isAllowedShell('sha256sum /data/app/~~Ab-_==/com.x-Yz==/base.apk /system/app/A/A.apk'),
     ).toBe(true);
+    expect(
+      isAllowedSync('RECV', '/data/app/~~l6tHbjufc_oo0aALvWzQZw==/com.x_y-a_B==/base.apk'),
+    ).toBe(true);
     expect(isAllowedShell('dumpsys package com.example.app')).toBe(true);
     expect(isAllowedShell('pm path com.example.app')).toBe(true);
   });
