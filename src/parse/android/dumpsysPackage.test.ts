@@ -24,7 +24,9 @@ describe('parseDumpsysPackage — Android 10 (Xiaomi)', () => {
     expect(p.targetSdk).toBe(22);
     expect(p.versionName).toBe('3.1 beta (build 7)');
     expect(p.codePath).toBe('/data/app/com.sys.update.service-7mH0qO2p_LrZ4kJcVwXyAA==');
-    expect(p.apkPaths).toEqual(['/data/app/com.sys.update.service-7mH0qO2p_LrZ4kJcVwXyAA==/base.apk']);
+    expect(p.apkPaths).toEqual([
+      '/data/app/com.sys.update.service-7mH0qO2p_LrZ4kJcVwXyAA==/base.apk',
+    ]);
     expect(p.timeStamp).toBe('2023-10-28 22:41:05');
     expect(p.firstInstallTime).toBe('2023-10-28 22:41:09');
     expect(p.lastUpdateTime).toBe('2023-10-28 22:41:09');
@@ -210,15 +212,20 @@ describe('parseDumpsysPackage — broken input', () => {
 
   it('parses 1,000 packages (~10 MB) fast', () => {
     const block = fixture('a12-samsung/dumpsys_package.txt');
-    const one = block.slice(block.indexOf('  Package [com.mobile.tracker.free]'), block.indexOf('  Package [com.samsung'));
+    const one = block.slice(
+      block.indexOf('  Package [com.mobile.tracker.free]'),
+      block.indexOf('  Package [com.samsung'),
+    );
     const parts: string[] = ['Packages:\n'];
     let size = 0;
     let i = 0;
     while (i < 1000 || size < 10_000_000) {
-      const b = one.replaceAll('com.mobile.tracker.free', `com.gen.app${i}`).replace(
-        '    requested permissions:\n',
-        `    requested permissions:\n${'      android.permission.PADDING_PERMISSION_FOR_SIZE\n'.repeat(150)}`,
-      );
+      const b = one
+        .replaceAll('com.mobile.tracker.free', `com.gen.app${i}`)
+        .replace(
+          '    requested permissions:\n',
+          `    requested permissions:\n${'      android.permission.PADDING_PERMISSION_FOR_SIZE\n'.repeat(150)}`,
+        );
       parts.push(b);
       size += b.length;
       i++;
@@ -237,18 +244,30 @@ describe('parseDumpsysPackage — broken input', () => {
 
 describe('phoneLocalTimeToUtc', () => {
   it('converts with the phone zone, including DST', () => {
-    expect(phoneLocalTimeToUtc('2024-03-02 14:05:11', 'Europe/Berlin')).toBe('2024-03-02T13:05:11.000Z');
-    expect(phoneLocalTimeToUtc('2024-07-02 14:05:11', 'Europe/Berlin')).toBe('2024-07-02T12:05:11.000Z');
-    expect(phoneLocalTimeToUtc('2024-07-02 14:05:11', 'America/New_York')).toBe('2024-07-02T18:05:11.000Z');
+    expect(phoneLocalTimeToUtc('2024-03-02 14:05:11', 'Europe/Berlin')).toBe(
+      '2024-03-02T13:05:11.000Z',
+    );
+    expect(phoneLocalTimeToUtc('2024-07-02 14:05:11', 'Europe/Berlin')).toBe(
+      '2024-07-02T12:05:11.000Z',
+    );
+    expect(phoneLocalTimeToUtc('2024-07-02 14:05:11', 'America/New_York')).toBe(
+      '2024-07-02T18:05:11.000Z',
+    );
     expect(phoneLocalTimeToUtc('2024-07-02 14:05:11', 'UTC')).toBe('2024-07-02T14:05:11.000Z');
-    expect(phoneLocalTimeToUtc('2024-01-15 08:00:00', 'Asia/Kolkata')).toBe('2024-01-15T02:30:00.000Z');
+    expect(phoneLocalTimeToUtc('2024-01-15 08:00:00', 'Asia/Kolkata')).toBe(
+      '2024-01-15T02:30:00.000Z',
+    );
   });
 
   it('picks the earlier instant in the repeated hour and survives the skipped hour', () => {
     // Berlin 2024-10-27 02:30 happens twice (CEST then CET)
-    expect(phoneLocalTimeToUtc('2024-10-27 02:30:00', 'Europe/Berlin')).toBe('2024-10-27T00:30:00.000Z');
+    expect(phoneLocalTimeToUtc('2024-10-27 02:30:00', 'Europe/Berlin')).toBe(
+      '2024-10-27T00:30:00.000Z',
+    );
     // Berlin 2024-03-31 02:30 does not exist
-    expect(phoneLocalTimeToUtc('2024-03-31 02:30:00', 'Europe/Berlin')).toMatch(/^2024-03-31T0[01]:30:00/);
+    expect(phoneLocalTimeToUtc('2024-03-31 02:30:00', 'Europe/Berlin')).toMatch(
+      /^2024-03-31T0[01]:30:00/,
+    );
   });
 
   it('returns undefined for bad text or zone', () => {

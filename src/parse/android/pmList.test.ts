@@ -43,18 +43,25 @@ describe('parsePmList', () => {
   });
 
   it('reads the fallbacks: no -U, bare -f, bare list, versionCode, multi-user uids', () => {
-    expect(parsePmList('package:/data/app/a/base.apk=com.a  installer=null\n').parsed.packages).toEqual([
-      { id: 'com.a', apkPath: '/data/app/a/base.apk' },
-    ]);
+    expect(
+      parsePmList('package:/data/app/a/base.apk=com.a  installer=null\n').parsed.packages,
+    ).toEqual([{ id: 'com.a', apkPath: '/data/app/a/base.apk' }]);
     expect(parsePmList('package:/system/app/B/B.apk=com.b\n').parsed.packages).toEqual([
       { id: 'com.b', apkPath: '/system/app/B/B.apk' },
     ]);
     expect(parsePmList('package:com.c\n').parsed.packages).toEqual([{ id: 'com.c' }]);
     expect(
-      parsePmList('package:/data/app/d/base.apk=com.d versionCode:42  installer=com.android.vending uid:10001,1010001')
-        .parsed.packages,
+      parsePmList(
+        'package:/data/app/d/base.apk=com.d versionCode:42  installer=com.android.vending uid:10001,1010001',
+      ).parsed.packages,
     ).toEqual([
-      { id: 'com.d', apkPath: '/data/app/d/base.apk', versionCode: 42, installer: 'com.android.vending', uid: 10001 },
+      {
+        id: 'com.d',
+        apkPath: '/data/app/d/base.apk',
+        versionCode: 42,
+        installer: 'com.android.vending',
+        uid: 10001,
+      },
     ]);
   });
 
@@ -65,7 +72,9 @@ describe('parsePmList', () => {
   });
 
   it('drops hostile invisible characters from warnings, never from the phone', () => {
-    const r = parsePmList('package:/data/app/x==/base.apk=com.evil\u202eppa  installer=com.x uid:1');
+    const r = parsePmList(
+      'package:/data/app/x==/base.apk=com.evil\u202eppa  installer=com.x uid:1',
+    );
     expect(r.parsed.packages).toEqual([]);
     expect(r.warnings[0]).toContain('\\u202e');
     expect(r.warnings[0]).not.toContain('\u202e');

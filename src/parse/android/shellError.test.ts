@@ -11,7 +11,7 @@ describe('detectShellError', () => {
     ['Error: Unknown option: -U', 'does not know the option -U'],
     ['Unknown command: query-activities', 'does not know the command'],
     [
-      'Permission Denial: can\'t dump device_policy from from pid=123, uid=2000 due to missing android.permission.DUMP permission',
+      "Permission Denial: can't dump device_policy from from pid=123, uid=2000 due to missing android.permission.DUMP permission",
       'permission denial',
     ],
     ['java.lang.SecurityException: Shell does not have permission to access user 10', 'security'],
@@ -30,7 +30,12 @@ describe('detectShellError', () => {
 
   it('leaves normal output alone, even when it mentions errors or exceptions', () => {
     for (const phone of PHONES) {
-      for (const file of ['dumpsys_package.txt', 'pm_list.txt', 'accessibility.txt', 'account.txt']) {
+      for (const file of [
+        'dumpsys_package.txt',
+        'pm_list.txt',
+        'accessibility.txt',
+        'account.txt',
+      ]) {
         expect(detectShellError(fixture(`${phone}/${file}`))).toBeUndefined();
       }
     }
