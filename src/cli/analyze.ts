@@ -92,6 +92,7 @@ export function analyzeCommand(ctx: CliContext): Command {
           rules: packs.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256 })),
           formats: opts.format,
           tool: toolInfo(),
+          env: ctx.env,
           derivedFrom: { bundle: basename(dir), manifestSha256 },
         });
         if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeSnapshot } from '../analyze/analyze.js';
 import { compileRules } from '../analyze/compile.js';
@@ -8,7 +8,7 @@ import type { ReportFormat } from '../cli/scan.js';
 import { printScanSummary } from '../cli/scanSummary.js';
 import { collectAndroid } from '../device/android/collector.js';
 import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
-import { writeBundle } from '../report/bundle.js';
+import { BundleExistsError, writeBundle } from '../report/bundle.js';
 import { defaultRulesDir, formatRuleError, loadRulePacks, type RulePack } from '../rules/load.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../snapshot/android.js';
 import type { AndroidSnapshot } from '../snapshot/types.js';
@@ -94,6 +94,12 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
     if (!packs) return EXIT.error;
     const compiled = compileRules(packs);
 
+    // Refuse a used --out folder now, not after the phone has been read.
+    if (opts.out && existsSync(opts.out) && readdirSync(opts.out).length > 0) {
+      say(new BundleExistsError(resolve(opts.out)).message);
+      return EXIT.usage;
+    }
+
     let devices: Awaited<ReturnType<typeof conn.listDevices>>;
     try {
       devices = await conn.listDevices();
@@ -141,13 +147,14 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
         rules: packs.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256 })),
         formats: opts.formats,
         tool: toolInfo(),
+        env: ctx.env,
       });
     } catch (e) {
       say(
         `Could not write the evidence bundle to ${outDir}: ${e instanceof Error ? e.message : String(e)}`,
       );
       if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
-      return EXIT.error;
+      return e instanceof BundleExistsError ? EXIT.usage : EXIT.error;
     }
 
     if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
