@@ -32,7 +32,8 @@ export function parseDumpsysAccessibility(text: string): ParseResult<Accessibili
   if (err) return { parsed, warnings: [`Could not read accessibility services: ${err}`] };
 
   let currentUser = '0';
-  let inInstalled = false;
+  // Multi-line numbered lists: "installed services: {" and (some builds) "enabled services: {"
+  let inList: 'installed' | 'enabled' | undefined;
   let sawEnabled = false;
   const installedSeen = new Set<string>();
   for (const line of splitLines(text)) {
@@ -40,7 +41,7 @@ export function parseDumpsysAccessibility(text: string): ParseResult<Accessibili
     if (t.startsWith('User state[') || t.startsWith('attributes:{')) {
       const m = USER_ID.exec(t);
       if (m) currentUser = m[1]!;
-      inInstalled = false;
+      inList = undefined;
       if (!t.startsWith('attributes:{')) continue;
     }
     if (t.startsWith('attributes:{')) {
@@ -49,20 +50,31 @@ export function parseDumpsysAccessibility(text: string): ParseResult<Accessibili
       continue;
     }
     if (/^installed services:\s*\{\s*$/i.test(t)) {
-      inInstalled = true;
+      inList = 'installed';
       continue;
     }
-    if (inInstalled) {
-      if (t === '}' || t.startsWith('}')) {
-        inInstalled = false;
+    if (/^enabled ?services:\s*\{\s*$/i.test(t)) {
+      inList = 'enabled';
+      sawEnabled = true;
+      parsed.enabledByUser[currentUser] ??= [];
+      continue;
+    }
+    if (inList) {
+      if (t.startsWith('}')) {
+        inList = undefined;
         continue;
       }
       const m = INSTALLED_ITEM.exec(t);
       const ref = m ? parseComponent(m[1]!) : undefined;
-      if (ref) {
+      if (!ref) {
+        if (t !== '') warnings.push(`Unreadable ${inList} accessibility service ${quote(t)}`);
+      } else if (inList === 'installed') {
         if (!installedSeen.has(ref.raw)) parsed.installed.push(ref);
         installedSeen.add(ref.raw);
-      } else if (t !== '') warnings.push(`Unreadable installed accessibility service ${quote(t)}`);
+      } else {
+        const into = parsed.enabledByUser[currentUser]!;
+        if (!into.some((r) => r.raw === ref.raw)) into.push(ref);
+      }
       continue;
     }
     const em = ENABLED.exec(t);

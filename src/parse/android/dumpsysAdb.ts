@@ -95,8 +95,8 @@ export function parseDumpsysAdb(text: string): ParseResult<AdbState> {
     }
     if (t.startsWith('debugging_manager=')) sawManager = true;
     const f = FIELD.exec(t);
-    // A key line never matches FIELD: base64 holds no lower-case-only "name=" prefix before
-    // the first "=" padding… except pure-lowercase bodies; KEY_LINE is checked first there.
+    // Inside user_keys, a line that looks like a key wins over a "field=" reading: real
+    // keys start "QAAAA" and never match FIELD, but a hostile comment could.
     if (f && !(field === 'user_keys' && KEY_LINE.test(t))) {
       field = f[1];
       const value = f[2]!.trim();

@@ -56,6 +56,15 @@ describe('parseDumpsysAccessibility', () => {
     ).toEqual(['com.a', 'com.b']);
   });
 
+  it('reads a multi-line numbered "enabled services: {" block', () => {
+    const text =
+      'User state[\n  attributes:{id=0}\n  installed services: {\n    0 : com.a/.S\n  }\n  enabled services: {\n    0 : com.a/.S\n    1 : com.b/com.b.T  (A11yTool)\n  }\n  bound services:{}\n';
+    const r = parseDumpsysAccessibility(text);
+    expect(r.warnings).toEqual([]);
+    expect(r.parsed.enabled.map((s) => s.component)).toEqual(['com.a.S', 'com.b.T']);
+    expect(r.parsed.installed).toHaveLength(1);
+  });
+
   it('warns when nothing could be found or the line is cut', () => {
     expect(
       parseDumpsysAccessibility('ACCESSIBILITY MANAGER (dumpsys accessibility)\n').warnings,
