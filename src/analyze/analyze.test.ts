@@ -96,7 +96,7 @@ describe('matcher semantics', () => {
       match: { package: ['a.b'], accessibility_service: true },
       c: {
         app: { id: 'a.b', accessibility_service: true },
-        device: { not_checked: ['dumpsys.accessibility'] },
+        device: { not_checked: ['accessibility'] },
       },
       hit: false,
     },

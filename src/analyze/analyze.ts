@@ -115,7 +115,7 @@ function deviceSubject(snapshot: Snapshot, rule: CompiledRule): FindingSubject {
 
 export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): FindingsDoc {
   const unknown = unknownFacts(snapshot);
-  const ctx = makeCtx(snapshot, unknown);
+  const ctx = makeCtx(snapshot, unknown, unknownFacts(snapshot, 'partial'));
   const groups = new Map<string, Group>();
   const notEval = new Map<CompiledRule, { facts: Set<string>; subjects: Set<string> }>();
   const noteUnknown = (rule: CompiledRule, o: Outcome, subject?: string) => {

@@ -28,31 +28,35 @@ export type Fact =
  * raw-step id are accepted so collectors can name checks either way.
  */
 export const FACT_CHECKS: Record<Fact, readonly string[]> = {
-  packages: ['packages', 'pm.list', 'pm.list.packages'],
-  permissions: ['permissions', 'dumpsys.package'],
-  launcher: ['launcher', 'launcher.activities'],
-  certs: ['certs', 'apk.certs', 'signing-certs'],
-  apk_hashes: ['apk_hashes', 'apk-hashes', 'apk.sha256'],
-  accessibility: ['accessibility', 'dumpsys.accessibility'],
-  notification_listeners: ['notification_listeners', 'notification-listeners', 'settings.secure'],
-  device_policy: ['device_policy', 'device-policy', 'dumpsys.device_policy'],
-  appops: ['appops', 'cmd.appops'],
-  battery: ['battery', 'deviceidle', 'dumpsys.deviceidle'],
-  settings: ['settings', 'settings.secure', 'settings.global', 'settings.system'],
+  packages: ['apps', 'packages'],
+  permissions: ['app-details', 'permissions'],
+  launcher: ['launcher'],
+  certs: ['signing-certs', 'certs'],
+  apk_hashes: ['apk-hashes', 'apk_hashes'],
+  accessibility: ['accessibility'],
+  notification_listeners: ['notification-listeners', 'notification_listeners'],
+  device_policy: ['device-admins', 'device_policy'],
+  // one failed app-op query makes every app-op matcher unknown: safer than a false "no"
+  appops: ['usage-access', 'overlay', 'install-apps', 'appops'],
+  battery: ['battery'],
+  settings: ['settings'],
   props: ['props', 'getprop'],
-  root: ['root', 'getprop', 'which.su'],
-  accounts: ['accounts', 'dumpsys.account'],
-  adb_keys: ['adb_keys', 'adb-keys', 'dumpsys.adb'],
+  root: ['root'],
+  accounts: ['accounts'],
+  adb_keys: ['trusted-computers', 'adb_keys'],
 };
 
-/** Facts whose check could not run on this snapshot. */
-export function unknownFacts(snapshot: Snapshot): Set<Fact> {
+/** Facts whose check could not run on this snapshot (or, with status 'partial', ran only in part). */
+export function unknownFacts(
+  snapshot: Snapshot,
+  status: 'not-checked' | 'partial' = 'not-checked',
+): Set<Fact> {
   const missing = new Set<string>();
-  for (const c of snapshot.checks ?? []) if (c.status === 'not-checked') missing.add(c.id);
+  for (const c of snapshot.checks ?? []) if (c?.status === status) missing.add(c.id);
   const out = new Set<Fact>();
   for (const [fact, ids] of Object.entries(FACT_CHECKS) as Array<[Fact, readonly string[]]>) {
     if (ids.some((id) => missing.has(id))) out.add(fact);
   }
-  if (snapshot.adbKeys === undefined) out.add('adb_keys');
+  if (status === 'not-checked' && snapshot.adbKeys === undefined) out.add('adb_keys');
   return out;
 }

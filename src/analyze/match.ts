@@ -24,6 +24,8 @@ export interface Outcome {
 export interface Ctx {
   snapshot: Snapshot;
   unknown: Set<Fact>;
+  /** facts read for only some apps (e.g. a few APKs could not be pulled) */
+  partial: Set<Fact>;
   /** package → component text */
   accessibility: Map<string, string>;
   listeners: Map<string, string>;
@@ -55,7 +57,11 @@ function byComponent(list: ReadonlyArray<{ package: string; raw?: string; compon
   return m;
 }
 
-export function makeCtx(snapshot: Snapshot, unknownFacts: Set<Fact>): Ctx {
+export function makeCtx(
+  snapshot: Snapshot,
+  unknownFacts: Set<Fact>,
+  partialFacts: Set<Fact> = new Set(),
+): Ctx {
   const appOps = new Map<string, Set<string>>();
   for (const [op, pkgs] of Object.entries(snapshot.appOps ?? {})) {
     appOps.set(op, new Set(Array.isArray(pkgs) ? pkgs : []));
@@ -64,6 +70,7 @@ export function makeCtx(snapshot: Snapshot, unknownFacts: Set<Fact>): Ctx {
   return {
     snapshot,
     unknown: unknownFacts,
+    partial: partialFacts,
     accessibility: byComponent(snapshot.accessibilityServices ?? []),
     listeners: byComponent(snapshot.notificationListeners ?? []),
     admins: byComponent(snapshot.deviceAdmins ?? []),
@@ -128,8 +135,10 @@ function appOp(name: string, op: string, want = true): Eval {
 
 function certs(app: AndroidApp, ctx: Ctx): Outcome | AndroidApp['certs'] {
   if (app.certs?.length) return app.certs;
-  // Store apps are not pulled by design: no certificate there is a plain 'no'.
-  return ctx.unknown.has('certs') ? unknown('certs') : NO;
+  // Store and preinstalled apps are not pulled by design: no certificate there is a plain 'no'.
+  const inspected = app.installerClass !== 'store' && app.installerClass !== 'preinstalled';
+  if (ctx.unknown.has('certs') || (inspected && ctx.partial.has('certs'))) return unknown('certs');
+  return NO;
 }
 
 const isOutcome = (x: unknown): x is Outcome =>
@@ -206,7 +215,11 @@ export function compileMatch(m: MatchExpr): Eval {
     const set = new Set(m.apk_sha256);
     parts.push(
       onApp((ctx, app) => {
-        if (!app.apkSha256) return ctx.unknown.has('apk_hashes') ? unknown('apk_hashes') : NO;
+        if (!app.apkSha256) {
+          const missing =
+            ctx.unknown.has('apk_hashes') || (!app.system && ctx.partial.has('apk_hashes'));
+          return missing ? unknown('apk_hashes') : NO;
+        }
         const h = app.apkSha256.toUpperCase();
         return set.has(h) ? yes('apk_sha256', h) : NO;
       }),
