@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { main } from '../src/cli/index.js';
 import { type CliContext, EXIT, type ExitCode } from '../src/cli/context.js';
+import { main } from '../src/cli/index.js';
 import { isAllowedShell, isAllowedSync } from '../src/device/android/commands.js';
 import type { LoggedRequest } from '../src/sim/android/requestLog.js';
 
@@ -49,7 +49,7 @@ export function forbiddenRequests(entries: readonly LoggedRequest[]): LoggedRequ
       return op !== 'QUIT' && !isAllowedSync(op ?? '', rest.join(' '));
     }
     // protocol handshakes are fine; any other device service (reboot:, root:, exec:…) is not
-    if (e.kind === 'other') return !/^(CNXN|AUTH|ignored) /.test(e.request);
+    if (e.kind === 'other') return !/^(CNXN |AUTH |ignored |sync:$)/.test(e.request);
     return false;
   });
 }

@@ -20,6 +20,14 @@ describe('where an app came from', () => {
     [{ installer: 'com.android.shell', system: false }, 'sideloaded'],
     [{ installer: 'com.example.dropper', system: false }, 'sideloaded'],
     [{ installer: 'com.android.vending', system: true }, 'preinstalled'],
+    [
+      { installer: 'com.android.vending', initiator: 'com.android.vending', system: false },
+      'store',
+    ],
+    [
+      { installer: 'com.android.vending', initiator: 'com.android.shell', system: false },
+      'sideloaded',
+    ],
     [{ installer: undefined, system: false, unknown: true }, 'unknown'],
   ] as const)('%j → %s', (facts, expected) => {
     expect(classifyInstaller(facts)).toBe(expected);

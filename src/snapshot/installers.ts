@@ -61,8 +61,10 @@ export function classifyInstaller(f: InstallerFacts): InstallerClass {
   const installer = normalise(f.installer);
   const initiator = normalise(f.initiator);
   if (installer && STORES.has(installer)) {
-    // A store listed as installer but a different, non-store app started it: trust the store
-    // (Play installs updates itself); the initiator is kept in the snapshot as evidence.
+    // "pm install -i com.android.vending" fakes the installer field, but
+    // Android 11+ still records who really started the install: a shell or a
+    // file installer there means the store claim is false.
+    if (initiator && FILE_INSTALLERS.has(initiator)) return 'sideloaded';
     return 'store';
   }
   if (installer && OTHER_STORES.has(installer)) return 'other-store';

@@ -277,3 +277,25 @@ describe('phoneLocalTimeToUtc', () => {
     expect(phoneLocalTimeToUtc('2024-03-02 14:05:11', '')).toBeUndefined();
   });
 });
+
+describe('install source on Android 11+ package blocks', () => {
+  it('reads initiatingPackageName= / originatingPackageName= as printed in package blocks', () => {
+    const text = [
+      'Packages:',
+      '  Package [com.example.tracker] (4b1c2d9):',
+      '    userId=10201',
+      '    pkg=Package{7e2a1f0 com.example.tracker}',
+      '    codePath=/data/app/~~Zk1_aQ==/com.example.tracker-Pq9_x==',
+      '    installerPackageName=com.android.vending',
+      '    installerPackageUid=10078',
+      '    initiatingPackageName=com.android.shell',
+      '    originatingPackageName=null',
+      '    packageSource=1',
+      '',
+    ].join('\n');
+    const p = parseDumpsysPackage(text).parsed.packages[0];
+    expect(p?.installerPackageName).toBe('com.android.vending');
+    expect(p?.installInitiatingPackageName).toBe('com.android.shell');
+    expect(p?.installOriginatingPackageName).toBeUndefined();
+  });
+});

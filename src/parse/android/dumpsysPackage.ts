@@ -419,6 +419,8 @@ export function parseDumpsysPackage(text: string): ParseResult<DumpsysPackages> 
         break;
       case 'installInitiatingPackageName':
       case 'installOriginatingPackageName':
+      case 'initiatingPackageName':
+      case 'originatingPackageName':
         setInstallFields(pkg, body);
         break;
     }
@@ -429,9 +431,15 @@ export function parseDumpsysPackage(text: string): ParseResult<DumpsysPackages> 
     const t = tokens(body);
     const a = pkgOrUndefined(t.get('installerPackageName'));
     if (a !== undefined) pkg.installerPackageName = a;
-    const b = pkgOrUndefined(t.get('installInitiatingPackageName'));
+    // Package blocks print initiatingPackageName= (Android 11+); install
+    // sessions and some builds print installInitiatingPackageName=.
+    const b = pkgOrUndefined(
+      t.get('initiatingPackageName') ?? t.get('installInitiatingPackageName'),
+    );
     if (b !== undefined) pkg.installInitiatingPackageName = b;
-    const c = pkgOrUndefined(t.get('installOriginatingPackageName'));
+    const c = pkgOrUndefined(
+      t.get('originatingPackageName') ?? t.get('installOriginatingPackageName'),
+    );
     if (c !== undefined) pkg.installOriginatingPackageName = c;
   }
 
