@@ -53,12 +53,16 @@ export function analyzeCommand(ctx: CliContext): Command {
         }
         let snapshot: AndroidSnapshot;
         try {
-          snapshot = JSON.parse(readFileSync(snapPath, 'utf8')) as AndroidSnapshot;
-          if (snapshot.schema !== SNAPSHOT_SCHEMA || snapshot.platform !== 'android') {
+          const parsed = androidSnapshotSchema.safeParse(
+            JSON.parse(readFileSync(snapPath, 'utf8')),
+          );
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
             throw new Error(
-              `snapshot schema ${String(snapshot.schema)} / platform ${String(snapshot.platform)} is not one this version reads`,
+              `it is not a snapshot this version of spycheck reads (schema ${SNAPSHOT_SCHEMA}): ${issue?.path.join('.') || '(top)'}: ${issue?.message}`,
             );
           }
+          snapshot = parsed.data as AndroidSnapshot;
         } catch (e) {
           ctx.stderr.write(
             `Could not read ${snapPath}: ${e instanceof Error ? e.message : String(e)}\n`,
