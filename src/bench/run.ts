@@ -7,16 +7,19 @@
  *                       the sequence existing tools use, against the same phone
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAdbClient } from '../device/android/adbServer.js';
 import { collectAndroid } from '../device/android/collector.js';
 import { ANDROID_COMMANDS } from '../device/android/commands.js';
 import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
 import { parsePmList } from '../parse/android/pmList.js';
-import { DeviceProfile } from '../sim/android/device.js';
+import { DeviceProfile, type DeviceProfileData } from '../sim/android/device.js';
 import { startFakeAdbServer } from '../sim/android/fakeAdbServer.js';
 import { syntheticProfileData } from '../sim/android/synthetic.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../snapshot/android.js';
+import { packageRoot } from '../util/packageRoot.js';
 import { benchRules } from './rules.js';
 
 interface CaseResult {
@@ -34,7 +37,9 @@ async function runCase(
   apps: number,
   latencyMs: number,
 ): Promise<CaseResult> {
-  const profile = new DeviceProfile(syntheticProfileData({ apps, seed: 7 }));
+  const profile = new DeviceProfile(
+    withServedApks(syntheticProfileData({ apps, seed: 7, sideloaded: 3 })),
+  );
   const server = await startFakeAdbServer({ profiles: [profile], latencyMs });
   try {
     const client = createAdbClient(
@@ -66,6 +71,24 @@ async function runCase(
   } finally {
     await server.close();
   }
+}
+
+/**
+ * Serve a real signed APK for each app installed from a download, so the
+ * bench pays for the APK pulls and certificate reads a real scan makes.
+ */
+function withServedApks(data: DeviceProfileData): DeviceProfileData {
+  const apk = readFileSync(
+    join(packageRoot(), 'fixtures/devices/infected-a12/apks/com.dailyplanner.notes.apk'),
+  );
+  const list = String(data.shell[ANDROID_COMMANDS.pmList] ?? '');
+  for (const line of list.split('\n')) {
+    const m = /^package:(\S+\.apk)=\S+ .*installer=com\.google\.android\.packageinstaller/.exec(
+      line,
+    );
+    if (m?.[1]) data.files[m[1]] = apk;
+  }
+  return data;
 }
 
 function table(rows: CaseResult[]): string {
