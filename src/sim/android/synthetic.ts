@@ -5,34 +5,13 @@
  * renderers (scripts/gen-fixture-profiles.ts), and syntheticProfileData() builds
  * big phones for the benchmark. Pure: no I/O.
  */
+import { ANDROID_COMMANDS } from '../../device/android/commands.js';
 import type { DeviceProfileData } from './device.js';
 
 export type { DeviceProfileData } from './device.js';
 
-/** The read-only commands a phone answers (mirrors ANDROID_COMMANDS in src/device/android/commands.ts). */
-export const CMD = {
-  getprop: 'getprop',
-  pmList: 'pm list packages -f -i -U -u',
-  pmListUser0: 'pm list packages --user 0 -f -i -U -u',
-  pmListNoUid: 'pm list packages -f -i -u',
-  pmListBare: 'pm list packages -f',
-  dumpsysPackage: 'dumpsys package packages',
-  dumpsysPackageFull: 'dumpsys package',
-  launcherActivities:
-    'cmd package query-activities --brief -a android.intent.action.MAIN -c android.intent.category.LAUNCHER',
-  settingsSecure: 'settings list secure',
-  settingsGlobal: 'settings list global',
-  settingsSystem: 'settings list system',
-  dumpsysAccessibility: 'dumpsys accessibility',
-  dumpsysDevicePolicy: 'dumpsys device_policy',
-  dumpsysAccount: 'dumpsys account',
-  dumpsysAdb: 'dumpsys adb',
-  appopsUsageStats: 'cmd appops query-op --user 0 GET_USAGE_STATS allow',
-  appopsOverlay: 'cmd appops query-op --user 0 SYSTEM_ALERT_WINDOW allow',
-  appopsInstall: 'cmd appops query-op --user 0 REQUEST_INSTALL_PACKAGES allow',
-  deviceIdleWhitelist: 'dumpsys deviceidle whitelist',
-  whichSu: 'which su',
-} as const;
+/** The commands spycheck sends; the simulated phone answers each of them. */
+export const CMD = ANDROID_COMMANDS;
 
 export type Vendor = 'google' | 'samsung' | 'xiaomi';
 
