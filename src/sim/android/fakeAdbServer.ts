@@ -3,8 +3,9 @@
  * client speak), with simulated phones behind it instead of USB. Used when no
  * adb binary is around (`scan --demo`, tests, training).
  */
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { DeviceProfile, DeviceState } from './deviceProfile.js';
+import { listenTcp } from './listen.js';
 import { RequestLog } from './requestLog.js';
 import { writePieces } from './streamOut.js';
 import { SyncSession, sleep } from './syncService.js';
@@ -295,17 +296,7 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
     });
   };
 
-  const server = createServer(handle);
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { server, host, port } = await listenTcp(handle, options.host, options.port);
 
   const get = (serial: string): Phone => {
     const phone = phones.get(serial);

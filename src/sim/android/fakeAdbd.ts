@@ -5,7 +5,7 @@
  * Serves raw `shell:`/`exec:` and read-only `sync:`; everything else is refused.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import {
   A_AUTH,
   A_CLSE,
@@ -20,6 +20,7 @@ import {
   PacketReader,
 } from './adbPacket.js';
 import type { DeviceProfile } from './deviceProfile.js';
+import { listenTcp } from './listen.js';
 import { RequestLog } from './requestLog.js';
 import { SyncSession, sleep } from './syncService.js';
 
@@ -200,17 +201,7 @@ export async function startFakeAdbd(options: FakeAdbdOptions): Promise<FakeAdbd>
     });
   };
 
-  const server = createServer(handle);
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { server, host, port } = await listenTcp(handle, options.host, options.port);
   return {
     port,
     host,

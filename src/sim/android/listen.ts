@@ -1,0 +1,19 @@
+import { createServer, type Server, type Socket } from 'node:net';
+
+/** Start a TCP server for a simulated phone; port 0 picks a free one. */
+export async function listenTcp(
+  handle: (socket: Socket) => void,
+  host = '127.0.0.1',
+  port = 0,
+): Promise<{ server: Server; host: string; port: number }> {
+  const server = createServer(handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  return { server, host, port: typeof address === 'object' && address ? address.port : 0 };
+}
