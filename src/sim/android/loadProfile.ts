@@ -1,10 +1,10 @@
 /** Reads `fixtures/devices/<name>/profile.yaml` and the files it names into a DeviceProfile. */
-import { existsSync, readFileSync } from 'node:fs';
+
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { packageRoot } from '../../util/packageRoot.js';
 import { DeviceProfile, type DeviceProfileData, normalizePath } from './deviceProfile.js';
 
 const nonEmpty = z.string().min(1);
@@ -44,26 +44,6 @@ export class ProfileError extends Error {
   ) {
     super(`${file}: ${message}`);
     this.name = 'ProfileError';
-  }
-}
-
-/** The folder holding package.json, found from this module so it works from src/ and dist/. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) {
-      try {
-        const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-          name?: string;
-        };
-        if (pkg.name === 'spycheck') return dir;
-      } catch {
-        // not ours; keep walking up
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the spycheck package folder');
-    dir = parent;
   }
 }
 
