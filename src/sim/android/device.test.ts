@@ -158,3 +158,12 @@ describe('loadProfile', () => {
     );
   });
 });
+
+describe('getprop KEY', () => {
+  it('answers one property like a real phone, and an empty line for an unknown one', async () => {
+    const { loadProfile } = await import('./device.js');
+    const p = await loadProfile('clean-pixel14');
+    expect(p.shell('getprop ro.product.model').toString()).toBe('Pixel 8\n');
+    expect(p.shell('getprop no.such.prop').toString()).toBe('\n');
+  });
+});

@@ -172,6 +172,8 @@ export class DeviceProfile {
     const [prog, ...args] = argv;
     if (prog === undefined) return '';
     if (prog === 'sha256sum') return this.sha256sum(args);
+    // `getprop KEY`, as trainers type it into `adb shell`: the value alone, or an empty line
+    if (prog === 'getprop' && args.length === 1) return `${this.getprop(args[0]!)}\n`;
     if (prog === 'pm' && args[0] === 'path' && args.length === 2) return this.pmPath(args[1]!);
     if (prog === 'dumpsys' && args.length >= 1) {
       if (args[0] === 'package' && args.length === 2 && args[1]!.includes('.')) {
@@ -180,6 +182,15 @@ export class DeviceProfile {
       return `Can't find service: ${args[0]}\n`;
     }
     return `/system/bin/sh: ${prog}: inaccessible or not found\n`;
+  }
+
+  private getprop(key: string): string {
+    const all = this.shellOutputs.get('getprop')?.toString('utf8') ?? '';
+    for (const line of all.split('\n')) {
+      const m = /^\[([^\]]*)\]: \[(.*)\]\s*$/.exec(line);
+      if (m && m[1] === key) return m[2] ?? '';
+    }
+    return '';
   }
 
   /** toybox sha256sum: `<lowercase hex>  <path>`, errors inline (stderr is merged). */
