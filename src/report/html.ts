@@ -4,7 +4,7 @@
  * through. Responsive for phones, print CSS for paper, landmarks and a
  * strict heading order for screen readers.
  */
-import type { ReportFinding, ReportModel } from './model.js';
+import { impactText, type ReportFinding, type ReportModel } from './model.js';
 import { escapeHtml, forText } from './sanitize.js';
 
 /** Clean, then escape: every piece of text goes through here. */
@@ -51,7 +51,10 @@ article.info{border-left-color:var(--muted)}
 .pkg,code,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
 .pkg{display:block;color:var(--muted)}
 .before{background:var(--med-bg);padding:.5rem .75rem;border-radius:.3rem;margin-top:.75rem}
-.before h4{margin-top:0}
+.before h5{margin:0 0 .25rem;font-size:1rem}
+.before ul{margin:.25rem 0;padding-left:1.25rem}
+.why{color:var(--muted)}
+ul.notchecked li{margin:.5rem 0}
 ul.check{list-style:none;padding-left:0}
 ul.check li{padding-left:1.6rem;text-indent:-1.6rem;margin:.4rem 0}
 ul.check li::before{content:"\\2610\\00a0\\00a0";font-size:1.1em}
@@ -144,9 +147,12 @@ export function renderHtml(model: ReportModel): string {
   parts.push('</ul><h3 id="not-checked">What we could not check</h3>');
   if (model.notChecked.length === 0) p('Every check ran.');
   else {
-    parts.push('<ul>');
+    parts.push('<ul class="notchecked">');
     for (const c of model.notChecked) {
-      parts.push(`<li><strong>${h(c.title)}</strong>: ${h(c.reason)}</li>`);
+      const said = c.meaning
+        ? `${h(c.meaning)} ${h(impactText(c))} <span class="why">(Why: ${h(c.reason)})</span>`
+        : h(c.reason);
+      parts.push(`<li><strong>${h(c.title)}.</strong> ${said}</li>`);
     }
     parts.push('</ul>');
   }
@@ -183,12 +189,19 @@ function findingHtml(f: ReportFinding): string {
     `<h4 id="f-${h(f.id, 40)}"><span class="badge ${f.severity}">${h(f.severityLabel)}</span>${h(f.title, 300)}</h4>`,
   );
   out.push('<dl class="kv">');
-  out.push(
-    `<dt>App or item</dt><dd><span class="name">${h(f.name, 200)}</span>${
-      f.name !== f.subjectId ? ` <span class="pkg">${h(f.subjectId, 200)}</span>` : ''
-    }</dd>`,
-  );
-  if (f.nameWarning) out.push(`<dd><em>${h(f.nameWarning)}</em></dd>`);
+  if (f.showSubject) {
+    out.push(
+      `<dt>${f.subjectType === 'app' ? 'App' : 'Item'}</dt><dd><span class="name">${h(f.name, 200)}</span>${
+        f.name !== f.subjectId ? ` <span class="pkg">${h(f.subjectId, 200)}</span>` : ''
+      }</dd>`,
+    );
+    if (f.nameWarning) out.push(`<dd><em>${h(f.nameWarning)}</em></dd>`);
+  }
+  if (f.accounts.length > 0) {
+    out.push(
+      `<dt>Accounts on this phone</dt><dd><ul>${f.accounts.map((a) => `<li>${h(a, 400)}</li>`).join('')}</ul></dd>`,
+    );
+  }
   out.push(`<dt>Type</dt><dd>${h(f.categoryLabel)}</dd>`);
   if (f.what) out.push(`<dt>What it is</dt><dd>${h(f.what)}</dd>`);
   if (f.risk) out.push(`<dt>What the other person could see or do</dt><dd>${h(f.risk)}</dd>`);
@@ -199,11 +212,13 @@ function findingHtml(f: ReportFinding): string {
   }
   if (f.nextSteps) out.push(`<dt>What to do next</dt><dd>${h(f.nextSteps)}</dd>`);
   out.push('</dl>');
-  out.push(
-    `<div class="before"><h5>Before you do anything</h5><ul>${f.safety
-      .map((s) => `<li>${h(s)}</li>`)
-      .join('')}</ul></div>`,
-  );
+  if (f.safety.length > 0) {
+    out.push(
+      `<div class="before"><h5>Before you do anything</h5><ul>${f.safety
+        .map((s) => `<li>${h(s)}</li>`)
+        .join('')}</ul></div>`,
+    );
+  }
   out.push('</article>');
   return out.join('\n');
 }
@@ -246,6 +261,22 @@ function evidenceHtml(model: ReportModel): string {
     }
     for (const [k, v] of f.details) out.push(`<dt>${h(k)}</dt><dd class="mono">${h(v, 1000)}</dd>`);
     out.push('</dl>');
+  }
+
+  out.push('<h3>Rules that could not be judged</h3>');
+  if (e.notEvaluated.length === 0) {
+    out.push('<p>None: every rule had the facts it needs.</p>');
+  } else {
+    out.push(
+      '<p>These rules neither matched nor came out clean, because a fact they need was not read from the phone.</p>',
+      '<div class="table-wrap"><table><caption class="sr">Rules that could not be judged</caption><thead><tr><th scope="col">Rule</th><th scope="col">Pack</th><th scope="col">Missing facts</th><th scope="col">Apps</th></tr></thead><tbody>',
+    );
+    for (const n of e.notEvaluated) {
+      out.push(
+        `<tr><td class="mono">${h(n.rule)}</td><td class="mono">${h(n.pack)}</td><td class="mono">${h(n.facts)}</td><td class="mono">${n.subjects ? h(n.subjects, 2000) : 'whole phone'}</td></tr>`,
+      );
+    }
+    out.push('</tbody></table></div>');
   }
 
   out.push('<h3>Raw outputs (raw/ folder)</h3>');

@@ -50,7 +50,7 @@ describe('headline', () => {
 describe('buildReportModel', () => {
   const m = buildReportModel({ snapshot: sampleSnapshot(), findings: sampleFindings(), meta });
 
-  it('orders groups by severity and gives every finding safety advice', () => {
+  it('orders groups by severity and gives every finding that needs it safety advice', () => {
     expect(m.groups.map((g) => g.severity)).toEqual(['high', 'medium', 'low']);
     for (const g of m.groups)
       for (const f of g.findings) expect(f.safety.length).toBeGreaterThan(0);
@@ -63,8 +63,8 @@ describe('buildReportModel', () => {
     expect(spy.canAccess).not.toContain('use the camera');
   });
 
-  it('lists checks that could not run, with the reason', () => {
-    expect(m.notChecked).toEqual([
+  it('lists checks that could not run, with the reason and what it means', () => {
+    expect(m.notChecked.map(({ title, reason }) => ({ title, reason }))).toEqual([
       {
         title: 'Who made each app (signing certificates)',
         reason: 'The phone did not let us copy the app files.',
@@ -74,6 +74,7 @@ describe('buildReportModel', () => {
         reason: 'This version of Android does not show this over USB.',
       },
     ]);
+    expect(m.notChecked[1]!.meaning).toMatch(/which computers are trusted for USB debugging/);
   });
 
   it('cleans hostile names and flags them', () => {

@@ -3,7 +3,8 @@
  * the police read, decided once here. Renderers only lay it out. All text
  * that came from the phone is cleaned here (and again by each renderer).
  */
-import type { Category, Finding, FindingsDoc, Severity } from '../analyze/types.js';
+import { FACT_CHECKS, type Fact } from '../analyze/facts.js';
+import type { Category, Finding, FindingsDoc, NotEvaluated, Severity } from '../analyze/types.js';
 import type { AndroidApp, AndroidSnapshot, CheckStatus, RawRecord } from '../snapshot/types.js';
 import { cleanText, hasHiddenCharacters, showHidden } from './sanitize.js';
 
@@ -45,12 +46,19 @@ export interface ReportFinding {
   /** Package name / account / device id, cleaned */
   subjectId: string;
   subjectType: Finding['subject']['type'];
+  /**
+   * Whether to show the subject line: not for the phone itself (it is named at the top,
+   * repeating "Samsung SM-A125F (serial)" under every setting only adds noise).
+   */
+  showSubject: boolean;
+  /** For account findings: the accounts signed in on the phone, in plain words */
+  accounts: string[];
   what: string;
   risk: string;
   /** What this app can do on this phone (verb phrases), from access it holds */
   canAccess: string[];
   nextSteps: string;
-  /** Safety-first advice shown with every finding */
+  /** Safety-first advice; empty for "for information" notes, which need no warning */
   safety: string[];
 }
 
@@ -85,7 +93,8 @@ export interface ReportModel {
   safetyFirst: string[];
   groups: FindingGroup[];
   checked: { title: string; note?: string }[];
-  notChecked: { title: string; reason: string }[];
+  /** Checks that did not run (or ran only in part), one line per check or missing fact */
+  notChecked: NotCheckedItem[];
   cannotSee: { title: string; detail: string }[];
   afterScan: string[];
   sensitivity: string;
@@ -96,9 +105,23 @@ export interface ReportModel {
     scan: [string, string][];
     rules: RulePackRef[];
     findings: EvidenceFinding[];
+    /** Rules that could not be judged, one line per rule (technical, for police) */
+    notEvaluated: { rule: string; pack: string; facts: string; subjects?: string }[];
     raw: Pick<RawRecord, 'file' | 'command' | 'time' | 'bytes' | 'sha256'>[];
     warnings: string[];
   };
+}
+
+export interface NotCheckedItem {
+  title: string;
+  /** Why it could not be checked, as the collector recorded it */
+  reason: string;
+  /** What that means for the person whose phone it is, in plain words */
+  meaning?: string;
+  /** How many of our rules could not be judged because of it */
+  rulesNotJudged?: number;
+  /** How many apps those rules could not judge (when only some apps were affected) */
+  appsNotJudged?: number;
 }
 
 export interface ReportInput {
@@ -236,6 +259,147 @@ const SENSITIVITY =
   'more danger. Keep printed copies somewhere safe, and do not save it on a shared device or ' +
   'in a shared account.';
 
+/**
+ * What a missing fact means for the survivor. Keyed by fact (not by rule) so a report lists
+ * one line per thing we could not see, however many rules needed it.
+ */
+export const FACT_TEXT: Record<Fact, { title: string; meaning: string }> = {
+  packages: {
+    title: 'The list of installed apps',
+    meaning:
+      'We could not see which apps are on this phone, so we cannot say whether a spying app ' +
+      'is installed.',
+  },
+  permissions: {
+    title: 'Where apps came from and what they may use',
+    meaning:
+      'We could not see where apps came from or what they are allowed to use, so an app that ' +
+      'someone else put on the phone, or that can see your messages or location, may not show up.',
+  },
+  launcher: {
+    title: 'Which apps have an icon',
+    meaning:
+      'We could not see which apps have an icon, so we cannot say whether an app is hiding ' +
+      'from the app list.',
+  },
+  certs: {
+    title: 'Who made each app',
+    meaning:
+      'We could not see who made some apps, so spyware that uses an innocent-looking name may ' +
+      'not be recognised.',
+  },
+  apk_hashes: {
+    title: 'Fingerprints of app files',
+    meaning:
+      'We could not take a fingerprint of some app files, so known spyware that has been ' +
+      'renamed may not be recognised.',
+  },
+  accessibility: {
+    title: 'Apps that can read the screen',
+    meaning:
+      'We could not see which apps can read the screen, so we cannot say whether an app can ' +
+      'see what you read and type.',
+  },
+  notification_listeners: {
+    title: 'Apps that can read notifications',
+    meaning:
+      'We could not see which apps can read notifications, so we cannot say whether an app ' +
+      'can read your message previews.',
+  },
+  device_policy: {
+    title: 'Apps that can control the phone',
+    meaning:
+      'We could not see which apps have control over the phone, so we cannot say whether an ' +
+      'app can lock or wipe it, or stop itself being removed.',
+  },
+  appops: {
+    title: 'Special app permissions',
+    meaning:
+      'We could not see some special permissions (seeing which apps you use, showing on top ' +
+      'of other apps, installing apps), so we cannot say whether an app uses them to watch you ' +
+      'or to hide.',
+  },
+  battery: {
+    title: 'Apps that run in the background all the time',
+    meaning:
+      'We could not see which apps are allowed to run in the background all the time, which ' +
+      'spying apps need to keep sending information.',
+  },
+  settings: {
+    title: 'Security settings',
+    meaning:
+      'We could not read the security settings, so we cannot say whether the phone\u2019s app ' +
+      'safety checks (such as Play Protect) have been turned off.',
+  },
+  props: {
+    title: 'Basic facts about the phone',
+    meaning:
+      'We could not read basic facts about the phone (such as its Android version and last ' +
+      'security update), so some checks of the phone itself were not made.',
+  },
+  root: {
+    title: 'Whether the phone\u2019s protections were removed ("rooted")',
+    meaning:
+      'We could not check whether the phone\u2019s protections have been removed. If they have, ' +
+      'a spying app could see everything on the phone.',
+  },
+  accounts: {
+    title: 'Accounts signed in on the phone',
+    meaning:
+      'We could not see which accounts are signed in, so we cannot say whether an account ' +
+      'someone else controls is on this phone.',
+  },
+  adb_keys: {
+    title: 'Computers trusted for USB debugging',
+    meaning:
+      'We could not see which computers are trusted for USB debugging on this phone, so we ' +
+      'cannot say whether an unknown computer has access.',
+  },
+};
+
+/** Check id → the facts it supplies. Dashes and underscores are the same ("adb-keys"). */
+function factsForCheck(checkId: string): Fact[] {
+  const norm = (id: string) => id.toLowerCase().replace(/-/g, '_');
+  const id = norm(checkId);
+  return (Object.entries(FACT_CHECKS) as [Fact, readonly string[]][])
+    .filter(([fact, ids]) => norm(fact) === id || ids.some((c) => norm(c) === id))
+    .map(([fact]) => fact);
+}
+
+/** Most serious kind first inside a severity: known spyware before posture notes. */
+const CATEGORY_ORDER: readonly Category[] = [
+  'stalkerware',
+  'root-jailbreak',
+  'behaviour',
+  'watchware',
+  'remote-access',
+  'location-sharing',
+  'parental-control',
+  'dual-use',
+  'anti-theft',
+  'smart-home',
+  'device-posture',
+];
+
+/** Account types → the name people know them by. */
+const ACCOUNT_TYPES: Record<string, string> = {
+  'com.google': 'Google',
+  'com.osp.app.signin': 'Samsung account',
+  'com.whatsapp': 'WhatsApp',
+  'com.facebook.auth.login': 'Facebook',
+  'com.instagram': 'Instagram',
+  'com.microsoft.office.outlook.USER_ACCOUNT': 'Outlook',
+  'com.microsoft.workaccount': 'Microsoft work account',
+  'com.skype.contacts.sync': 'Skype',
+  'com.xiaomi': 'Xiaomi account',
+  'com.huawei.hwid': 'Huawei ID',
+  'com.oppo.usercenter': 'OPPO account',
+  'com.heytap.usercenter': 'OPPO / OnePlus account',
+  'org.telegram.messenger': 'Telegram',
+  'org.thoughtcrime.securesms': 'Signal',
+  'com.viber.voip': 'Viber',
+};
+
 /** Runtime permissions → what the app could see, in plain words. */
 const PERMISSION_ACCESS: readonly [RegExp, string][] = [
   [/\.ACCESS_(?:FINE|COARSE|BACKGROUND)_LOCATION$/, 'see where the phone is (location)'],
@@ -253,9 +417,8 @@ const PERMISSION_ACCESS: readonly [RegExp, string][] = [
 
 export function buildReportModel(input: ReportInput): ReportModel {
   const { snapshot, findings, meta } = input;
-  const sorted = [...findings.findings].sort(
-    (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
-  );
+  const sorted = sortFindings(Array.isArray(findings.findings) ? findings.findings : []);
+  const notEvaluated = Array.isArray(findings.notEvaluated) ? findings.notEvaluated : [];
   const counts = countBySeverity(sorted);
   const apps = new Map(snapshot.apps.map((a) => [a.id, a]));
 
@@ -287,18 +450,112 @@ export function buildReportModel(input: ReportInput): ReportModel {
         title: cleanText(c.title),
         note: c.status === 'partial' ? `Only partly: ${reasonText(c)}` : undefined,
       })),
-    notChecked: checks
-      .filter((c) => c.status !== 'ok')
-      .map((c) => ({
-        title: cleanText(c.title),
-        reason: c.status === 'partial' ? `Only partly checked. ${reasonText(c)}` : reasonText(c),
-      })),
+    notChecked: notCheckedItems(checks, notEvaluated),
     cannotSee: CANNOT_SEE.map((c) => ({ ...c })),
     afterScan: [...AFTER_SCAN],
     sensitivity: SENSITIVITY,
     bundleDir: meta.bundleDir,
-    evidence: buildEvidence(snapshot, sorted, meta),
+    evidence: buildEvidence(snapshot, sorted, notEvaluated, meta),
   };
+}
+
+/** Severity first, then the kind of finding, then findings backed by more rules. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const rank = <T>(list: readonly T[], v: T) => {
+    const i = list.indexOf(v);
+    return i === -1 ? list.length : i;
+  };
+  const rulesBehind = (f: Finding) =>
+    new Set((Array.isArray(f.evidence?.reasons) ? f.evidence.reasons : []).map((r) => r?.rule))
+      .size;
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort(
+      (a, b) =>
+        rank(SEVERITY_ORDER, a.f.severity) - rank(SEVERITY_ORDER, b.f.severity) ||
+        rank(CATEGORY_ORDER, a.f.category) - rank(CATEGORY_ORDER, b.f.category) ||
+        rulesBehind(b.f) - rulesBehind(a.f) ||
+        a.i - b.i,
+    )
+    .map(({ f }) => f);
+}
+
+/**
+ * One line per check that did not run, with what it means for the survivor, plus one line per
+ * missing fact that no listed check explains. Rules are counted, never listed, here: the rule
+ * ids go to the evidence section.
+ */
+export function notCheckedItems(
+  checks: CheckStatus[],
+  notEvaluated: NotEvaluated[],
+): NotCheckedItem[] {
+  const byFact = new Map<Fact, NotEvaluated[]>();
+  for (const n of notEvaluated) {
+    for (const fact of Array.isArray(n?.facts) ? n.facts : []) {
+      if (!(fact in FACT_TEXT)) continue;
+      const list = byFact.get(fact as Fact) ?? [];
+      list.push(n);
+      byFact.set(fact as Fact, list);
+    }
+  }
+  const covered = new Set<Fact>();
+  const items: NotCheckedItem[] = [];
+  for (const c of checks) {
+    if (!c || c.status === 'ok') continue;
+    const facts = factsForCheck(String(c.id ?? ''));
+    // A partly-run check only matters here when analyze says some rule could not be judged.
+    const relevant = c.status === 'partial' ? facts.filter((f) => byFact.has(f)) : facts;
+    for (const f of relevant) covered.add(f);
+    items.push({
+      title: cleanText(c.title) || cleanText(c.id) || 'A check',
+      reason: c.status === 'partial' ? `Only partly checked. ${reasonText(c)}` : reasonText(c),
+      ...impact(relevant, byFact),
+    });
+  }
+  for (const [fact] of byFact) {
+    if (covered.has(fact)) continue;
+    items.push({
+      title: FACT_TEXT[fact].title,
+      reason: 'The phone did not give us this information.',
+      ...impact([fact], byFact),
+    });
+  }
+  return items;
+}
+
+function impact(
+  facts: Fact[],
+  byFact: Map<Fact, NotEvaluated[]>,
+): Pick<NotCheckedItem, 'meaning' | 'rulesNotJudged' | 'appsNotJudged'> {
+  if (facts.length === 0) return {};
+  const rules = new Set<string>();
+  const apps = new Set<string>();
+  let wholePhone = false;
+  for (const f of facts) {
+    for (const n of byFact.get(f) ?? []) {
+      rules.add(`${n.pack}/${n.rule}`);
+      if (Array.isArray(n.subjects) && n.subjects.length > 0) {
+        for (const a of n.subjects) apps.add(a);
+      } else wholePhone = true;
+    }
+  }
+  const out: Pick<NotCheckedItem, 'meaning' | 'rulesNotJudged' | 'appsNotJudged'> = {
+    meaning: facts.map((f) => FACT_TEXT[f].meaning).join(' '),
+  };
+  if (rules.size > 0) out.rulesNotJudged = rules.size;
+  if (apps.size > 0 && !wholePhone) out.appsNotJudged = apps.size;
+  return out;
+}
+
+/** "Because of this, 3 of our checks could not be made for 2 apps." (empty when none were) */
+export function impactText(item: NotCheckedItem): string {
+  const n = item.rulesNotJudged ?? 0;
+  if (n <= 0) return '';
+  const apps = item.appsNotJudged ? ` for ${plural(item.appsNotJudged, 'app', 'apps')}` : '';
+  return (
+    `Because of this, ${n} of our checks ${n === 1 ? 'was' : 'were'} not made${apps} ` +
+    '(listed in the evidence section).'
+  );
 }
 
 function reasonText(c: CheckStatus): string {
@@ -365,9 +622,22 @@ export function headlineFor(
   return { headline, notes };
 }
 
+/**
+ * "samsung" → "Samsung" for display (the evidence keeps the value as read); a maker name the
+ * model already starts with is not repeated ("OnePlus OnePlus 9").
+ */
+export function displayDeviceName(maker: string | undefined, model: string | undefined): string {
+  const m = cleanText(maker, { maxLength: 60 });
+  const shownMaker = m && m === m.toLowerCase() ? m.charAt(0).toUpperCase() + m.slice(1) : m;
+  const shownModel = cleanText(model, { maxLength: 80 });
+  if (shownMaker && shownModel.toLowerCase().startsWith(shownMaker.toLowerCase()))
+    return shownModel;
+  return [shownMaker, shownModel].filter(Boolean).join(' ');
+}
+
 function deviceSummary(snapshot: AndroidSnapshot): string {
-  const d = snapshot.device;
-  const name = cleanText([d.manufacturer ?? d.brand, d.model].filter(Boolean).join(' ')) || 'phone';
+  const d = snapshot.device ?? ({} as AndroidSnapshot['device']);
+  const name = displayDeviceName(d.manufacturer ?? d.brand, d.model) || 'phone';
   const version = d.androidVersion
     ? `, Android ${cleanText(d.androidVersion, { maxLength: 20 })}`
     : '';
@@ -397,12 +667,24 @@ function toReportFinding(
         : undefined,
     subjectId,
     subjectType: f.subject.type,
+    showSubject: f.subject.type !== 'device' && f.subject.type !== 'account',
+    accounts: f.subject.type === 'account' ? accountLines(snapshot) : [],
     what: cleanText(f.explanation?.what, { maxLength: 2000, multiline: true }),
     risk: cleanText(f.explanation?.risk, { maxLength: 2000, multiline: true }),
     canAccess: app ? accessFor(app, snapshot) : [],
     nextSteps: cleanText(f.explanation?.next_steps, { maxLength: 2000, multiline: true }),
-    safety: [...FINDING_SAFETY],
+    safety: f.severity === 'info' ? [] : [...FINDING_SAFETY],
   };
+}
+
+function accountLines(snapshot: AndroidSnapshot): string[] {
+  const accounts = Array.isArray(snapshot.accounts) ? snapshot.accounts : [];
+  return accounts.map((a) => {
+    const type = String(a?.type ?? '');
+    const kind = ACCOUNT_TYPES[type] ?? cleanText(type, { maxLength: 120 });
+    const name = cleanText(a?.name, { maxLength: 200 }) || 'no name shown';
+    return kind ? `${name} (${kind})` : name;
+  });
 }
 
 /** What an app can reach on this phone, from access it actually holds (not just asked for). */
@@ -450,9 +732,10 @@ export { utc as formatUtc };
 function buildEvidence(
   snapshot: AndroidSnapshot,
   findings: Finding[],
+  notEvaluated: NotEvaluated[],
   meta: ReportMeta,
 ): ReportModel['evidence'] {
-  const d = snapshot.device;
+  const d = snapshot.device ?? ({} as AndroidSnapshot['device']);
   const scan: [string, string][] = [];
   const add = (k: string, v: unknown) => {
     if (v === undefined || v === null || v === '') return;
@@ -520,6 +803,16 @@ function buildEvidence(
       sha256: cleanText(r.sha256, { maxLength: 80 }),
     })),
     findings: findings.map(toEvidenceFinding),
+    notEvaluated: notEvaluated.map((n) => {
+      const subjects = Array.isArray(n?.subjects) ? n.subjects : [];
+      return {
+        rule: showHidden(n?.rule, 120),
+        pack: showHidden(n?.pack, 80),
+        facts: (Array.isArray(n?.facts) ? n.facts : []).map((f) => showHidden(f, 40)).join(', '),
+        subjects:
+          subjects.length > 0 ? subjects.map((a) => showHidden(a, 200)).join(', ') : undefined,
+      };
+    }),
     raw: (snapshot.raw ?? []).map((r) => ({
       file: showHidden(r.file, 200),
       command: showHidden(r.command, 400),

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
-import type { ReportFinding, ReportModel } from './model.js';
+import { impactText, type ReportFinding, type ReportModel } from './model.js';
 import { forPdf } from './sanitize.js';
 
 const require = createRequire(import.meta.url);
@@ -206,6 +206,9 @@ class Layout {
       this.para('Nothing on this phone matched our list of spyware and warning signs.');
     }
     for (const group of model.groups) {
+      // A group heading and its intro never sit alone at the foot of a page.
+      const first = group.findings[0];
+      this.ensure(80 + (first ? Math.min(this.findingHeight(first), this.pageRoom() - 80) : 0));
       this.heading(`${group.heading} (${group.findings.length})`, 3);
       this.para(group.intro, { colour: COLOURS.muted });
       for (const f of group.findings) this.finding(f);
@@ -215,7 +218,13 @@ class Layout {
     this.bullets(model.checked.map((c) => (c.note ? `${c.title} (${c.note})` : c.title)));
     this.heading('What we could not check', 3);
     if (model.notChecked.length === 0) this.para('Every check ran.');
-    this.bullets(model.notChecked.map((c) => `${c.title}: ${c.reason}`));
+    this.bullets(
+      model.notChecked.map((c) =>
+        c.meaning
+          ? `${c.title}. ${c.meaning} ${impactText(c)}\nWhy: ${c.reason}`
+          : `${c.title}: ${c.reason}`,
+      ),
+    );
 
     this.heading('Things this check cannot see', 2);
     this.para('A clean result does not prove the phone is safe. Please go through these together:');
@@ -233,8 +242,8 @@ class Layout {
 
   private finding(f: ReportFinding): void {
     const { doc } = this;
-    // Keep a short finding on one page; a long one may split rather than leave a half-empty page.
-    this.ensure(Math.min(this.findingHeight(f), 250));
+    // Keep a finding on one page when it fits on one; only a longer one may split.
+    this.ensure(Math.min(this.findingHeight(f), this.pageRoom()));
     doc.moveDown(0.4);
     const y = doc.y;
     doc
@@ -245,8 +254,16 @@ class Layout {
     doc.font('bold').fontSize(11.5).fillColor(COLOURS.text);
     doc.text(this.t(f.title, 300), this.left, doc.y, { width: this.width });
     doc.moveDown(0.3);
-    this.kv('App or item', f.name !== f.subjectId ? `${f.name} (${f.subjectId})` : f.name);
-    if (f.nameWarning) this.kv('Note', f.nameWarning);
+    if (f.showSubject) {
+      this.kv(
+        f.subjectType === 'app' ? 'App' : 'Item',
+        f.name !== f.subjectId ? `${f.name} (${f.subjectId})` : f.name,
+      );
+      if (f.nameWarning) this.kv('Note', f.nameWarning);
+    }
+    if (f.accounts.length > 0) {
+      this.kv('Accounts on this phone', f.accounts.map((a) => `• ${a}`).join('\n'));
+    }
     this.kv('Type', f.categoryLabel);
     if (f.what) this.kv('What it is', f.what);
     if (f.risk) this.kv('What the other person could see or do', f.risk);
@@ -254,11 +271,13 @@ class Layout {
       this.kv('On this phone it can', f.canAccess.map((a) => `• ${a}`).join('\n'));
     }
     if (f.nextSteps) this.kv('What to do next', f.nextSteps);
-    this.box(`Before you do anything:\n${f.safety.map((s) => `• ${s}`).join('\n')}`, {
-      bg: COLOURS.mediumBg,
-      bar: COLOURS.medium,
-      size: 9.5,
-    });
+    if (f.safety.length > 0) {
+      this.box(`Before you do anything:\n${f.safety.map((s) => `• ${s}`).join('\n')}`, {
+        bg: COLOURS.mediumBg,
+        bar: COLOURS.medium,
+        size: 9.5,
+      });
+    }
     const endY = doc.y;
     doc
       .moveTo(this.left, endY)
@@ -274,8 +293,9 @@ class Layout {
     const valueWidth = this.width - 150;
     doc.font('body').fontSize(10);
     const values = [
-      f.name,
-      f.nameWarning,
+      f.showSubject ? f.name : undefined,
+      f.showSubject ? f.nameWarning : undefined,
+      f.accounts.map((a) => `• ${a}`).join('\n'),
       f.categoryLabel,
       f.what,
       f.risk,
@@ -284,10 +304,18 @@ class Layout {
     ].filter((v): v is string => Boolean(v));
     let height = 50;
     for (const v of values) height += doc.heightOfString(this.t(v), { width: valueWidth }) + 2;
-    doc.fontSize(9.5);
-    const safety = `Before you do anything:\n${f.safety.map((s) => `• ${s}`).join('\n')}`;
-    height += doc.heightOfString(safety, { width: this.width - 21, lineGap: 2 }) + 30;
+    if (f.safety.length > 0) {
+      doc.fontSize(9.5);
+      const safety = `Before you do anything:\n${f.safety.map((s) => `• ${s}`).join('\n')}`;
+      height += doc.heightOfString(safety, { width: this.width - 21, lineGap: 2 }) + 30;
+    }
     return height;
+  }
+
+  /** The height of a whole page body: more than this cannot be kept together. */
+  private pageRoom(): number {
+    const { page } = this.doc;
+    return page.height - page.margins.top - page.margins.bottom;
   }
 
   private evidence(model: ReportModel): void {
@@ -309,6 +337,21 @@ class Layout {
       for (const r of f.reasons)
         this.kv('Matched', `${r.rule} (${r.pack}): ${r.matcher} = ${r.value}`, true);
       for (const [k, v] of f.details) this.kv(k, v, true);
+    }
+    this.heading('Rules that could not be judged', 3);
+    if (e.notEvaluated.length === 0) this.para('None: every rule had the facts it needs.');
+    else {
+      this.para(
+        'These rules neither matched nor came out clean, because a fact they need was not ' +
+          'read from the phone.',
+      );
+    }
+    for (const n of e.notEvaluated) {
+      this.kv(
+        `${n.rule} (${n.pack})`,
+        `missing: ${n.facts}${n.subjects ? `\napps: ${n.subjects}` : '\nwhole phone'}`,
+        true,
+      );
     }
     this.heading('Raw outputs (raw/ folder)', 3);
     if (e.raw.length === 0) this.para('None recorded.');

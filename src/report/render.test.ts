@@ -36,7 +36,7 @@ describe('renderers with hostile app names', () => {
     const plain = renderTerminal(model, { color: false });
     expect(plain).not.toMatch(ESC_OR_BIDI);
     expect(plain).toContain('gpj.exeSystem');
-    expect(plain).toContain('Could not check:');
+    expect(plain).toContain('What we could not check:');
     expect(plain).toContain('Evidence bundle: /tmp/bundle');
     const coloured = renderTerminal(model, { color: true });
     // Only our own SGR colour codes: ESC [ digits;… m, never 2J, OSC or bidi.

@@ -24,12 +24,17 @@ export function renderTerminal(model: ReportModel, opts: TerminalOptions): strin
   out.push(`Phone: ${t(model.deviceSummary)}`);
 
   for (const group of model.groups) {
+    const info = group.severity === 'info';
     out.push('', c.bold(t(group.heading)));
     for (const f of group.findings) {
       const title = t(f.title);
-      const named = f.name !== f.subjectId && !title.includes(t(f.name, 80));
-      const name = named ? `${t(f.name, 80)} (${t(f.subjectId, 120)})` : t(f.subjectId, 120);
-      out.push(`${mark[f.severity]} ${title}: ${name}`);
+      let line = `${mark[f.severity]} ${title}`;
+      // Settings of the phone itself need no subject: the phone is named above.
+      if (f.showSubject) {
+        const named = f.name !== f.subjectId && !title.includes(t(f.name, 80));
+        line += `: ${named ? `${t(f.name, 80)} (${t(f.subjectId, 120)})` : t(f.subjectId, 120)}`;
+      }
+      out.push(info ? c.dim(line) : line);
     }
   }
   if (model.counts.high + model.counts.medium > 0) {
@@ -37,8 +42,13 @@ export function renderTerminal(model: ReportModel, opts: TerminalOptions): strin
   }
 
   if (model.notChecked.length > 0) {
-    out.push('', c.bold('Could not check:'));
-    for (const n of model.notChecked) out.push(`  - ${t(n.title)}: ${t(n.reason, 400)}`);
+    out.push('', c.bold('What we could not check:'));
+    for (const n of model.notChecked) {
+      if (n.meaning) {
+        out.push(`  - ${t(n.title)}. ${t(n.meaning, 600)}`);
+        out.push(c.dim(`    Why: ${t(n.reason, 400)}`));
+      } else out.push(`  - ${t(n.title)}: ${t(n.reason, 400)}`);
+    }
   }
   out.push(
     '',

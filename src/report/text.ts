@@ -1,5 +1,5 @@
 /** report.txt: the whole report as plain text, 78 columns, readable in any editor. */
-import type { ReportModel } from './model.js';
+import { impactText, type ReportModel } from './model.js';
 import { forText } from './sanitize.js';
 import { wrap } from './wrap.js';
 
@@ -38,8 +38,15 @@ export function renderText(model: ReportModel): string {
     for (const f of group.findings) {
       out.push('');
       out.push(...wrap(`[${f.id}] ${t(f.title, 300)}`, WIDTH));
-      para(`App or item: ${f.name}${f.name !== f.subjectId ? ` (${f.subjectId})` : ''}`, '    ');
-      if (f.nameWarning) para(`Note: ${f.nameWarning}`, '    ');
+      if (f.showSubject) {
+        const label = f.subjectType === 'app' ? 'App' : 'Item';
+        para(`${label}: ${f.name}${f.name !== f.subjectId ? ` (${f.subjectId})` : ''}`, '    ');
+        if (f.nameWarning) para(`Note: ${f.nameWarning}`, '    ');
+      }
+      if (f.accounts.length > 0) {
+        para('Accounts on this phone:', '    ');
+        for (const a of f.accounts) bullet(a, '*', '      ');
+      }
       para(`Type: ${f.categoryLabel}`, '    ');
       if (f.what) para(`What it is: ${f.what}`, '    ');
       if (f.risk) para(`What the other person could see or do: ${f.risk}`, '    ');
@@ -48,8 +55,10 @@ export function renderText(model: ReportModel): string {
         for (const a of f.canAccess) bullet(a, '*', '      ');
       }
       if (f.nextSteps) para(`What to do next: ${f.nextSteps}`, '    ');
-      para('Before you do anything:', '    ');
-      for (const s of f.safety) bullet(s, '!', '      ');
+      if (f.safety.length > 0) {
+        para('Before you do anything:', '    ');
+        for (const s of f.safety) bullet(s, '!', '      ');
+      }
     }
   }
 
@@ -58,7 +67,13 @@ export function renderText(model: ReportModel): string {
 
   heading('What we could not check');
   if (model.notChecked.length === 0) para('Every check ran.');
-  for (const c of model.notChecked) bullet(`${c.title}: ${c.reason}`);
+  for (const c of model.notChecked) {
+    bullet(
+      c.meaning
+        ? `${c.title}. ${c.meaning} ${impactText(c)} (Why: ${c.reason})`
+        : `${c.title}: ${c.reason}`,
+    );
+  }
 
   heading('Things this check cannot see');
   para('A clean result does not prove the phone is safe. Please also check these together:');
@@ -89,6 +104,12 @@ export function renderText(model: ReportModel): string {
       );
     }
     for (const [k, v] of f.details) out.push(...wrap(`${t(k)}: ${t(v)}`, WIDTH, '    '));
+  }
+  heading('Rules that could not be judged', '-');
+  if (model.evidence.notEvaluated.length === 0) para('None: every rule had the facts it needs.');
+  for (const n of model.evidence.notEvaluated) {
+    out.push(...wrap(`${t(n.rule)} (${t(n.pack)}) missing: ${t(n.facts)}`, WIDTH));
+    if (n.subjects) out.push(...wrap(`apps: ${t(n.subjects)}`, WIDTH, '    '));
   }
   heading('Raw outputs (raw/ folder)', '-');
   if (model.evidence.raw.length === 0) para('None recorded.');
