@@ -9,9 +9,9 @@ import { collectAndroid } from '../src/device/android/collector.js';
 import { ReadOnlyAndroidPhone } from '../src/device/android/phone.js';
 import { loadProfile } from '../src/sim/android/device.js';
 import { type FakeAdbd, startFakeAdbd } from '../src/sim/android/fakeAdbd.js';
+import { hasAdb, startRealAdbServer } from '../src/sim/android/realAdb.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../src/snapshot/android.js';
 import { forbiddenRequests, runCli } from './helpers.js';
-import { hasAdb, startRealAdbServer } from './realAdb.js';
 
 describe.skipIf(!hasAdb)(
   'real adb → simulated phone (skipped: /usr/bin/adb is not installed)',

@@ -16,7 +16,9 @@ import { ANDROID_COMMANDS } from '../device/android/commands.js';
 import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
 import { parsePmList } from '../parse/android/pmList.js';
 import { DeviceProfile, type DeviceProfileData } from '../sim/android/device.js';
+import { startFakeAdbd } from '../sim/android/fakeAdbd.js';
 import { startFakeAdbServer } from '../sim/android/fakeAdbServer.js';
+import { hasAdb, startRealAdbServer } from '../sim/android/realAdb.js';
 import { syntheticProfileData } from '../sim/android/synthetic.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../snapshot/android.js';
 import { packageRoot } from '../util/packageRoot.js';
@@ -32,23 +34,43 @@ interface CaseResult {
   peakRssMb: number;
 }
 
-async function runCase(
-  kind: 'scan' | 'baseline',
-  apps: number,
-  latencyMs: number,
-): Promise<CaseResult> {
-  const profile = new DeviceProfile(
-    withServedApks(syntheticProfileData({ apps, seed: 7, sideloaded: 3 })),
-  );
-  const server = await startFakeAdbServer({ profiles: [profile], latencyMs });
-  try {
+type CaseKind = 'scan' | 'baseline' | 'scan-real-adb';
+
+/** The phone behind either the in-process fake adb server, or Debian's adb + simulated adbd. */
+async function connectPhone(kind: CaseKind, profile: DeviceProfile, latencyMs: number) {
+  if (kind !== 'scan-real-adb') {
+    const server = await startFakeAdbServer({ profiles: [profile], latencyMs });
     const client = createAdbClient(
       { host: server.host, port: server.port, source: 'bench' },
       '/bin/false',
     );
-    const phone = new ReadOnlyAndroidPhone(client, profile.serial);
+    return { phone: new ReadOnlyAndroidPhone(client, profile.serial), close: () => server.close() };
+  }
+  const adbd = await startFakeAdbd({ profile, latencyMs });
+  const adb = await startRealAdbServer();
+  const serial = `127.0.0.1:${adbd.port}`;
+  await adb.connect(serial);
+  const client = createAdbClient(
+    { host: '127.0.0.1', port: adb.port, source: 'bench' },
+    '/bin/false',
+  );
+  return {
+    phone: new ReadOnlyAndroidPhone(client, serial),
+    close: async () => {
+      await adb.stop();
+      await adbd.close();
+    },
+  };
+}
+
+async function runCase(kind: CaseKind, apps: number, latencyMs: number): Promise<CaseResult> {
+  const profile = new DeviceProfile(
+    withServedApks(syntheticProfileData({ apps, seed: 7, sideloaded: 3 })),
+  );
+  const { phone, close } = await connectPhone(kind, profile, latencyMs);
+  try {
     const t0 = performance.now();
-    if (kind === 'scan') {
+    if (kind !== 'baseline') {
       const c = await collectAndroid(phone, androidCollectOptions());
       const snap = assembleAndroidSnapshot(c, { name: 'spycheck', version: 'bench' });
       if (snap.apps.length < apps) throw new Error(`scan saw ${snap.apps.length} of ${apps} apps`);
@@ -60,7 +82,11 @@ async function runCase(
     }
     const wallMs = performance.now() - t0;
     return {
-      name: kind === 'scan' ? 'spycheck scan' : 'per-app baseline',
+      name: {
+        scan: 'spycheck scan',
+        baseline: 'per-app baseline',
+        'scan-real-adb': 'scan via real adb',
+      }[kind],
       apps,
       latencyMs,
       roundTrips: phone.roundTrips,
@@ -69,7 +95,7 @@ async function runCase(
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     };
   } finally {
-    await server.close();
+    await close();
   }
 }
 
@@ -116,7 +142,17 @@ async function parent(): Promise<void> {
     ['baseline', 150, 50],
     ['scan', 1000, 0],
     ['scan', 1000, 50],
+    ...(hasAdb
+      ? ([
+          ['scan-real-adb', 150, 50],
+          ['scan-real-adb', 1000, 50],
+        ] as [string, number, number][])
+      : []),
   ];
+  if (!hasAdb)
+    process.stderr.write(
+      '(adb is not installed: skipping the cases through the real adb server)\n',
+    );
   const results: CaseResult[] = [];
   for (const [kind, apps, latency] of cases) {
     process.stderr.write(`running ${kind} ${apps} apps @ ${latency} ms…\n`);
@@ -130,7 +166,9 @@ async function parent(): Promise<void> {
     );
     results.push(JSON.parse(out) as CaseResult);
   }
-  console.log('\nPhone collection (simulated phone over the adb host protocol, adbkit client)\n');
+  console.log(
+    '\nPhone collection: adbkit → simulated phone (in-process adb server, or Debian adb → simulated adbd)\n',
+  );
   console.log(table(results));
   const at = (name: string, apps: number, lat: number) =>
     results.find((r) => r.name === name && r.apps === apps && r.latencyMs === lat);
@@ -155,7 +193,7 @@ async function parent(): Promise<void> {
 const args = process.argv.slice(2);
 if (args[0] === '--case') {
   const [, kind, apps, latency] = args;
-  runCase(kind as 'scan' | 'baseline', Number(apps), Number(latency)).then(
+  runCase(kind as CaseKind, Number(apps), Number(latency)).then(
     (r) => process.stdout.write(JSON.stringify(r)),
     (e) => {
       process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);

@@ -1,3 +1,4 @@
+/** Drive Debian's real adb against simulated phones: tests and the benchmark use it. */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,11 +17,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export interface RealAdbServer {
+  port: number;
+  adb(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }>;
+  connect(target: string, state?: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
  * Debian's real adb server on its own port with its own HOME (adb writes
  * ~/.android/adbkey there), so tests never touch a user's adb set-up.
  */
-export async function startRealAdbServer() {
+export async function startRealAdbServer(): Promise<RealAdbServer> {
   const home = mkdtempSync(join(tmpdir(), 'spycheck-adb-home-'));
   const port = await freePort();
   const adb = (...args: string[]) =>
