@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,13 +17,12 @@ import {
 } from './adbPacket.js';
 import { loadProfile } from './device.js';
 import { type FakeAdbd, startFakeAdbd } from './fakeAdbd.js';
+import { hasAdb, type RealAdbServer, startRealAdbServer } from './realAdb.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tiny = join(here, 'testdata', 'tiny-phone');
 const locked = join(here, 'testdata', 'locked-phone');
 const APK = '/data/app/~~Q1w2e3R4==/com.example.tracker-Z9x8y7==/base.apk';
-const ADB = '/usr/bin/adb';
-const hasAdb = existsSync(ADB);
 
 function syncFrame(id: string, arg: string): Buffer {
   const b = Buffer.from(arg, 'utf8');
@@ -174,61 +171,28 @@ describe('fake adbd at the packet level', () => {
   });
 });
 
-/** A TCP port that is free now (ephemeral range, so never adb's 5555–5585 emulator probes). */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 describe.skipIf(!hasAdb)(
   'fake adbd with the real adb (skipped: /usr/bin/adb not installed)',
   () => {
+    let server: RealAdbServer;
     let adbPort = 0;
-    let home = '';
     let phone: FakeAdbd;
     let lockedPhone: FakeAdbd;
-    const adb = (...args: string[]) =>
-      new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
-        execFile(
-          ADB,
-          ['-P', String(adbPort), ...args],
-          {
-            env: { ...process.env, HOME: home, ANDROID_ADB_SERVER_PORT: undefined },
-            timeout: 30_000,
-          },
-          (err, stdout, stderr) => {
-            const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-            resolve({ stdout, stderr, code });
-          },
-        );
-      });
+    const adb = (...args: string[]) => server.adb(...args);
 
     beforeAll(async () => {
-      home = mkdtempSync(join(tmpdir(), 'spycheck-adb-home-'));
-      adbPort = await freePort();
+      server = await startRealAdbServer();
+      adbPort = server.port;
       phone = await startFakeAdbd({ profile: await loadProfile(tiny) });
       lockedPhone = await startFakeAdbd({ profile: await loadProfile(locked) });
-      await adb('start-server');
-      await adb('connect', `127.0.0.1:${phone.port}`);
-      await adb('connect', `127.0.0.1:${lockedPhone.port}`);
-      // the connection settles asynchronously in the adb server
-      for (let i = 0; i < 50; i++) {
-        const { stdout } = await adb('devices');
-        if (stdout.includes(`${phone.port}\tdevice`) && stdout.includes(`${lockedPhone.port}\t`)) {
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await server.connect(`127.0.0.1:${phone.port}`);
+      await server.connect(`127.0.0.1:${lockedPhone.port}`, 'unauthorized');
     });
 
     afterAll(async () => {
-      if (adbPort) await adb('kill-server');
+      await server?.stop();
       await phone?.close();
       await lockedPhone?.close();
-      if (home) rmSync(home, { recursive: true, force: true });
     });
 
     it('runs `adb shell getprop` with the profile’s exact output', async () => {
