@@ -201,6 +201,8 @@ class Layout {
     this.heading('Your safety comes first', 2);
     this.bullets(model.safetyFirst);
 
+    const firstFinding = model.groups[0]?.findings[0];
+    this.ensure(140 + (firstFinding ? this.keepTogether(firstFinding) : 0));
     this.heading('What we found', 2);
     if (model.groups.length === 0) {
       this.para('Nothing on this phone matched our list of spyware and warning signs.');
@@ -208,7 +210,7 @@ class Layout {
     for (const group of model.groups) {
       // A group heading and its intro never sit alone at the foot of a page.
       const first = group.findings[0];
-      this.ensure(80 + (first ? Math.min(this.findingHeight(first), this.pageRoom() - 80) : 0));
+      this.ensure(80 + (first ? this.keepTogether(first) : 0));
       this.heading(`${group.heading} (${group.findings.length})`, 3);
       this.para(group.intro, { colour: COLOURS.muted });
       for (const f of group.findings) this.finding(f);
@@ -242,8 +244,8 @@ class Layout {
 
   private finding(f: ReportFinding): void {
     const { doc } = this;
-    // Keep a finding on one page when it fits on one; only a longer one may split.
-    this.ensure(Math.min(this.findingHeight(f), this.pageRoom()));
+    // Keep a finding together unless it is most of a page long.
+    this.ensure(this.keepTogether(f));
     doc.moveDown(0.4);
     const y = doc.y;
     doc
@@ -310,6 +312,11 @@ class Layout {
       height += doc.heightOfString(safety, { width: this.width - 21, lineGap: 2 }) + 30;
     }
     return height;
+  }
+
+  /** How much room a finding needs before it starts: all of it, up to most of a page. */
+  private keepTogether(f: ReportFinding): number {
+    return Math.min(this.findingHeight(f), this.pageRoom() * 0.7);
   }
 
   /** The height of a whole page body: more than this cannot be kept together. */
