@@ -2,6 +2,7 @@
 import { Chalk } from 'chalk';
 import type { ReportModel } from './model.js';
 import { forTerminal } from './sanitize.js';
+import { wrap } from './wrap.js';
 
 export interface TerminalOptions {
   /** Colour only when the caller decided it is allowed (TTY and NO_COLOR unset). */
@@ -44,10 +45,11 @@ export function renderTerminal(model: ReportModel, opts: TerminalOptions): strin
   if (model.notChecked.length > 0) {
     out.push('', c.bold('What we could not check:'));
     for (const n of model.notChecked) {
-      if (n.meaning) {
-        out.push(`  - ${t(n.title)}. ${t(n.meaning, 600)}`);
-        out.push(c.dim(`    Why: ${t(n.reason, 400)}`));
-      } else out.push(`  - ${t(n.title)}: ${t(n.reason, 400)}`);
+      const text = n.meaning
+        ? `${t(n.title)}. ${t(n.meaning, 600)}`
+        : `${t(n.title)}: ${t(n.reason, 400)}`;
+      out.push(`  - ${wrap(text, 78, '    ').join('\n').trimStart()}`);
+      if (n.meaning) out.push(c.dim(wrap(`Why: ${t(n.reason, 400)}`, 78, '    ').join('\n')));
     }
   }
   out.push(
