@@ -90,11 +90,19 @@ function candidates(rules: CompiledRules, app: AndroidApp): CompiledRule[] {
   return [...out];
 }
 
-/** The hit whose rule explains a finding: most severe, then most specific category. */
+/**
+ * The hit whose rule explains a finding: most severe; then known stalkerware;
+ * then words a maintainer wrote for this very app over generated ones; then
+ * the most specific category.
+ */
 function better(a: RuleHit, b: RuleHit): boolean {
   if (RANK[a.severity] !== RANK[b.severity]) return RANK[a.severity] < RANK[b.severity];
   const ca = CATEGORY_RANK.get(a.rule.rule.category) ?? 99;
   const cb = CATEGORY_RANK.get(b.rule.rule.category) ?? 99;
+  const sa = a.rule.rule.category === 'stalkerware';
+  const sb = b.rule.rule.category === 'stalkerware';
+  if (sa !== sb) return sa;
+  if (a.rule.curated !== b.rule.curated) return a.rule.curated;
   if (ca !== cb) return ca < cb;
   return a.rule.rule.id < b.rule.rule.id;
 }

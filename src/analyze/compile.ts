@@ -17,6 +17,8 @@ export interface CompiledRule {
   raise: Array<{ severity: Severity; when: Eval }>;
   /** Facts this rule reads, to say which rules a missing check left unevaluated */
   facts: ReadonlySet<Fact>;
+  /** From a hand-written pack (its words were written for this app, not generated) */
+  curated: boolean;
 }
 
 export interface CompiledRules {
@@ -93,6 +95,7 @@ export function compileRules(packs: RulePack[]): CompiledRules {
           when: compileMatch(r.when),
         })),
         facts,
+        curated: !pack.meta.generated,
       };
       rules.push(compiled);
       if (scope === 'device') {

@@ -46,7 +46,18 @@ describe('loadRulePacks', () => {
     const { packs, errors } = await loadRulePacks([defaultRulesDir()]);
     expect(errors.map(formatRuleError)).toEqual([]);
     expect(packs.map((p) => p.id).sort()).toEqual(
-      ['behaviour', 'device-posture', 'isdi-dual-use', 'stalkerware-indicators'].sort(),
+      [
+        'anti-theft',
+        'behaviour',
+        'device-posture',
+        'isdi-dual-use',
+        'location-sharing',
+        'parental-control',
+        'remote-access',
+        'root-tools',
+        'smart-home',
+        'stalkerware-indicators',
+      ].sort(),
     );
   });
 
