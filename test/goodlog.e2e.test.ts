@@ -95,6 +95,7 @@ describe('dual-use phone', () => {
       'com.life360.android.safetymapd',
       'com.qustodio.qustodioapp',
       'com.geozilla.family',
+      'com.teamviewer.quicksupport.market',
     ]) {
       const f = bySubject.get(id);
       expect(f, id).toBeDefined();
