@@ -273,6 +273,8 @@ export interface AxmlDocument {
 /** Well beyond any real manifest (the biggest have a few thousand elements). */
 const MAX_ELEMENTS = 100_000;
 const MAX_ATTRIBUTES = 400_000;
+/** Real elements carry a few dozen attributes at most; thousands means a packer or an attack. */
+const UNUSUAL_ATTRIBUTES = 1_000;
 /** Android's own parser allows any depth; we only need a few levels and must not blow up. */
 const MAX_DEPTH = 1_000;
 
@@ -401,6 +403,9 @@ function readStartElement(
   if (count > fits) {
     warn.add(`<${name}> claims ${count} attributes but its chunk holds ${fits}`);
     count = fits;
+  }
+  if (count > UNUSUAL_ATTRIBUTES) {
+    warn.add(`<${name}> has ${count} attributes: far more than any real app (packed or hostile?)`);
   }
   if (count > at.budget) {
     warn.add(`more than ${MAX_ATTRIBUTES} attributes in the document; the rest were not read`);
