@@ -71,7 +71,7 @@ describe.skipIf(!hasAdb)(
       const { devices } = JSON.parse(r.stdout) as {
         devices: { serial: string; state: string; model?: string }[];
       };
-      expect(devices).toContainEqual({ serial, state: 'device', model: 'samsung SM-A125F' });
+      expect(devices).toContainEqual({ serial, state: 'device', model: 'Samsung SM-A125F' });
       expect(devices).toContainEqual({ serial: `127.0.0.1:${locked.port}`, state: 'unauthorized' });
     });
 

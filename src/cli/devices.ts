@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { forTerminal } from '../report/sanitize.js';
 import { connectAdb } from '../scan/connect.js';
 import { stateHelp } from '../scan/pickDevice.js';
 import { type CliContext, EXIT } from './context.js';
@@ -27,7 +28,7 @@ export function devicesCommand(ctx: CliContext): Command {
           for (const d of devices) {
             const help = stateHelp(d.state);
             ctx.stdout.write(
-              `${d.serial}\t${d.state}${d.model ? `\t${d.model}` : ''}${help ? `\n  ${help}` : ''}\n`,
+              `${forTerminal(d.serial)}\t${forTerminal(d.state)}${d.model ? `\t${forTerminal(d.model)}` : ''}${help ? `\n  ${help}` : ''}\n`,
             );
           }
         }

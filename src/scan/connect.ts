@@ -4,6 +4,7 @@ import { adbServerAddress, createAdbClient } from '../device/android/adbServer.j
 import { ANDROID_COMMANDS } from '../device/android/commands.js';
 import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
 import { parseGetprop } from '../parse/android/getprop.js';
+import { displayDeviceName } from '../report/model.js';
 import { loadProfile } from '../sim/android/device.js';
 import { startFakeAdbServer } from '../sim/android/fakeAdbServer.js';
 import type { ListedDevice } from './pickDevice.js';
@@ -83,9 +84,10 @@ export async function connectAdb(
             const props = parseGetprop(
               await phone.shell('getprop', ANDROID_COMMANDS.getprop),
             ).parsed;
-            const model = [props['ro.product.manufacturer'], props['ro.product.model']]
-              .filter(Boolean)
-              .join(' ');
+            const model = displayDeviceName(
+              props['ro.product.manufacturer'],
+              props['ro.product.model'],
+            );
             if (model) item.model = model;
           } catch {
             // the list is still useful without the model

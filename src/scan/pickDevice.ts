@@ -1,3 +1,5 @@
+import { forTerminal } from '../report/sanitize.js';
+
 export interface ListedDevice {
   serial: string;
   state: string;
@@ -48,7 +50,10 @@ export function pickDevice(devices: readonly ListedDevice[], serial?: string): P
     };
   }
   if (devices.length > 1) {
-    const lines = devices.map((d) => `  ${d.serial}  ${d.state}${d.model ? `  ${d.model}` : ''}`);
+    const lines = devices.map(
+      (d) =>
+        `  ${forTerminal(d.serial)}  ${forTerminal(d.state)}${d.model ? `  ${forTerminal(d.model)}` : ''}`,
+    );
     return {
       ok: false,
       usage: true,
@@ -63,6 +68,6 @@ function readiness(d: ListedDevice): PickResult {
   return {
     ok: false,
     usage: false,
-    message: `${d.serial}: ${STATE_HELP[d.state] ?? `the phone is in the state "${d.state}" and cannot be read.`}`,
+    message: `${forTerminal(d.serial)}: ${STATE_HELP[d.state] ?? `the phone is in the state "${d.state}" and cannot be read.`}`,
   };
 }
