@@ -31,12 +31,12 @@ export function pickDevice(devices: readonly ListedDevice[], serial?: string): P
     const d = devices.find((x) => x.serial === serial);
     if (!d) {
       const list = devices.length
-        ? `Connected: ${devices.map((x) => x.serial).join(', ')}.`
+        ? `Connected: ${devices.map((x) => forTerminal(x.serial)).join(', ')}.`
         : 'No phone is connected.';
       return {
         ok: false,
         usage: false,
-        message: `No phone with the id "${serial}" is connected. ${list}`,
+        message: `No phone with the id "${forTerminal(serial)}" is connected. ${list}`,
       };
     }
     return readiness(d);
