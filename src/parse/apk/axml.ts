@@ -343,8 +343,9 @@ export function readAxml(buf: Buffer): ParseResult<AxmlDocument | undefined> {
           warn.add('end tag without a start tag');
           break;
         }
-        const name =
-          chunk.start + 24 <= chunk.end ? pool.get(buf.readUInt32LE(chunk.start + 20)) : '';
+        // ResXMLTree_endElementExt (ns, name) follows the node header.
+        const ext = chunk.start + chunk.headerSize;
+        const name = ext + 8 <= chunk.end ? pool.get(buf.readUInt32LE(ext + 4)) : '';
         if (name !== elements[top]!.name) {
           warn.add(`end tag </${name ?? '?'}> closes <${elements[top]!.name}>`);
         }
