@@ -65,7 +65,12 @@ describe('infected Samsung (Android 12) through the fake adb server and adbkit',
       known.permissions.runtime.find((p) => p.name === 'android.permission.RECORD_AUDIO')?.granted,
     ).toBe(true);
 
+    // names come from the pulled APKs' own manifests (resources resolved)
+    expect(known.label).toBe('System Service');
+    expect(app(snapshot, 'com.device.health.service').label).toBe('Device Health');
+
     const renamed = app(snapshot, 'com.dailyplanner.notes');
+    expect(renamed.label).toBe('Daily Planner');
     expect(renamed.certs?.map((c) => c.sha1)).toEqual([TRAINING_CERT_SHA1]);
     expect(['v2', 'v3']).toContain(renamed.certs?.[0]?.scheme);
 

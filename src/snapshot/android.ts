@@ -30,6 +30,7 @@ import { parseSettingsList } from '../parse/android/settings.js';
 import { parseSha256sum } from '../parse/android/sha256sum.js';
 import { detectShellError } from '../parse/android/shellError.js';
 import { parseWhichSu } from '../parse/android/whichSu.js';
+import { APK_MANIFEST_PARSER, readApkManifest } from '../parse/apk/manifest.js';
 import { APK_SIGNING_PARSER as APK_PARSER, readApkSigningCerts } from '../parse/apk/signing.js';
 import { classifyInstaller, ROOT_MANAGER_PACKAGES } from './installers.js';
 import {
@@ -137,7 +138,14 @@ export function androidCollectOptions(
     },
     readCerts(apk) {
       const r = readApkSigningCerts(apk);
-      return { certs: r.parsed.certs, schemes: r.parsed.schemes, warnings: r.warnings };
+      const m = readApkManifest(apk);
+      return {
+        certs: r.parsed.certs,
+        schemes: r.parsed.schemes,
+        warnings: [...r.warnings, ...m.warnings],
+        ...(m.parsed.label ? { label: m.parsed.label } : {}),
+        ...(m.parsed.package ? { manifestPackage: m.parsed.package } : {}),
+      };
     },
   };
 }
@@ -281,8 +289,14 @@ export function assembleAndroidSnapshot(
       launcher: launcherSet ? (launcherSet.has(s.id) ? 'visible' : 'hidden') : 'unknown',
     };
     if (base && hashes[base]) app.apkSha256 = hashes[base];
-    if (certResult?.ok) app.certs = certResult.certs;
-    else if (certResult) warnings.push(`Could not read who signed ${s.id}: ${certResult.reason}`);
+    if (certResult?.ok) {
+      app.certs = certResult.certs;
+      // a label from an APK that names another package would mislabel this app
+      if (certResult.label && certResult.manifestPackage === s.id) app.label = certResult.label;
+      else if (certResult.manifestPackage && certResult.manifestPackage !== s.id) {
+        warnings.push(`The app file of ${s.id} says it belongs to ${certResult.manifestPackage}`);
+      }
+    } else if (certResult) warnings.push(`Could not read who signed ${s.id}: ${certResult.reason}`);
     apps.push(dropUndefined(app));
   }
   apps.sort((a, b) => a.id.localeCompare(b.id));
@@ -342,7 +356,7 @@ export function assembleAndroidSnapshot(
     ...(adb?.available ? { adbKeys: adb.keys } : {}),
     checks: [],
     warnings,
-    parsers: [...ANDROID_PARSERS, APK_PARSER],
+    parsers: [...ANDROID_PARSERS, APK_PARSER, APK_MANIFEST_PARSER],
     raw: c.raw.map((r) => r.record),
   };
 

@@ -33,7 +33,16 @@ export interface StepOutput {
 }
 
 export type ApkCertResult =
-  | { ok: true; certs: SigningCert[]; schemes: string[]; bytes: number; warnings: string[] }
+  | {
+      ok: true;
+      certs: SigningCert[];
+      schemes: string[];
+      bytes: number;
+      warnings: string[];
+      /** the app's name and package as its own manifest gives them */
+      label?: string;
+      manifestPackage?: string;
+    }
   | { ok: false; reason: string };
 
 /** Steps that run once per scan, whatever the number of apps. */
