@@ -730,6 +730,31 @@ describe('hostile shapes found by the random runs and by hostile-a13', () => {
     expect(later !== undefined || r.warnings.length > 0, 'com.later.app lost silently').toBe(true);
   });
 
+  // Known bug (reported): parseDumpsysPackage only calls the last block cut short when it
+  // has no codePath; a dump cut later in the block (mid-line, no "User 0:" yet) passes as whole.
+  it('a dump cut in the middle of the last block is reported as cut short', () => {
+    const full = [
+      'Packages:',
+      '  Package [com.first.app] (1a2b3c4):',
+      '    userId=10240',
+      '    codePath=/data/app/~~a==/com.first.app-b==',
+      '    requested permissions:',
+      '      android.permission.INTERNET',
+      '    User 0: ceDataInode=1 installed=true hidden=false suspended=false stopped=false enabled=0',
+      '  Package [com.last.app] (5d6e7f8):',
+      '    userId=10241',
+      '    codePath=/data/app/~~c==/com.last.app-d==',
+      '    requested permissions:',
+      '      android.permission.RECEIVE_BOOT_COMPLETED',
+      '    User 0: ceDataInode=2 installed=true hidden=false suspended=false stopped=false enabled=0',
+      '',
+    ].join('\n');
+    const cut = full.slice(0, full.indexOf('RECEIVE_BOOT') + 'RECEIVE_BO'.length);
+    const r = P.dumpsysPackage.parseDumpsysPackage(cut);
+    expect(r.warnings.join('\n')).toMatch(/cut short|truncated/i);
+    expect(P.dumpsysPackage.parseDumpsysPackage(full).warnings).toEqual([]);
+  });
+
   // Known bug (reported): an empty `pm list packages` answer (every fallback empty) gives
   // zero apps and the "apps" check says ok, so the report reads as a clean phone.
   it('an empty package list is not an "ok" list of zero apps', () => {

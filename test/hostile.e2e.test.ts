@@ -88,8 +88,7 @@ describe('scan --demo hostile-a13', () => {
     expect(dangerousIn(scan.stdout)).toEqual([]);
   });
 
-  // Known bug (reported): the "Reading <model>…" line and the device list print
-  // ro.product.model as the phone sent it (src/scan/connect.ts listDevices).
+  // The "Reading <model>…" line shows ro.product.model, which a rooted phone can set to anything.
   it('prints no control or direction-changing character in its messages (stderr)', () => {
     expect(dangerousIn(scan.stderr)).toEqual([]);
   });
@@ -272,4 +271,42 @@ describe('spycheck devices with the hostile phone', () => {
     expect(r.code).toBe(0);
     expect(() => JSON.parse(r.stdout)).not.toThrow();
   });
+});
+
+describe('plain messages when the set-up or the input is wrong', () => {
+  const cases: { name: string; args: string[]; env?: NodeJS.ProcessEnv; says: RegExp }[] = [
+    {
+      name: 'devices with no adb server on the port',
+      args: ['devices'],
+      env: { ANDROID_ADB_SERVER_PORT: '1', SPYCHECK_ADB_BIN: '/bin/false' },
+      says: /adb server/i,
+    },
+    {
+      name: 'scan with an unusable ADB_SERVER_SOCKET',
+      args: ['scan', '--out', join(tempDir(), 'never')],
+      env: { ADB_SERVER_SOCKET: 'garbage', SPYCHECK_ADB_BIN: '/bin/false' },
+      says: /ADB_SERVER_SOCKET/,
+    },
+    { name: 'analyze a folder that is not a bundle', args: ['analyze', '/etc'], says: /bundle/i },
+    {
+      name: 'verify a folder that is not a bundle',
+      args: ['verify', tempDir()],
+      says: /manifest/i,
+    },
+    { name: 'report on a missing folder', args: ['report', '/nonexistent'], says: /nonexistent/ },
+    {
+      name: 'scan an unknown simulated phone',
+      args: ['scan', '--demo', 'no-such-phone', '--out', join(tempDir(), 'never')],
+      says: /no-such-phone/,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: fails with a plain message and no stack trace`, async () => {
+      const r = await runCli(c.args, c.env);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(c.says);
+      expect(r.stdout + r.stderr).not.toMatch(STACK_TRACE);
+      expect(r.stdout + r.stderr).not.toMatch(/TypeError|ReferenceError|\bundefined\b|\[object /);
+    });
+  }
 });
