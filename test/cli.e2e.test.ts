@@ -30,6 +30,8 @@ describe('spycheck scan --demo', () => {
         .get('com.systemservice')
         ?.evidence.reasons.some((x) => x.matcher.startsWith('package')),
     ).toBe(true);
+    // the indicator list's product name explains it, not the training pack that also matches
+    expect(bySubject.get('com.systemservice')?.title).toMatch(/TheTruthSpy/);
     // renamed app: only its signing certificate gives it away
     const renamed = bySubject.get('com.dailyplanner.notes');
     expect(renamed?.evidence.reasons.map((x) => x.value)).toContain(

@@ -92,8 +92,8 @@ function candidates(rules: CompiledRules, app: AndroidApp): CompiledRule[] {
 
 /**
  * The hit whose rule explains a finding: most severe; then known stalkerware;
- * then words a maintainer wrote for this very app over generated ones; then
- * the most specific category.
+ * then (outside stalkerware) words a maintainer wrote for this very app over
+ * generated ones; then the most specific category.
  */
 function better(a: RuleHit, b: RuleHit): boolean {
   if (RANK[a.severity] !== RANK[b.severity]) return RANK[a.severity] < RANK[b.severity];
@@ -102,7 +102,9 @@ function better(a: RuleHit, b: RuleHit): boolean {
   const sa = a.rule.rule.category === 'stalkerware';
   const sb = b.rule.rule.category === 'stalkerware';
   if (sa !== sb) return sa;
-  if (a.rule.curated !== b.rule.curated) return a.rule.curated;
+  // Hand-written words suit dual-use apps best; for known stalkerware the
+  // indicator list's product names are what police and caseworkers search for.
+  if (!sa && a.rule.curated !== b.rule.curated) return a.rule.curated;
   if (ca !== cb) return ca < cb;
   return a.rule.rule.id < b.rule.rule.id;
 }
