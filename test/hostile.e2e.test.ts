@@ -273,6 +273,39 @@ describe('spycheck devices with the hostile phone', () => {
   });
 });
 
+describe('the hostile phone unplugged half way', () => {
+  it('keeps what was read, marks the bundle incomplete and exits 3', async () => {
+    const server = await startFakeAdbServer({ profiles: [profile], latencyMs: 30 });
+    const timer = setInterval(() => {
+      if (server.log.filter('shell').length >= 6) {
+        clearInterval(timer);
+        server.unplug(profile.serial);
+      }
+    }, 2);
+    try {
+      const out = join(tempDir('spycheck-hostile-'), 'partial');
+      const r = await runCli(['scan', '--out', out], {
+        ANDROID_ADB_SERVER_PORT: String(server.port),
+        SPYCHECK_ADB_BIN: '/bin/false',
+      });
+      expect(r.code).toBe(3);
+      expect(r.stdout + r.stderr).not.toMatch(STACK_TRACE);
+      expect(dangerousIn(r.stdout + r.stderr)).toEqual([]);
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+      expect(manifest.scan.complete).toBe(false);
+      const s = JSON.parse(readFileSync(join(out, 'snapshot.json'), 'utf8')) as AndroidSnapshot;
+      expect(s.raw.length).toBeGreaterThan(0);
+      // whatever was not read is never shown as checked
+      for (const c of s.checks) if (c.status !== 'ok') expect(c.reason, c.id).toBeTruthy();
+      expect(s.checks.some((c) => c.status !== 'ok')).toBe(true);
+      expect((await runCli(['verify', out])).code).toBe(0);
+    } finally {
+      clearInterval(timer);
+      await server.close();
+    }
+  });
+});
+
 describe('plain messages when the set-up or the input is wrong', () => {
   const cases: { name: string; args: string[]; env?: NodeJS.ProcessEnv; says: RegExp }[] = [
     {
