@@ -1,11 +1,20 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../util/packageRoot.js';
+import { defaultRulesDir, loadRulePacks } from '../load.js';
 import { parseCsv } from './common.js';
 import { importIsdi } from './isdi.js';
 import { importStalkerwareIndicators } from './stalkerware-indicators.js';
 
-const ECHAP = '/work/shared/data/stalkerware-indicators';
-const ISDI = '/work/shared/data/isdi';
+// The upstream copies live in the steering repo's shared/ folder, beside this checkout.
+const SHARED = [
+  process.env.SPYCHECK_SHARED_DATA,
+  join(packageRoot(), '..', 'shared', 'data'),
+  '/work/shared/data',
+].find((d): d is string => Boolean(d && existsSync(d)));
+const ECHAP = join(SHARED ?? '/nonexistent', 'stalkerware-indicators');
+const ISDI = join(SHARED ?? '/nonexistent', 'isdi');
 
 describe('parseCsv', () => {
   it('handles quotes, doubled quotes and CRLF', () => {
@@ -39,5 +48,33 @@ describe.skipIf(!existsSync(ISDI))('ISDI importer (needs upstream data)', () => 
     const { stats } = await importIsdi(ISDI, { exclude: new Set(['com.strava2']) });
     expect(stats.skippedStalkerware).toBe(613);
     expect((stats.dualUseAndroid ?? 0) + (stats.dualUseIos ?? 0)).toBeGreaterThan(5000);
+  });
+});
+
+describe('the shipped stalkerware-indicators pack', () => {
+  it('holds every upstream indicator, without needing the upstream copy', async () => {
+    const { packs, errors } = await loadRulePacks([
+      join(defaultRulesDir(), 'stalkerware-indicators'),
+    ]);
+    expect(errors).toEqual([]);
+    const values = (key: string, category?: string) => {
+      const out = new Set<string>();
+      const walk = (m: unknown): void => {
+        if (Array.isArray(m)) m.forEach(walk);
+        else if (m && typeof m === 'object') {
+          for (const [k, v] of Object.entries(m)) {
+            if (k === key) for (const x of [v].flat()) out.add(String(x));
+            else walk(v);
+          }
+        }
+      };
+      for (const r of packs[0]?.rules ?? [])
+        if (!category || r.category === category) walk(r.match);
+      return out;
+    };
+    expect(values('package', 'stalkerware').size).toBe(613);
+    expect(values('cert_sha1', 'stalkerware').size).toBe(471);
+    expect(values('apk_sha256').size).toBe(3228);
+    expect(values('ios_bundle').size).toBe(6);
   });
 });
