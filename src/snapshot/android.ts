@@ -196,6 +196,7 @@ export function assembleAndroidSnapshot(
   const warnings: string[] = [...c.notes];
   const stepProblem = new Map<AndroidStepId, string>();
   const stepWarned = new Set<AndroidStepId>();
+  const checkWarned = new Set<string>();
 
   function use<T>(step: AndroidStepId, parse: (t: string) => ParseResult<T>): T | undefined {
     const out = o[step];
@@ -224,7 +225,10 @@ export function assembleAndroidSnapshot(
   const props = use('getprop', parseGetprop) ?? {};
   const pm = o.packages && !detectShellError(o.packages.text) ? pmListOf(o) : undefined;
   if (!pm) use('packages', parsePmList);
-  else if (pm.warnings.length) stepWarned.add('packages');
+  else if (pm.parsed.packages.length === 0) {
+    // every phone has apps; an empty list means the question failed, not a clean phone
+    stepProblem.set('packages', 'the phone answered with an empty app list');
+  } else if (pm.warnings.length) stepWarned.add('packages');
   const ds = dumpsysOf(o);
   if (!ds) use('packageDetails', parseDumpsysPackage);
   else if (ds.warnings.length) {
@@ -291,6 +295,10 @@ export function assembleAndroidSnapshot(
     if (base && hashes[base]) app.apkSha256 = hashes[base];
     if (certResult?.ok) {
       app.certs = certResult.certs;
+      if (certResult.certs.length === 0) {
+        const why = certResult.warnings[0] ?? 'no signature was found in it';
+        warnings.push(`Could not read who signed ${s.id}: ${why}`);
+      }
       // a label from an APK that names another package would mislabel this app
       if (certResult.label && certResult.manifestPackage === s.id) app.label = certResult.label;
       else if (certResult.manifestPackage && certResult.manifestPackage !== s.id) {
@@ -301,11 +309,19 @@ export function assembleAndroidSnapshot(
   }
   apps.sort((a, b) => a.id.localeCompare(b.id));
 
-  const a11yEnabled = mergeComponents(
-    a11y?.enabled ?? [],
-    parseComponentList(secure.enabled_accessibility_services).parsed,
-  );
-  const listeners = parseComponentList(secure.enabled_notification_listeners).parsed;
+  const a11ySetting = parseComponentList(secure.enabled_accessibility_services);
+  const listenerSetting = parseComponentList(secure.enabled_notification_listeners);
+  const a11yEnabled = mergeComponents(a11y?.enabled ?? [], a11ySetting.parsed);
+  const listeners = listenerSetting.parsed;
+  // a component we could not read may be the one that matters: say so
+  for (const [check, r] of [
+    ['accessibility', a11ySetting],
+    ['notification-listeners', listenerSetting],
+  ] as const) {
+    if (r.warnings.length === 0) continue;
+    checkWarned.add(check);
+    for (const w of r.warnings.slice(0, 5)) warnings.push(`settings list secure: ${w}`);
+  }
   const installed = new Set(apps.map((a) => a.id));
 
   const snapshot: AndroidSnapshot = {
@@ -322,7 +338,9 @@ export function assembleAndroidSnapshot(
       model: props['ro.product.model'],
       device: props['ro.product.device'],
       androidVersion: props['ro.build.version.release'],
-      sdk: props['ro.build.version.sdk'] ? Number(props['ro.build.version.sdk']) : undefined,
+      sdk: /^\d{1,3}$/.test(props['ro.build.version.sdk'] ?? '')
+        ? Number(props['ro.build.version.sdk'])
+        : undefined,
       securityPatch: props['ro.build.version.security_patch'],
       fingerprint: props['ro.build.fingerprint'],
       buildType: props['ro.build.type'],
@@ -360,13 +378,14 @@ export function assembleAndroidSnapshot(
     raw: c.raw.map((r) => r.record),
   };
 
-  snapshot.checks = buildChecks(stepProblem, stepWarned, c, apps);
+  snapshot.checks = buildChecks(stepProblem, stepWarned, checkWarned, c, apps);
   return snapshot;
 }
 
 function buildChecks(
   problems: Map<AndroidStepId, string>,
   warned: Set<AndroidStepId>,
+  checkWarned: Set<string>,
   c: AndroidCollection,
   apps: AndroidApp[],
 ): CheckStatus[] {
@@ -382,7 +401,7 @@ function buildChecks(
         status: 'not-checked',
         reason: problems.get(failing[0]!),
       });
-    } else if (failing.length > 0 || def.steps.some((s) => warned.has(s))) {
+    } else if (failing.length > 0 || checkWarned.has(id) || def.steps.some((s) => warned.has(s))) {
       checks.push({
         id,
         title: def.title,

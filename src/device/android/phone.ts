@@ -111,6 +111,14 @@ export class ReadOnlyAndroidPhone {
         transfer.on('error', reject);
       });
     });
+    if (r.buf.length === 0) {
+      // adbkit ends a failed transfer (sync FAIL) before it reports the
+      // error, so a failed read looks empty. An APK is never empty: ask why.
+      const st = await this.stat(path);
+      throw new Error(
+        st ? 'the phone sent nothing for this file' : 'No such file or directory on the phone',
+      );
+    }
     return r.buf;
   }
 

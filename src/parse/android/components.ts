@@ -30,7 +30,8 @@ export function parseComponentList(value: string | undefined): ParseResult<Compo
   const v = value.trim();
   if (v === '' || v === 'null') return { parsed, warnings };
   const seen = new Set<string>();
-  for (const part of v.split(':')) {
+  // A value glued to a broken next line (no `=`) must not swallow a real component.
+  for (const part of v.split(/[:\r\n]/)) {
     if (part.trim() === '') continue;
     const ref = parseComponent(part);
     if (!ref) {

@@ -210,7 +210,7 @@ describe('parseDumpsysPackage — broken input', () => {
     for (const h of HOSTILE) expect(() => parseDumpsysPackage(h)).not.toThrow();
   });
 
-  it('parses 1,000 packages (~10 MB) fast', () => {
+  it('reads 1,000 packages (~10 MB) in one pass', () => {
     const block = fixture('a12-samsung/dumpsys_package.txt');
     const one = block.slice(
       block.indexOf('  Package [com.mobile.tracker.free]'),
@@ -231,14 +231,11 @@ describe('parseDumpsysPackage — broken input', () => {
       i++;
     }
     const text = parts.join('');
-    parseDumpsysPackage(text); // warm up the JIT
-    const t0 = performance.now();
+    // how fast: npm run bench; here, that a 10 MB dump is read whole
     const r = parseDumpsysPackage(text);
-    const ms = performance.now() - t0;
     expect(r.parsed.packages.length).toBe(i);
     expect(i).toBeGreaterThanOrEqual(1000);
     expect(text.length).toBeGreaterThan(10_000_000);
-    expect(ms).toBeLessThan(200);
   });
 });
 

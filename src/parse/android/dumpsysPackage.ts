@@ -188,6 +188,7 @@ export function parseDumpsysPackage(text: string): ParseResult<DumpsysPackages> 
   let user: DumpsysUserState | undefined;
   let sawPackagesHeader = false;
   let sawTimeout = false;
+  let lastSection = '';
 
   const closeBlock = () => {
     if (curHidden) hidden.set(curHidden.id, curHidden.codePath);
@@ -209,7 +210,17 @@ export function parseDumpsysPackage(text: string): ParseResult<DumpsysPackages> 
     if (body.startsWith('*** SERVICE') && body.includes('TIMEOUT')) sawTimeout = true;
 
     if (ind === 0) {
+      // Only a header line ("Something:") starts a section. Other text at
+      // column 0 (a value with a newline in it, garbage) must not hide the
+      // blocks after it.
+      if (!/^[A-Za-z][^\n]{0,80}:$/.test(body)) {
+        if (section === 'packages' || section === 'hidden') {
+          warn(`Unexpected text in the app details: ${quote(body)}`);
+        }
+        continue;
+      }
       closeBlock();
+      lastSection = body;
       if (body === 'Packages:') {
         section = 'packages';
         sawPackagesHeader = true;
@@ -219,7 +230,13 @@ export function parseDumpsysPackage(text: string): ParseResult<DumpsysPackages> 
     }
 
     if (body.startsWith('Package [')) {
-      if (section === 'other') continue;
+      if (section === 'other') {
+        if (ind !== 2) continue;
+        // Package blocks only live under "Packages:": a header that appeared
+        // in between is more likely injected text than a real section.
+        warn(`App details continue after an unexpected heading ${quote(lastSection)}`);
+        section = 'packages';
+      }
       closeBlock();
       if (section === 'none') section = 'packages';
       const m = HEADER.exec(body);
@@ -456,8 +473,12 @@ export function parseDumpsysPackage(text: string): ParseResult<DumpsysPackages> 
     warn('No "Packages:" section found in the app details');
   }
   const last = parsed.packages[parsed.packages.length - 1];
-  if (last && last.codePath === undefined && parsed.packages.length > 1) {
+  const endsCleanly = text.endsWith('\n');
+  if (last && (!endsCleanly || (last.codePath === undefined && parsed.packages.length > 1))) {
     warn(`The details of ${last.id} look cut short (output may be truncated)`);
+  } else if (last && lastSection === 'Packages:' && !last.user0 && parsed.packages.length > 1) {
+    // every installed package prints a "User 0:" line; the last block ending before it was cut
+    warn(`The details of ${last.id} look cut short (no user state)`);
   }
   if (sawTimeout) warn('The phone stopped the app-details dump early (dumpsys timeout)');
   if (warnCount > MAX_WARNINGS) warnings.push(`… and ${warnCount - MAX_WARNINGS} more warnings`);
