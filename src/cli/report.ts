@@ -100,8 +100,13 @@ export function reportCommand(ctx: CliContext): Command {
           JSON.parse(await readFile(join(bundle, 'snapshot.json'), 'utf8')),
         );
       } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        const why =
+          code === 'ENOENT' || code === 'ENOTDIR'
+            ? 'it is not an evidence bundle written by "spycheck scan" (no findings.json and snapshot.json there)'
+            : forTerminal((err as Error).message, { maxLength: 500 });
         ctx.stderr.write(
-          `Could not read the bundle at ${forTerminal(bundle, { maxLength: 1000 })}: ${forTerminal((err as Error).message, { maxLength: 500 })}\n`,
+          `Could not read the bundle at ${forTerminal(bundle, { maxLength: 1000 })}: ${why}\n`,
         );
         ctx.exit(EXIT.error);
         return;

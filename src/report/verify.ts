@@ -4,7 +4,7 @@
  * words a non-specialist can repeat in a statement.
  */
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MANIFEST_FILE, type Manifest, SIGNATURE_FILE } from './bundle.js';
 import { safeRelativePath } from './files.js';
@@ -47,6 +47,16 @@ export interface VerifyResult {
 
 export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const problems: VerifyProblem[] = [];
+  const where = await stat(dir).catch(() => undefined);
+  if (!where?.isDirectory()) {
+    problems.push({
+      kind: 'manifest',
+      message: where
+        ? `${dir} is a file, not a bundle folder. Give the folder that holds manifest.json.`
+        : `${dir} does not exist. Give the folder that holds manifest.json.`,
+    });
+    return finish({ problems });
+  }
   let manifestBytes: Buffer;
   try {
     manifestBytes = await readFile(join(dir, MANIFEST_FILE));
@@ -276,6 +286,15 @@ function finish(r: Omit<VerifyResult, 'ok' | 'summary'>): VerifyResult {
     if (r.complete === false) {
       summary += ' Note: the scan itself was incomplete (the bundle says what was not checked).';
     }
+  } else if (r.problems.length === 1 && !r.problems[0]?.file) {
+    // not a bundle at all (no folder): no need to alarm anyone about tampering
+    summary = 'This is not a spycheck evidence bundle.';
+  } else if (
+    r.problems.length === 1 &&
+    r.problems[0]?.kind === 'missing' &&
+    r.problems[0].file === 'manifest.json'
+  ) {
+    summary = 'This is not a finished spycheck evidence bundle (it has no manifest.json).';
   } else {
     const files = [...new Set(r.problems.map((p) => p.file).filter(Boolean))];
     summary =

@@ -109,5 +109,11 @@ export function describeAdbError(e: unknown, where: string): string {
   if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(msg)) {
     return `Could not reach ${where}. Start it with "adb start-server" and try again.`;
   }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /getaddrinfo/.test(msg)) {
+    return `Could not find the computer named in the address of ${where}. Check ADB_SERVER_SOCKET (the form is tcp:HOST:PORT), or unset it to use this computer's adb.`;
+  }
+  if (/Command failed: .*start-server/.test(msg)) {
+    return `Could not reach ${where}, and starting adb there failed. Run "adb start-server" yourself and try again, or check ANDROID_ADB_SERVER_PORT / ADB_SERVER_SOCKET. "spycheck doctor" checks your set-up.`;
+  }
   return `Problem talking to ${where}: ${msg}`;
 }
