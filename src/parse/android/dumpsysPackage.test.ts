@@ -296,3 +296,36 @@ describe('install source on Android 11+ package blocks', () => {
     expect(p?.installOriginatingPackageName).toBeUndefined();
   });
 });
+
+describe('text that tries to hide app blocks', () => {
+  const block = (id: string, extra = '') =>
+    [
+      `  Package [${id}] (1a2b3c):`,
+      '    userId=10200',
+      `    codePath=/data/app/~~Ab==/${id}-Cd==`,
+      `    versionName=1.0${extra}`,
+      '    User 0: ceDataInode=1 installed=true hidden=false suspended=false stopped=false notLaunched=false enabled=0 instant=false virtual=false',
+      '',
+    ].join('\n');
+
+  it('keeps reading after column-0 text a versionName smuggled in', () => {
+    const text = `Packages:\n${block('com.a.first', '\nnot a heading')}${block('com.b.second')}`;
+    const r = parseDumpsysPackage(text);
+    expect(r.parsed.packages.map((p) => p.id)).toEqual(['com.a.first', 'com.b.second']);
+    expect(r.warnings.join('\n')).toMatch(/Unexpected text/);
+  });
+
+  it('keeps reading package blocks after an injected heading, and says so', () => {
+    const text = `Packages:\n${block('com.a.first', '\nFake heading:')}${block('com.b.second')}`;
+    const r = parseDumpsysPackage(text);
+    expect(r.parsed.packages.map((p) => p.id)).toContain('com.b.second');
+    expect(r.warnings.join('\n')).toMatch(/unexpected heading/);
+  });
+
+  it('notices a dump cut off in the last block', () => {
+    const whole = `Packages:\n${block('com.a.first')}${block('com.b.second')}`;
+    const cut = whole.slice(0, whole.lastIndexOf('    User 0:') - 1);
+    expect(parseDumpsysPackage(whole).warnings).toEqual([]);
+    expect(parseDumpsysPackage(cut).warnings.join('\n')).toMatch(/cut short/);
+  });
+});

@@ -217,3 +217,12 @@ describe('hostile input', () => {
     for (const f of fns) for (const h of HOSTILE) expect(() => f(h)).not.toThrow();
   });
 });
+
+describe('component lists glued to a broken settings line', () => {
+  it('keeps the real component and reports the junk', async () => {
+    const { parseComponentList } = await import('./components.js');
+    const r = parseComponentList('com.whatsapp/.Listener\ngarbage line');
+    expect(r.parsed.map((c) => c.package)).toEqual(['com.whatsapp']);
+    expect(r.warnings.length).toBe(1);
+  });
+});
