@@ -34,7 +34,7 @@ export function printScanSummary(
   out.write(`\n${renderTerminal(model, { color: colorFor(out, ctx.env) })}`);
   if (r.stats) {
     ctx.stderr.write(
-      `(read in ${(r.stats.wallMs / 1000).toFixed(1)} s with ${r.stats.roundTrips} requests to the phone)\n`,
+      `(read in ${r.stats.wallMs < 1000 ? `${Math.round(r.stats.wallMs)} ms` : `${(r.stats.wallMs / 1000).toFixed(1)} s`} with ${r.stats.roundTrips} requests to the phone)\n`,
     );
   }
 }
