@@ -176,3 +176,21 @@ describe('spycheck analyze BUNDLE', () => {
     expect((await runCli(['verify', second])).code).toBe(0);
   });
 });
+
+describe('spycheck doctor', () => {
+  it('checks the set-up step by step and explains what is missing', async () => {
+    const profile = await loadProfile('unauthorized-a13');
+    server = await startFakeAdbServer({ profiles: [profile] });
+    const r = await runCli(['doctor'], {
+      ANDROID_ADB_SERVER_PORT: String(server.port),
+      SPYCHECK_ADB_BIN: '/nonexistent/adb',
+    });
+    expect(r.stdout).toMatch(/adb is not installed/);
+    expect(r.stdout).toMatch(/adb server answers/);
+    expect(r.stdout).toMatch(/unauthorized[\s\S]*Allow/);
+    expect(r.stdout).toMatch(/Rule packs: \d+ loaded/);
+    expect(r.code).toBe(0);
+    // doctor never runs a command on the phone
+    expect(server.log.filter('shell')).toEqual([]);
+  });
+});
