@@ -2,10 +2,12 @@
  * The CLI contract (DESIGN.md) as a user meets it: scan --demo, --json,
  * exit codes, the bundle, a broken rule pack, a phone lost half way.
  */
+import { createHash, sign } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FindingsDoc } from '../src/analyze/types.js';
+import { generateSigningKey, rawPublicKey } from '../src/report/keys.js';
 import { loadProfile } from '../src/sim/android/device.js';
 import { type FakeAdbServer, startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';
 import { runCli, tempDir } from './helpers.js';
@@ -192,5 +194,33 @@ describe('spycheck doctor', () => {
     expect(r.code).toBe(0);
     // doctor never runs a command on the phone
     expect(server.log.filter('shell')).toEqual([]);
+  });
+});
+
+describe('a doctored bundle re-signed with another key', () => {
+  it('does not verify, and says the key is unknown', async () => {
+    const out = join(tempDir(), 'orig');
+    expect((await runCli(['scan', '--demo', '--out', out, '--format', 'json'])).code).toBe(0);
+    // the forger empties the findings, fixes the hash and signs with a key of their own
+    const empty = `${JSON.stringify({ schema: 1, summary: { high: 0, medium: 0, low: 0, info: 0 }, findings: [] })}\n`;
+    writeFileSync(join(out, 'findings.json'), empty);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const entry = manifest.files.find((f: { path: string }) => f.path === 'findings.json');
+    entry.sha256 = createHash('sha256').update(empty).digest('hex');
+    entry.bytes = Buffer.byteLength(empty);
+    const forger = generateSigningKey();
+    manifest.key = {
+      ...manifest.key,
+      publicKey: rawPublicKey(forger.publicKey).toString('base64'),
+      fingerprint: forger.fingerprint,
+    };
+    const bytes = Buffer.from(JSON.stringify(manifest, null, 2));
+    writeFileSync(join(out, 'manifest.json'), bytes);
+    writeFileSync(join(out, 'manifest.sig'), sign(null, bytes, forger.privateKey));
+
+    const v = await runCli(['verify', out]);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toMatch(/does not know/);
+    expect(v.stdout).not.toMatch(/Unchanged since/);
   });
 });

@@ -25,7 +25,8 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   const ctx: CliContext = {
     stdout: out,
     stderr: err,
-    env: { SPYCHECK_CONFIG_DIR: tempDir('spycheck-key-'), ...env },
+    // one signing key per test file, as on one computer: scan signs, verify trusts it
+    env: { SPYCHECK_CONFIG_DIR: configDir(), ...env },
     interactive: false,
     color: false,
     exit: (c) => {
@@ -34,6 +35,12 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   };
   const result = await main(['node', 'spycheck', ...args], { ctx, code: () => code });
   return { code: result, stdout, stderr };
+}
+
+let sharedConfigDir: string | undefined;
+function configDir(): string {
+  sharedConfigDir ??= tempDir('spycheck-key-');
+  return sharedConfigDir;
 }
 
 export function tempDir(prefix = 'spycheck-test-'): string {

@@ -1,7 +1,14 @@
-/** `spycheck keys show`: print this install's public signing key so an organisation can publish it. */
+/**
+ * `spycheck keys show`: print this install's public signing key so an organisation can publish it.
+ * `spycheck keys trust KEY`: accept another organisation's bundles on this computer.
+ */
+
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
-import { loadOrCreateSigningKey } from '../report/keys.js';
+import { configDir, loadOrCreateSigningKey, TRUSTED_KEYS_FILE } from '../report/keys.js';
 import { type CliContext, EXIT } from './context.js';
+import { resolveExpectedFingerprint } from './verify.js';
 
 export function keysCommand(ctx: CliContext): Command {
   const keys = new Command('keys').description(
@@ -31,6 +38,27 @@ export function keysCommand(ctx: CliContext): Command {
           `${key.publicKeyPem.trimEnd()}\nFingerprint (SHA-256): ${key.fingerprint}\n`,
         );
       }
+      ctx.exit(EXIT.ok);
+    });
+  keys
+    .command('trust')
+    .description("accept bundles signed by another organisation's key (as they published it)")
+    .argument('<key>', 'their public key file (PEM) or its fingerprint')
+    .option('--name <text>', 'who the key belongs to, kept beside it')
+    .action((value: string, opts: { name?: string }) => {
+      let fingerprint: string;
+      try {
+        fingerprint = resolveExpectedFingerprint(value);
+      } catch (err) {
+        ctx.stderr.write(`${(err as Error).message}\n`);
+        ctx.exit(EXIT.usage);
+        return;
+      }
+      const dir = configDir(ctx.env);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const note = opts.name ? ` # ${opts.name.replace(/[\r\n#]/g, ' ').slice(0, 100)}` : '';
+      appendFileSync(join(dir, TRUSTED_KEYS_FILE), `${fingerprint}${note}\n`, { mode: 0o600 });
+      ctx.stdout.write(`Bundles signed by ${fingerprint} will now verify on this computer.\n`);
       ctx.exit(EXIT.ok);
     });
   return keys;

@@ -15,6 +15,7 @@ import type { FindingsDoc } from '../analyze/types.js';
 import { MANIFEST_FILE, type Manifest, REPORT_FILES } from '../report/bundle.js';
 import { makePrivateDir, writeFileAtomic } from '../report/files.js';
 import { renderHtml } from '../report/html.js';
+import { trustedFingerprints } from '../report/keys.js';
 import { buildReportModel } from '../report/model.js';
 import { renderPdf } from '../report/pdf.js';
 import { forTerminal } from '../report/sanitize.js';
@@ -117,7 +118,9 @@ export function reportCommand(ctx: CliContext): Command {
         // verifyBundle below reports the missing or damaged manifest.
       }
 
-      const verification = await verifyBundle(bundle);
+      const verification = await verifyBundle(bundle, {
+        trustedFingerprints: trustedFingerprints(ctx.env),
+      });
       if (!verification.ok) {
         ctx.stderr.write(`Warning: ${verification.summary}\n`);
         for (const p of verification.problems) {

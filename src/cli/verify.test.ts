@@ -59,11 +59,31 @@ beforeAll(async () => {
   });
 });
 
+/** A computer that trusts the key the sample bundle was signed with. */
+const trusting = () => ({
+  SPYCHECK_CONFIG_DIR: join(tmp, 'cfg-empty'),
+  SPYCHECK_TRUSTED_KEYS: key.fingerprint,
+});
+
 describe('spycheck verify', () => {
   it('exits 0 and says who signed it', async () => {
-    const r = await run(verifyCommand, [bundle]);
+    const r = await run(verifyCommand, [bundle], trusting());
     expect(r.code()).toBe(0);
     expect(r.out()).toContain(`signed by key ${key.fingerprint}`);
+  });
+
+  it('refuses a bundle signed by a key this computer does not know, until it is pinned or trusted', async () => {
+    const env = { SPYCHECK_CONFIG_DIR: join(tmp, 'cfg-stranger') };
+    const r = await run(verifyCommand, [bundle, '--json'], env);
+    expect(r.code()).toBe(1);
+    const problem = JSON.parse(r.out()).problems[0];
+    expect(problem.kind).toBe('key-mismatch');
+    expect(problem.message).toMatch(/does not know/);
+    expect((await run(verifyCommand, [bundle, '--key', key.fingerprint], env)).code()).toBe(0);
+    expect(
+      (await run(keysCommand, ['trust', key.fingerprint, '--name', 'Example org'], env)).code(),
+    ).toBe(0);
+    expect((await run(verifyCommand, [bundle], env)).code()).toBe(0);
   });
 
   it('pins a key by fingerprint or by public key file', async () => {
@@ -101,14 +121,14 @@ describe('spycheck verify', () => {
 describe('spycheck report', () => {
   it('re-renders into a new folder and leaves the bundle verifiable', async () => {
     const out = join(tmp, 're');
-    const r = await run(reportCommand, [bundle, '--format', 'text,html', '--out', out]);
+    const r = await run(reportCommand, [bundle, '--format', 'text,html', '--out', out], trusting());
     expect(r.code()).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['report.html', 'report.txt']);
     expect(statSync(out).mode & 0o777).toBe(0o700);
     const text = readFileSync(join(out, 'report.txt'), 'utf8');
     expect(text).toContain('Re-rendered from bundle');
     expect(text).toContain('Unchanged since');
-    expect((await run(verifyCommand, [bundle])).code()).toBe(0);
+    expect((await run(verifyCommand, [bundle], trusting())).code()).toBe(0);
   });
 
   it('refuses unknown formats and a non-empty output folder', async () => {

@@ -2,7 +2,7 @@
 import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { normaliseFingerprint, publicKeyFingerprint } from '../report/keys.js';
+import { normaliseFingerprint, publicKeyFingerprint, trustedFingerprints } from '../report/keys.js';
 import { forTerminal } from '../report/sanitize.js';
 import { verifyBundle } from '../report/verify.js';
 import { type CliContext, EXIT } from './context.js';
@@ -30,7 +30,10 @@ export function verifyCommand(ctx: CliContext): Command {
   return new Command('verify')
     .description('check that an evidence bundle is complete, unchanged and signed')
     .argument('<bundle>', 'the bundle folder')
-    .option('--key <file|fingerprint>', 'require this signing key (public key file or fingerprint)')
+    .option(
+      '--key <file|fingerprint>',
+      "require this signing key (public key file or fingerprint); needed for another computer's bundles",
+    )
     .option('--json', 'machine-readable result on stdout')
     .action(async (bundle: string, opts: { key?: string; json?: boolean }) => {
       let expectedFingerprint: string | undefined;
@@ -43,7 +46,10 @@ export function verifyCommand(ctx: CliContext): Command {
           return;
         }
       }
-      const result = await verifyBundle(bundle, { expectedFingerprint });
+      const result = await verifyBundle(bundle, {
+        expectedFingerprint,
+        trustedFingerprints: trustedFingerprints(ctx.env),
+      });
       if (opts.json) {
         ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } else {

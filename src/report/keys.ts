@@ -126,3 +126,36 @@ export function loadOrCreateSigningKey(env: NodeJS.ProcessEnv = process.env): Si
   }
   return key;
 }
+
+/** File in the config dir listing other organisations' key fingerprints, one a line. */
+export const TRUSTED_KEYS_FILE = 'trusted-keys.txt';
+
+/**
+ * Keys whose bundles this computer accepts without --key: its own key, the
+ * fingerprints in trusted-keys.txt and in SPYCHECK_TRUSTED_KEYS (separated by
+ * commas). A bundle signed by any other key is reported, because
+ * anyone can re-sign a doctored bundle with a key of their own.
+ */
+export function trustedFingerprints(env: NodeJS.ProcessEnv = process.env): string[] {
+  const out = new Set<string>();
+  const dir = configDir(env);
+  try {
+    const own = keyFromPrivatePem(readFileSync(join(dir, PRIVATE_KEY_FILE)));
+    out.add(normaliseFingerprint(own.fingerprint));
+  } catch {
+    // no key yet on this computer (or unreadable): nothing of ours to trust
+  }
+  const listed: string[] = [];
+  try {
+    listed.push(...readFileSync(join(dir, TRUSTED_KEYS_FILE), 'utf8').split('\n'));
+  } catch {
+    // no list
+  }
+  // fingerprints are shown in groups with spaces, so entries are separated by commas
+  listed.push(...(env.SPYCHECK_TRUSTED_KEYS ?? '').split(/[,;\n]+/));
+  for (const line of listed) {
+    const fp = normaliseFingerprint(line.replace(/#.*/, ''));
+    if (/^[0-9a-f]{64}$/.test(fp)) out.add(fp);
+  }
+  return [...out];
+}

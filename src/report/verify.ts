@@ -28,6 +28,12 @@ export interface VerifyProblem {
 export interface VerifyOptions {
   /** Pin the expected signing key by fingerprint (hex, spaces/colons ignored) */
   expectedFingerprint?: string;
+  /**
+   * Without a pinned key: the keys this computer trusts (see keys.ts). A
+   * bundle signed by another key is a problem — a valid signature by an
+   * unknown key proves nothing.
+   */
+  trustedFingerprints?: string[];
 }
 
 export interface VerifyResult {
@@ -127,6 +133,19 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
         message:
           `The signature does not match: ${MANIFEST_FILE} or ${SIGNATURE_FILE} was changed ` +
           'after the bundle was signed.',
+      });
+    }
+  }
+  if (signedBy && !opts.expectedFingerprint && opts.trustedFingerprints) {
+    const known = opts.trustedFingerprints.map(normaliseFingerprint);
+    if (!known.includes(normaliseFingerprint(signedBy))) {
+      problems.push({
+        file: SIGNATURE_FILE,
+        kind: 'key-mismatch',
+        message:
+          `Signed by key ${signedBy}, which this computer does not know. Anyone can sign a bundle ` +
+          'with a key of their own, so this proves nothing yet. Compare it with the fingerprint the ' +
+          'organisation that made the bundle published, then run: spycheck verify BUNDLE --key <fingerprint>',
       });
     }
   }
