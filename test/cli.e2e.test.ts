@@ -150,7 +150,7 @@ describe('a phone unplugged during the scan', () => {
       }
     }, 2);
     const out = join(tempDir(), 'partial');
-    const r = await runCli(['scan', '--out', out], {
+    const r = await runCli(['scan', '--consent', '--out', out], {
       ANDROID_ADB_SERVER_PORT: String(server.port),
       SPYCHECK_ADB_BIN: '/bin/false',
     });
@@ -222,5 +222,17 @@ describe('a doctored bundle re-signed with another key', () => {
     expect(v.code).toBe(1);
     expect(v.stderr).toMatch(/does not know/);
     expect(v.stdout).not.toMatch(/Unchanged since/);
+  });
+});
+
+describe('consent', () => {
+  it('reads nothing from a real phone unless its owner agreed', async () => {
+    const profile = await loadProfile('infected-a12');
+    server = await startFakeAdbServer({ profiles: [profile] });
+    const env = { ANDROID_ADB_SERVER_PORT: String(server.port), SPYCHECK_ADB_BIN: '/bin/false' };
+    const r = await runCli(['scan', '--out', join(tempDir(), 'c')], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--consent/);
+    expect(server.log.filter('shell')).toEqual([]);
   });
 });

@@ -284,7 +284,7 @@ describe('the hostile phone unplugged half way', () => {
     }, 2);
     try {
       const out = join(tempDir('spycheck-hostile-'), 'partial');
-      const r = await runCli(['scan', '--out', out], {
+      const r = await runCli(['scan', '--consent', '--out', out], {
         ANDROID_ADB_SERVER_PORT: String(server.port),
         SPYCHECK_ADB_BIN: '/bin/false',
       });

@@ -19,7 +19,8 @@ export type AdbConnection =
       demoProfile?: string;
       /** directory of the demo profile (holds its training rule pack) */
       demoProfileDir?: string;
-      listDevices(): Promise<ListedDevice[]>;
+      /** withModels asks each ready phone for its model (one getprop each) */
+      listDevices(withModels?: boolean): Promise<ListedDevice[]>;
       describeError(e: unknown): string;
       close(): Promise<void>;
     }
@@ -73,12 +74,12 @@ export async function connectAdb(
     demoProfileDir,
     close,
     describeError: (e) => describeAdbError(e, where),
-    async listDevices() {
+    async listDevices(withModels = true) {
       const devices = await client.listDevices();
       const out: ListedDevice[] = [];
       for (const d of devices) {
         const item: ListedDevice = { serial: d.id, state: d.type };
-        if (d.type === 'device') {
+        if (withModels && d.type === 'device') {
           try {
             const phone = new ReadOnlyAndroidPhone(client, d.id);
             const props = parseGetprop(

@@ -9,6 +9,7 @@ import { printScanSummary } from '../cli/scanSummary.js';
 import { collectAndroid } from '../device/android/collector.js';
 import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
 import { BundleExistsError, writeBundle } from '../report/bundle.js';
+import { forTerminal } from '../report/sanitize.js';
 import { defaultRulesDir, formatRuleError, loadRulePacks, type RulePack } from '../rules/load.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../snapshot/android.js';
 import type { AndroidSnapshot } from '../snapshot/types.js';
@@ -102,12 +103,17 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
 
     let devices: Awaited<ReturnType<typeof conn.listDevices>>;
     try {
-      devices = await conn.listDevices();
+      // no command goes to a phone before consent: list them without asking their models
+      devices = await conn.listDevices(false);
     } catch (e) {
       say(conn.describeError(e));
       return EXIT.error;
     }
-    const pick = pickDevice(devices, opts.serial);
+    let pick = pickDevice(devices, opts.serial);
+    if (!pick.ok && pick.usage) {
+      // several phones: name their models so the caseworker can tell them apart
+      pick = pickDevice(await conn.listDevices(true).catch(() => devices), opts.serial);
+    }
     if (!pick.ok) {
       say(pick.message);
       return pick.usage ? EXIT.usage : EXIT.error;
@@ -120,11 +126,19 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
           consent: opts.consent ?? true,
         }
       : await resolveCaseDetails(ctx, opts);
+    if (!caseDetails.consent) {
+      say(
+        ctx.interactive
+          ? 'spycheck only reads a phone when its owner has agreed. Nothing was read. Explain what the check reads (apps, settings and accounts on the phone; never messages, photos or contacts) and run the scan again when they agree.'
+          : 'spycheck only reads a phone when its owner has agreed. Nothing was read. Add --consent once the owner has agreed to this check.',
+      );
+      return EXIT.usage;
+    }
     if (conn.demoProfile) {
       say(`Demo: scanning the simulated phone "${conn.demoProfile}". No real phone is read.`);
     }
     say(
-      `Reading ${pick.device.model ?? pick.device.serial} (nothing on the phone will be changed)…`,
+      `Reading the phone ${forTerminal(pick.device.model ?? pick.device.serial)} (nothing on it will be changed)…`,
     );
 
     const phone = new ReadOnlyAndroidPhone(conn.client, pick.device.serial);
