@@ -1,10 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES, type Severity } from '../analyze/types.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/bundle.js';
 import { runScan } from '../scan/runScan.js';
 import type { CliContext } from './context.js';
 
-export const REPORT_FORMATS = ['text', 'html', 'pdf', 'json'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat };
 
 export function parseFormats(value: string): ReportFormat[] {
   const list = value

@@ -167,11 +167,24 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
     },
   });
   const formats = new Set(input.formats);
-  if (formats.has('text')) await put(REPORT_FILES.text, renderText(model));
-  if (formats.has('html')) await put(REPORT_FILES.html, renderHtml(model));
-  if (formats.has('pdf')) {
-    await put(REPORT_FILES.pdf, await renderPdf(model, { creationDate: new Date(created) }));
-  }
+  // A report that fails to render must not cost the evidence: skip it, say so,
+  // and still sign what was read ("spycheck report" can render it again later).
+  const render = async (format: string, file: string, make: () => string | Promise<Buffer>) => {
+    if (!formats.has(format as ReportFormat)) return;
+    try {
+      await put(file, await make());
+    } catch (err) {
+      warnings.push(
+        `${file} could not be made (${(err as Error).message}); the evidence is complete without it. ` +
+          'Try "spycheck report BUNDLE" later.',
+      );
+    }
+  };
+  await render('text', REPORT_FILES.text, () => renderText(model));
+  await render('html', REPORT_FILES.html, () => renderHtml(model));
+  await render('pdf', REPORT_FILES.pdf, () =>
+    renderPdf(model, { creationDate: new Date(created) }),
+  );
 
   const manifest: Manifest = {
     schema: MANIFEST_SCHEMA,

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeSnapshot } from '../analyze/analyze.js';
 import { compileRules } from '../analyze/compile.js';
-import type { FindingsDoc, Severity } from '../analyze/types.js';
+import { type FindingsDoc, SEVERITIES, type Severity } from '../analyze/types.js';
 import { type CliContext, EXIT, type ExitCode } from '../cli/context.js';
 import type { ReportFormat } from '../cli/scan.js';
 import { printScanSummary } from '../cli/scanSummary.js';
@@ -32,15 +32,15 @@ export interface ScanOptions {
   failOn?: Exclude<Severity, 'info'>;
 }
 
-const RANK: Record<Severity, number> = { high: 3, medium: 2, low: 1, info: 0 };
-
 /** The exit code contract (DESIGN.md): one pure function decides it. */
 export function exitCodeFor(
   result: { complete: boolean; findings: FindingsDoc },
   failOn?: Exclude<Severity, 'info'>,
 ): ExitCode {
   if (!result.complete) return EXIT.incomplete;
-  if (failOn && result.findings.findings.some((f) => RANK[f.severity] >= RANK[failOn])) {
+  // SEVERITIES runs from most to least severe
+  const worse = (s: Severity) => SEVERITIES.indexOf(s) <= SEVERITIES.indexOf(failOn ?? 'high');
+  if (failOn && result.findings.findings.some((f) => worse(f.severity))) {
     return EXIT.failOn;
   }
   return EXIT.ok;
