@@ -236,3 +236,17 @@ describe('consent', () => {
     expect(server.log.filter('shell')).toEqual([]);
   });
 });
+
+describe('a bundle folder that cannot be used', () => {
+  it('is refused in plain words before the phone is read', async () => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, 'x');
+    const r = await runCli(['scan', '--demo', '--out', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is a file/);
+    expect(r.stderr).not.toMatch(/Reading the phone/);
+    const under = await runCli(['scan', '--demo', '--out', join(file, 'sub')]);
+    expect(under.code).toBe(2);
+    expect(under.stderr).toMatch(/Cannot make the folder/);
+  });
+});

@@ -207,3 +207,41 @@ describe('a phone unplugged in the middle of a scan', () => {
     expect(snapshot.warnings.join('\n')).toMatch(/stopped answering|no longer connected/);
   });
 });
+
+describe('stopping a scan', () => {
+  it('keeps what was read when the caseworker stops it (Ctrl-C)', async () => {
+    const profile = await loadProfile('infected-a12');
+    server = await startFakeAdbServer({ profiles: [profile], latencyMs: 30 });
+    const client = createAdbClient(
+      { host: server.host, port: server.port, source: 'test' },
+      '/bin/false',
+    );
+    const phone = new ReadOnlyAndroidPhone(client, profile.serial);
+    const s = server;
+    const timer = setInterval(() => {
+      if (s.log.filter('shell').length >= 5) {
+        clearInterval(timer);
+        phone.abort('The scan was stopped before it finished (Ctrl-C)');
+      }
+    }, 2);
+    const c = await collectAndroid(phone, androidCollectOptions({ concurrency: 2 }));
+    clearInterval(timer);
+    const snapshot = assembleAndroidSnapshot(c, { name: 'spycheck', version: 'test' });
+    expect(snapshot.complete).toBe(false);
+    expect(c.raw.length).toBeGreaterThan(0);
+    expect(snapshot.warnings.join('\n')).toMatch(/Ctrl-C/);
+  });
+
+  it('treats a phone that stops answering as lost instead of waiting for ever', async () => {
+    const profile = await loadProfile('infected-a12');
+    server = await startFakeAdbServer({ profiles: [profile], latencyMs: 400 });
+    const client = createAdbClient(
+      { host: server.host, port: server.port, source: 'test' },
+      '/bin/false',
+    );
+    const phone = new ReadOnlyAndroidPhone(client, profile.serial, { requestTimeoutMs: 100 });
+    const c = await collectAndroid(phone, androidCollectOptions());
+    expect(c.complete).toBe(false);
+    expect(c.notes.join('\n')).toMatch(/no answer/);
+  });
+});

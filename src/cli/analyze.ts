@@ -84,7 +84,8 @@ export function analyzeCommand(ctx: CliContext): Command {
           ? createHash('sha256').update(readFileSync(manifestPath)).digest('hex')
           : '';
         const out = resolve(
-          opts.out ?? `${defaultBundleDir(snapshot)}-reanalysed-${Date.now().toString(36)}`,
+          opts.out ??
+            `${defaultBundleDir(snapshot.started, snapshot.device.serial)}-reanalysed-${Date.now().toString(36)}`,
         );
         const raw = readRaw(dir, snapshot);
         const written = await writeBundle({

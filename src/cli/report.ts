@@ -20,9 +20,9 @@ import { buildReportModel } from '../report/model.js';
 import { renderPdf } from '../report/pdf.js';
 import { forTerminal } from '../report/sanitize.js';
 import { renderText } from '../report/text.js';
-import { toolInfo } from '../util/packageRoot.js';
 import { verifyBundle } from '../report/verify.js';
 import type { AndroidSnapshot } from '../snapshot/types.js';
+import { toolInfo } from '../util/packageRoot.js';
 import { type CliContext, EXIT } from './context.js';
 
 type RenderFormat = 'text' | 'html' | 'pdf';

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analyzeSnapshot } from '../analyze/analyze.js';
 import { compileRules } from '../analyze/compile.js';
@@ -9,6 +10,7 @@ import { printScanSummary } from '../cli/scanSummary.js';
 import { collectAndroid } from '../device/android/collector.js';
 import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
 import { BundleExistsError, writeBundle } from '../report/bundle.js';
+import { loadOrCreateSigningKey, type SigningKey } from '../report/keys.js';
 import { forTerminal } from '../report/sanitize.js';
 import { defaultRulesDir, formatRuleError, loadRulePacks, type RulePack } from '../rules/load.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../snapshot/android.js';
@@ -95,12 +97,6 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
     if (!packs) return EXIT.error;
     const compiled = compileRules(packs);
 
-    // Refuse a used --out folder now, not after the phone has been read.
-    if (opts.out && existsSync(opts.out) && readdirSync(opts.out).length > 0) {
-      say(new BundleExistsError(resolve(opts.out)).message);
-      return EXIT.usage;
-    }
-
     let devices: Awaited<ReturnType<typeof conn.listDevices>>;
     try {
       // no command goes to a phone before consent: list them without asking their models
@@ -134,6 +130,24 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
       );
       return EXIT.usage;
     }
+    // Everything that could stop the bundle being written is checked now,
+    // before the phone is read: the folder and the signing key.
+    const outDir = resolve(
+      opts.out ?? defaultBundleDir(new Date().toISOString(), pick.device.serial),
+    );
+    const ready = prepareBundleDir(outDir);
+    if (ready) {
+      say(ready);
+      return EXIT.usage;
+    }
+    let key: SigningKey;
+    try {
+      key = loadOrCreateSigningKey(ctx.env);
+    } catch (e) {
+      say(`Could not load this computer's signing key, so nothing was read: ${errorText(e)}`);
+      return EXIT.error;
+    }
+
     if (conn.demoProfile) {
       say(`Demo: scanning the simulated phone "${conn.demoProfile}". No real phone is read.`);
     }
@@ -142,33 +156,50 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
     );
 
     const phone = new ReadOnlyAndroidPhone(conn.client, pick.device.serial);
-    const collection = await collectAndroid(
-      phone,
-      androidCollectOptions({ onProgress: (m) => say(`  ${m}`) }),
-    );
+    // Ctrl-C keeps what was read: the bundle is written, marked incomplete.
+    // A second Ctrl-C quits at once (the listener is gone after the first).
+    const onInterrupt = () => {
+      say('Stopping. Keeping what was read so far (press Ctrl-C again to quit at once)…');
+      phone.abort('The scan was stopped before it finished (Ctrl-C)');
+    };
+    process.once('SIGINT', onInterrupt);
+    let collection: Awaited<ReturnType<typeof collectAndroid>>;
+    try {
+      collection = await collectAndroid(
+        phone,
+        androidCollectOptions({ onProgress: (m) => say(`  ${m}`) }),
+      );
+    } finally {
+      process.off('SIGINT', onInterrupt);
+    }
     const snapshot: AndroidSnapshot = assembleAndroidSnapshot(collection, toolInfo());
     const findings = analyzeSnapshot(snapshot, compiled);
 
-    const outDir = resolve(opts.out ?? defaultBundleDir(snapshot));
+    const bundle = {
+      snapshot,
+      findings,
+      raw: collection.raw,
+      case: caseDetails,
+      rules: packs.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256 })),
+      formats: opts.formats,
+      tool: toolInfo(),
+      key,
+    };
     let written: { dir: string };
     try {
-      written = await writeBundle({
-        dir: outDir,
-        snapshot,
-        findings,
-        raw: collection.raw,
-        case: caseDetails,
-        rules: packs.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256 })),
-        formats: opts.formats,
-        tool: toolInfo(),
-        env: ctx.env,
-      });
+      written = await writeBundle({ dir: outDir, ...bundle });
     } catch (e) {
-      say(
-        `Could not write the evidence bundle to ${outDir}: ${e instanceof Error ? e.message : String(e)}`,
-      );
-      if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
-      return e instanceof BundleExistsError ? EXIT.usage : EXIT.error;
+      // What was read must not be lost: try a private folder of our own.
+      const rescue = join(tmpdir(), `spycheck-rescue-${Date.now().toString(36)}`);
+      say(`Could not write the evidence bundle to ${outDir}: ${errorText(e)}`);
+      try {
+        written = await writeBundle({ dir: rescue, ...bundle });
+        say(`The bundle was saved here instead. Move it somewhere safe: ${rescue}`);
+      } catch (e2) {
+        say(`Could not save it anywhere (${errorText(e2)}).`);
+        if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+        return EXIT.error;
+      }
     }
 
     if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
@@ -185,8 +216,29 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
   }
 }
 
-export function defaultBundleDir(snapshot: AndroidSnapshot): string {
-  const stamp = snapshot.started.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const id = snapshot.device.serial.replace(/[^A-Za-z0-9]/g, '').slice(-6) || 'phone';
+export function defaultBundleDir(startedIso: string, serial: string): string {
+  const stamp = startedIso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const id = serial.replace(/[^A-Za-z0-9]/g, '').slice(-6) || 'phone';
   return join('spycheck-reports', `${stamp}-${id}`);
+}
+
+/** Make the bundle folder (private), or say in plain words why it cannot be used. */
+export function prepareBundleDir(dir: string): string | undefined {
+  try {
+    if (existsSync(dir)) {
+      if (!statSync(dir).isDirectory()) {
+        return `${dir} is a file. Give --out a new folder for the evidence bundle.`;
+      }
+      if (readdirSync(dir).length > 0) return new BundleExistsError(dir).message;
+      return undefined;
+    }
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return undefined;
+  } catch (e) {
+    return `Cannot make the folder ${dir} for the evidence bundle: ${errorText(e)}. Choose another --out folder.`;
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -22,6 +22,12 @@ export class PhoneLostError extends Error {
 }
 
 export interface ReadOnlyPhoneOptions {
+  /**
+   * A request with no answer for this long means the phone is gone or hung
+   * (a frozen adbd never closes the stream). Default 120 s: a slow phone's
+   * full package dump takes seconds, not minutes.
+   */
+  requestTimeoutMs?: number;
   /** Largest file we will pull, in bytes */
   maxPullBytes?: number;
 }
@@ -35,6 +41,7 @@ export class ReadOnlyAndroidPhone {
   readonly raw: RawOutput[] = [];
   private readonly device: DeviceClient;
   private lost: PhoneLostError | undefined;
+  private readonly stoppers = new Set<(e: Error) => void>();
   private seq = 0;
   roundTrips = 0;
   bytesRead = 0;
@@ -129,17 +136,50 @@ export class ReadOnlyAndroidPhone {
     if (this.lost) throw this.lost;
     const started = new Date();
     this.roundTrips++;
+    let timer: NodeJS.Timeout | undefined;
+    let stop: ((e: Error) => void) | undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      stop = reject;
+      const ms = this.options.requestTimeoutMs ?? 120_000;
+      timer = setTimeout(
+        () =>
+          reject(
+            new PhoneLostError(
+              `The phone gave no answer to "${what}" in ${Math.round(ms / 1000)} s`,
+            ),
+          ),
+        ms,
+      );
+    });
+    this.stoppers.add(stop!);
     try {
-      const buf = await fn();
+      const buf = await Promise.race([fn(), stopped]);
       if (Buffer.isBuffer(buf)) this.bytesRead += buf.length;
       return { buf, started: started.toISOString(), ms: Date.now() - started.getTime() };
     } catch (e) {
+      if (e instanceof PhoneLostError) {
+        this.lost ??= e;
+        throw this.lost;
+      }
       if (isConnectionLoss(e)) {
         this.lost ??= new PhoneLostError(`The phone stopped answering during "${what}"`, e);
         throw this.lost;
       }
       throw e;
+    } finally {
+      clearTimeout(timer);
+      this.stoppers.delete(stop!);
     }
+  }
+
+  /**
+   * Stop now (Ctrl-C, the caseworker has to leave): every request still
+   * waiting fails as if the phone were unplugged, so the collector returns
+   * what it already has and the bundle is written, marked incomplete.
+   */
+  abort(reason: string): void {
+    this.lost ??= new PhoneLostError(reason);
+    for (const stop of [...this.stoppers]) stop(this.lost);
   }
 
   private keep(id: string, command: string, data: Buffer, time: string, durationMs: number): void {
