@@ -230,6 +230,7 @@ describe('stopping a scan', () => {
     expect(snapshot.complete).toBe(false);
     expect(c.raw.length).toBeGreaterThan(0);
     expect(snapshot.warnings.join('\n')).toMatch(/Ctrl-C/);
+    expect(snapshot.checks.map((x) => x.reason).join('\n')).toMatch(/scan was stopped before/);
   });
 
   it('treats a phone that stops answering as lost instead of waiting for ever', async () => {

@@ -201,12 +201,7 @@ export function assembleAndroidSnapshot(
   function use<T>(step: AndroidStepId, parse: (t: string) => ParseResult<T>): T | undefined {
     const out = o[step];
     if (!out) {
-      stepProblem.set(
-        step,
-        c.complete
-          ? 'spycheck could not run this check'
-          : 'the phone was disconnected before this was read',
-      );
+      stepProblem.set(step, c.complete ? 'spycheck could not run this check' : whyUnread(c));
       return undefined;
     }
     const err = detectShellError(out.text);
@@ -449,7 +444,7 @@ function coverage(
   c: AndroidCollection,
 ): CheckStatus {
   if (done === total) return { id, title, status: 'ok' };
-  const why = c.complete ? 'some app files could not be read' : 'the phone was disconnected first';
+  const why = c.complete ? 'some app files could not be read' : whyUnread(c);
   return {
     id,
     title,
@@ -462,6 +457,15 @@ function coverage(
 function toUtc(raw: string | undefined, tz: string | undefined): string | undefined {
   if (!raw) return undefined;
   return phoneLocalTimeToUtc(raw, tz || 'UTC');
+}
+
+/** Why a step of an unfinished scan has no answer, in the words the report uses. */
+function whyUnread(c: AndroidCollection): string {
+  const r = c.lostReason ?? '';
+  if (/Ctrl-C|stopped before it finished/.test(r))
+    return 'the scan was stopped before this was read';
+  if (/no answer/.test(r)) return 'the phone stopped answering before this was read';
+  return 'the phone was disconnected before this was read';
 }
 
 function mergeComponents(a: ComponentRef[], b: ComponentRef[]): ComponentRef[] {

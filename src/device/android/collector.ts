@@ -23,6 +23,8 @@ export interface AndroidCollection {
   apkCerts: Record<string, ApkCertResult>;
   /** plain-language notes about the collection itself */
   notes: string[];
+  /** why the scan ended early, when it did (unplugged, stopped by the user, no answer) */
+  lostReason?: string;
   raw: RawOutput[];
   stats: { roundTrips: number; bytesRead: number; wallMs: number; apksPulled: number };
 }
@@ -184,6 +186,7 @@ export async function collectAndroid(
     apkHashOutputs,
     apkCerts,
     notes,
+    ...(phone.lostError ? { lostReason: phone.lostError.message } : {}),
     raw: phone.raw,
     stats: {
       roundTrips: phone.roundTrips,
