@@ -138,6 +138,9 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
   const apps = Array.isArray(snapshot.apps) ? snapshot.apps : [];
   for (const app of apps) {
     if (!app || typeof app.id !== 'string') continue;
+    // Listed with -u but removed for the phone's owner (only its data is kept):
+    // it cannot watch anyone, and saying it can would send people after a ghost.
+    if (app.installedForUser0 === false) continue;
     for (const rule of candidates(rules, app)) {
       const { hit, outcome } = judge(rule, ctx, app);
       if (outcome.v === 'unknown') noteUnknown(rule, outcome, app.id);

@@ -230,7 +230,11 @@ export function assembleAndroidSnapshot(
     stepWarned.add('packageDetails');
     for (const w of ds.warnings.slice(0, 10)) warnings.push(`${o.packageDetails?.command}: ${w}`);
   }
-  const launcher = use('launcher', parseLauncherActivities);
+  const launcherRead = use('launcher', parseLauncherActivities);
+  // An empty icon list would make every app look hidden: it means the question failed.
+  const launcher = launcherRead && launcherRead.packages.length > 0 ? launcherRead : undefined;
+  if (launcherRead && !launcher)
+    stepProblem.set('launcher', 'the phone answered with an empty list of app icons');
   const secure = use('settingsSecure', parseSettingsList) ?? {};
   const global = use('settingsGlobal', parseSettingsList) ?? {};
   const system = use('settingsSystem', parseSettingsList) ?? {};
@@ -373,7 +377,15 @@ export function assembleAndroidSnapshot(
     raw: c.raw.map((r) => r.record),
   };
 
+  for (const step of c.suspectSteps ?? []) stepWarned.add(step);
   snapshot.checks = buildChecks(stepProblem, stepWarned, checkWarned, c, apps);
+  if (apps.length === 0) {
+    // nothing about apps can be said: never let that read as a clean phone
+    snapshot.complete = false;
+    warnings.push(
+      'No apps could be read from this phone, so this scan cannot say anything about apps.',
+    );
+  }
   return snapshot;
 }
 
@@ -403,7 +415,9 @@ function buildChecks(
         status: 'partial',
         reason: failing.length
           ? problems.get(failing[0]!)
-          : 'part of what the phone printed could not be read; see the evidence section',
+          : def.steps.some((s) => c.suspectSteps?.includes(s))
+            ? 'the answer may be cut short: the phone went away while sending it'
+            : 'part of what the phone printed could not be read; see the evidence section',
       });
     } else {
       checks.push({ id, title: def.title, status: 'ok' });

@@ -25,6 +25,11 @@ export interface AndroidCollection {
   notes: string[];
   /** why the scan ended early, when it did (unplugged, stopped by the user, no answer) */
   lostReason?: string;
+  /**
+   * Steps that finished just before the phone was lost. A shell stream cut
+   * by an unplug ends like a short answer, so these may be incomplete.
+   */
+  suspectSteps?: AndroidStepId[];
   raw: RawOutput[];
   stats: { roundTrips: number; bytesRead: number; wallMs: number; apksPulled: number };
 }
@@ -117,11 +122,13 @@ export async function collectAndroid(
 
   progress('Reading the phone settings and app list');
   const stepIds = Object.keys(ANDROID_STEPS) as AndroidStepId[];
+  const finishedOrder: AndroidStepId[] = [];
   await mapLimit(stepIds, concurrency, async (id) => {
     for (const command of ANDROID_STEPS[id]) {
       try {
         const text = await phone.shell(id, command);
         outputs[id] = { command, text };
+        finishedOrder.push(id);
         if (options.accept(id, text)) return;
       } catch (e) {
         if (lost(e)) return;
@@ -187,6 +194,8 @@ export async function collectAndroid(
     apkCerts,
     notes,
     ...(phone.lostError ? { lostReason: phone.lostError.message } : {}),
+    // the answers in flight when the phone went (at most one per parallel request)
+    ...(complete ? {} : { suspectSteps: [...new Set(finishedOrder.slice(-concurrency))] }),
     raw: phone.raw,
     stats: {
       roundTrips: phone.roundTrips,

@@ -55,6 +55,12 @@ describe('read-only allowlist', () => {
     expect(
       isAllowedSync('RECV', '/data/app/~~l6tHbjufc_oo0aALvWzQZw==/com.x_y-a_B==/base.apk'),
     ).toBe(true);
+    expect(
+      isAllowedSync(
+        'RECV',
+        '/mnt/expand/2f9b7c1e-46a2-4cbb-b0d1-5e8f1a2b3c4d/app/~~a==/com.x-b==/base.apk',
+      ),
+    ).toBe(true);
     expect(isAllowedShell('dumpsys package com.example.app')).toBe(true);
     expect(isAllowedShell('pm path com.example.app')).toBe(true);
   });

@@ -38,9 +38,13 @@ const FIXED = new Set<string>(Object.values(ANDROID_COMMANDS));
 
 /** Package names: Java identifiers joined by dots (Android's own rule). */
 const PACKAGE = '[A-Za-z][A-Za-z0-9_]*(?:\\.[A-Za-z0-9_]+)+';
-/** APK paths as Android lays them out. No spaces, quotes or shell metacharacters. */
+/**
+ * APK paths as Android lays them out (apps moved to an SD card "adopted" as
+ * internal storage live under /mnt/expand/<volume uuid>/app). No spaces,
+ * quotes or shell metacharacters.
+ */
 const APK_PATH =
-  '/(?:data/app|system|system_ext|product|vendor|odm|apex|oem|preload|data/preload)/[A-Za-z0-9._~=+/-]+\\.apk';
+  '/(?:data/app|mnt/expand/[0-9a-f-]{8,40}/app|system|system_ext|product|vendor|odm|apex|oem|preload|data/preload)/[A-Za-z0-9._~=+/-]+\\.apk';
 
 /** Parameterised read-only commands. Anchored; no shell metacharacters can pass. */
 const PATTERNS: readonly RegExp[] = [

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeSnapshot } from '../analyze/analyze.js';
+import { compileRules } from '../analyze/compile.js';
+import {
+  ANDROID_STEPS,
+  type AndroidCollection,
+  type AndroidStepId,
+} from '../device/android/collector.js';
+import { defaultRulesDir, loadRulePacks } from '../rules/load.js';
+import { loadProfile } from '../sim/android/device.js';
+import { assembleAndroidSnapshot } from './android.js';
+
+/** A collection as the collector would make it, answered by a simulated phone's files. */
+async function collectionFrom(
+  profile: string,
+  edit: Partial<Record<AndroidStepId, string>> = {},
+): Promise<AndroidCollection> {
+  const phone = await loadProfile(profile);
+  const outputs: AndroidCollection['outputs'] = {};
+  for (const [id, commands] of Object.entries(ANDROID_STEPS) as [
+    AndroidStepId,
+    readonly string[],
+  ][]) {
+    const command = commands[0]!;
+    outputs[id] = { command, text: edit[id] ?? phone.shell(command).toString('utf8') };
+  }
+  return {
+    serial: phone.serial,
+    started: '2026-11-23T10:00:00.000Z',
+    finished: '2026-11-23T10:00:01.000Z',
+    complete: true,
+    outputs,
+    apkHashOutputs: [],
+    apkCerts: {},
+    notes: [],
+    raw: [],
+    stats: { roundTrips: 0, bytesRead: 0, wallMs: 0, apksPulled: 0 },
+  };
+}
+
+const tool = { name: 'spycheck', version: 'test' };
+
+describe('assembling a snapshot from what the phone said', () => {
+  it('does not call every app hidden when the icon list comes back empty', async () => {
+    const s = assembleAndroidSnapshot(
+      await collectionFrom('dualuse-pixel7', { launcher: '' }),
+      tool,
+    );
+    expect(s.apps.every((a) => a.launcher === 'unknown')).toBe(true);
+    expect(s.checks.find((c) => c.id === 'launcher')).toMatchObject({ status: 'not-checked' });
+    // and so the dual-use app is not raised to high for "hiding"
+    const { packs } = await loadRulePacks([defaultRulesDir()]);
+    const doc = analyzeSnapshot(s, compileRules(packs));
+    expect(doc.findings.filter((f) => f.severity === 'high')).toEqual([]);
+  });
+
+  it('never reads an empty app list as a clean phone', async () => {
+    const s = assembleAndroidSnapshot(
+      await collectionFrom('clean-pixel14', { packages: '', packageDetails: '' }),
+      tool,
+    );
+    expect(s.apps).toEqual([]);
+    expect(s.complete).toBe(false);
+    expect(s.checks.find((c) => c.id === 'apps')?.status).toBe('not-checked');
+  });
+
+  it('does not judge an app removed for the phone owner (only its data kept)', async () => {
+    const c = await collectionFrom('dualuse-pixel7');
+    const text = c.outputs.packageDetails!.text;
+    const start = text.indexOf('Package [com.life360.android.safetymapd]');
+    const userLine = text.indexOf('User 0:', start);
+    c.outputs.packageDetails!.text =
+      text.slice(0, userLine) + text.slice(userLine).replace('installed=true', 'installed=false');
+    const s = assembleAndroidSnapshot(c, tool);
+    expect(s.apps.find((a) => a.id === 'com.life360.android.safetymapd')?.installedForUser0).toBe(
+      false,
+    );
+    const { packs } = await loadRulePacks([defaultRulesDir()]);
+    const doc = analyzeSnapshot(s, compileRules(packs));
+    expect(doc.findings.map((f) => f.subject.id)).not.toContain('com.life360.android.safetymapd');
+  });
+
+  it('marks the answers in flight when the phone went as possibly cut short', async () => {
+    const c = await collectionFrom('infected-a12');
+    c.complete = false;
+    c.suspectSteps = ['accounts'];
+    const s = assembleAndroidSnapshot(c, tool);
+    expect(s.checks.find((x) => x.id === 'accounts')).toMatchObject({
+      status: 'partial',
+      reason: expect.stringMatching(/cut short/),
+    });
+  });
+});
