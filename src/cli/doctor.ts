@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
 import { adbServerAddress, createAdbClient } from '../device/android/adbServer.js';
+import { forTerminal } from '../report/sanitize.js';
 import { defaultRulesDir, loadRulePacks } from '../rules/load.js';
 import { describeAdbError } from '../scan/connect.js';
 import { stateHelp } from '../scan/pickDevice.js';
@@ -63,7 +64,7 @@ export function doctorCommand(ctx: CliContext): Command {
         for (const d of devices) {
           checks.push({
             ok: d.type === 'device' ? true : 'warn',
-            title: `Phone ${d.id}: ${d.type}`,
+            title: `Phone ${forTerminal(d.id)}: ${forTerminal(d.type)}`,
             detail: stateHelp(d.type),
           });
         }
