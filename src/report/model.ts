@@ -508,7 +508,7 @@ export function notCheckedItems(
     for (const f of relevant) covered.add(f);
     items.push({
       title: cleanText(c.title) || cleanText(c.id) || 'A check',
-      reason: c.status === 'partial' ? `Only partly checked. ${reasonText(c)}` : reasonText(c),
+      reason: c.status === 'partial' ? `Only partly checked: ${reasonText(c)}` : reasonText(c),
       ...impact(relevant, byFact),
     });
   }

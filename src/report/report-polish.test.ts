@@ -93,7 +93,7 @@ describe('notCheckedItems', () => {
       ],
     );
     expect(items).toHaveLength(1);
-    expect(items[0]!.reason).toMatch(/^Only partly checked\./);
+    expect(items[0]!.reason).toMatch(/^Only partly checked:/);
     expect(items[0]!.appsNotJudged).toBe(2);
     expect(impactText(items[0]!)).toMatch(/2 of our checks were not made for 2 apps/);
   });

@@ -44,12 +44,25 @@ export function renderTerminal(model: ReportModel, opts: TerminalOptions): strin
 
   if (model.notChecked.length > 0) {
     out.push('', c.bold('What we could not check:'));
+    // Many checks usually fail for one reason (an unplug): say the reason once.
+    const byReason = new Map<string, typeof model.notChecked>();
     for (const n of model.notChecked) {
-      const text = n.meaning
-        ? `${t(n.title)}. ${t(n.meaning, 600)}`
-        : `${t(n.title)}: ${t(n.reason, 400)}`;
-      out.push(`  - ${wrap(text, 78, '    ').join('\n').trimStart()}`);
-      if (n.meaning) out.push(c.dim(wrap(`Why: ${t(n.reason, 400)}`, 78, '    ').join('\n')));
+      const key = t(n.reason, 400);
+      byReason.set(key, [...(byReason.get(key) ?? []), n]);
+    }
+    for (const [reason, items] of byReason) {
+      if (items.length === 1 && items[0]?.meaning) {
+        const n = items[0];
+        const text = `${t(n.title)}. ${t(n.meaning, 600)}`;
+        out.push(`  - ${wrap(text, 78, '    ').join('\n').trimStart()}`);
+        out.push(c.dim(wrap(`Why: ${reason}`, 78, '    ').join('\n')));
+      } else {
+        const text = `${reason.charAt(0).toUpperCase()}${reason.slice(1)}: ${items.map((n) => t(n.title, 120)).join('; ')}.`;
+        out.push(`  - ${wrap(text, 78, '    ').join('\n').trimStart()}`);
+      }
+    }
+    if (model.notChecked.length > 1) {
+      out.push(c.dim('  The full report says what each of these means for the survivor.'));
     }
   }
   out.push(

@@ -416,7 +416,7 @@ function buildChecks(
         reason: failing.length
           ? problems.get(failing[0]!)
           : def.steps.some((s) => c.suspectSteps?.includes(s))
-            ? 'the answer may be cut short: the phone went away while sending it'
+            ? 'the answer may be cut short, because the scan ended while the phone was sending it'
             : 'part of what the phone printed could not be read; see the evidence section',
       });
     } else {
