@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdbClient } from '../src/device/android/adbServer.js';
 import { collectAndroid } from '../src/device/android/collector.js';
-import { ReadOnlyAndroidPhone } from '../src/device/android/phone.js';
+import { ReadOnlyAndroidPhone, type ReadOnlyPhoneOptions } from '../src/device/android/phone.js';
 import { loadProfile } from '../src/sim/android/device.js';
 import { type FakeAdbServer, startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../src/snapshot/android.js';
@@ -22,17 +22,20 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function scanProfile(name: string, latencyMs = 0) {
+/** A simulated phone behind the in-process adb server, reached through adbkit. */
+async function connect(name: string, latencyMs = 0, options?: ReadOnlyPhoneOptions) {
   const profile = await loadProfile(name);
-  server = await startFakeAdbServer({ profiles: [profile], latencyMs });
-  const client = createAdbClient(
-    { host: server.host, port: server.port, source: 'test' },
-    '/bin/false',
-  );
-  const phone = new ReadOnlyAndroidPhone(client, profile.serial);
+  const s = await startFakeAdbServer({ profiles: [profile], latencyMs });
+  server = s;
+  const client = createAdbClient({ host: s.host, port: s.port, source: 'test' }, '/bin/false');
+  return { profile, server: s, phone: new ReadOnlyAndroidPhone(client, profile.serial, options) };
+}
+
+async function scanProfile(name: string, latencyMs = 0) {
+  const { phone } = await connect(name, latencyMs);
   const collection = await collectAndroid(phone, androidCollectOptions());
   const snapshot = assembleAndroidSnapshot(collection, { name: 'spycheck', version: 'test' });
-  return { snapshot, collection, phone, log: server.log };
+  return { snapshot, collection, phone, log: server!.log };
 }
 
 const app = (s: AndroidSnapshot, id: string) => {
@@ -174,14 +177,7 @@ describe('dual-use phone', () => {
 
 describe('a phone unplugged in the middle of a scan', () => {
   it('keeps what was read, marks the scan incomplete and says what was not checked', async () => {
-    const profile = await loadProfile('infected-a12');
-    server = await startFakeAdbServer({ profiles: [profile], latencyMs: 30 });
-    const client = createAdbClient(
-      { host: server.host, port: server.port, source: 'test' },
-      '/bin/false',
-    );
-    const phone = new ReadOnlyAndroidPhone(client, profile.serial);
-    const s = server;
+    const { profile, phone, server: s } = await connect('infected-a12', 30);
     const unplugAfter = new Promise<void>((resolve) => {
       const timer = setInterval(() => {
         if (s.log.filter('shell').length >= 6) {
@@ -210,14 +206,7 @@ describe('a phone unplugged in the middle of a scan', () => {
 
 describe('stopping a scan', () => {
   it('keeps what was read when the caseworker stops it (Ctrl-C)', async () => {
-    const profile = await loadProfile('infected-a12');
-    server = await startFakeAdbServer({ profiles: [profile], latencyMs: 30 });
-    const client = createAdbClient(
-      { host: server.host, port: server.port, source: 'test' },
-      '/bin/false',
-    );
-    const phone = new ReadOnlyAndroidPhone(client, profile.serial);
-    const s = server;
+    const { phone, server: s } = await connect('infected-a12', 30);
     const timer = setInterval(() => {
       if (s.log.filter('shell').length >= 5) {
         clearInterval(timer);
@@ -234,13 +223,7 @@ describe('stopping a scan', () => {
   });
 
   it('treats a phone that stops answering as lost instead of waiting for ever', async () => {
-    const profile = await loadProfile('infected-a12');
-    server = await startFakeAdbServer({ profiles: [profile], latencyMs: 400 });
-    const client = createAdbClient(
-      { host: server.host, port: server.port, source: 'test' },
-      '/bin/false',
-    );
-    const phone = new ReadOnlyAndroidPhone(client, profile.serial, { requestTimeoutMs: 100 });
+    const { phone } = await connect('infected-a12', 400, { requestTimeoutMs: 100 });
     const c = await collectAndroid(phone, androidCollectOptions());
     expect(c.complete).toBe(false);
     expect(c.notes.join('\n')).toMatch(/no answer/);

@@ -61,7 +61,7 @@ export function classifyInstaller(f: InstallerFacts): InstallerClass {
   const installer = normalise(f.installer);
   const initiator = normalise(f.initiator);
   if (installer && STORES.has(installer)) {
-    // "pm install -i com.android.vending" fakes the installer field, but
+    // Installing with a forged installer name (pm's -i option) fakes this field, but
     // Android 11+ still records who really started the install: a shell or a
     // file installer there means the store claim is false.
     if (initiator && FILE_INSTALLERS.has(initiator)) return 'sideloaded';
