@@ -6,8 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdbClient } from '../src/device/android/adbServer.js';
 import { collectAndroid } from '../src/device/android/collector.js';
+import { ANDROID_COMMANDS } from '../src/device/android/commands.js';
 import { ReadOnlyAndroidPhone, type ReadOnlyPhoneOptions } from '../src/device/android/phone.js';
-import { loadProfile } from '../src/sim/android/device.js';
+import { DeviceProfile, loadProfile, loadProfileData } from '../src/sim/android/device.js';
 import { type FakeAdbServer, startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../src/snapshot/android.js';
 import { androidSnapshotSchema } from '../src/snapshot/schema.js';
@@ -227,5 +228,39 @@ describe('stopping a scan', () => {
     const c = await collectAndroid(phone, androidCollectOptions());
     expect(c.complete).toBe(false);
     expect(c.notes.join('\n')).toMatch(/no answer/);
+  });
+});
+
+describe('a phone that rejects a flag', () => {
+  it('gets the fallback command, and the scan still reads every app', async () => {
+    const data = await loadProfileData('old-a10');
+    const full = data.shell[ANDROID_COMMANDS.pmList]!;
+    // like an old or vendor build that does not know -U
+    data.shell[ANDROID_COMMANDS.pmList] = 'Error: Unknown option: -U\n';
+    data.shell[ANDROID_COMMANDS.pmListUser0] = 'Error: Unknown option: -U\n';
+    data.shell[ANDROID_COMMANDS.pmListNoUid] = String(full).replace(/ uid:\d+/g, '');
+    const profile = new DeviceProfile(data);
+    server = await startFakeAdbServer({ profiles: [profile] });
+    const client = createAdbClient(
+      { host: server.host, port: server.port, source: 'test' },
+      '/bin/false',
+    );
+    const phone = new ReadOnlyAndroidPhone(client, profile.serial);
+    const c = await collectAndroid(phone, androidCollectOptions());
+    const snapshot = assembleAndroidSnapshot(c, { name: 'spycheck', version: 'test' });
+    expect(c.outputs.packages?.command).toBe(ANDROID_COMMANDS.pmListNoUid);
+    expect(server.log.filter('shell').map((e) => e.request)).toEqual(
+      expect.arrayContaining([
+        ANDROID_COMMANDS.pmList,
+        ANDROID_COMMANDS.pmListUser0,
+        ANDROID_COMMANDS.pmListNoUid,
+      ]),
+    );
+    expect(snapshot.checks.find((x) => x.id === 'apps')?.status).toBe('ok');
+    expect(snapshot.apps.length).toBeGreaterThan(60);
+    // both refusals are kept as evidence
+    expect(c.raw.filter((r) => r.data.toString().startsWith('Error: Unknown option')).length).toBe(
+      2,
+    );
   });
 });
