@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { analyzeSnapshot } from '../analyze/analyze.js';
 import { compileRules } from '../analyze/compile.js';
+import type { RawOutput } from '../device/android/phone.js';
 import { writeBundle } from '../report/bundle.js';
 import { defaultBundleDir, loadScanRules } from '../scan/runScan.js';
+import { detectInput, importAcquisition } from '../snapshot/import/detect.js';
 import { androidSnapshotSchema } from '../snapshot/schema.js';
 import type { AndroidSnapshot } from '../snapshot/types.js';
 import { SNAPSHOT_SCHEMA } from '../snapshot/types.js';
@@ -22,8 +24,10 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
  */
 export function analyzeCommand(ctx: CliContext): Command {
   return new Command('analyze')
-    .description('Check a saved evidence bundle again with the current rules (writes a new bundle)')
-    .argument('<input>', 'an evidence bundle folder written by "spycheck scan"')
+    .description(
+      'Check a saved evidence bundle, an androidqf acquisition or a bugreport with the current rules (writes a new bundle)',
+    )
+    .argument('<input>', 'a bundle folder, an androidqf folder or ZIP, or a bugreport ZIP')
     .option('--out <dir>', 'where to write the new bundle')
     .option('--rules <path>', 'add a rule pack (file or folder); can be repeated', collect, [])
     .option('--no-default-rules', 'do not use the rule packs that come with spycheck')
@@ -31,80 +35,111 @@ export function analyzeCommand(ctx: CliContext): Command {
       ...REPORT_FORMATS,
     ])
     .option('--json', 'print findings.json on stdout (and nothing else)')
-    .action(
-      async (
-        input: string,
-        opts: {
-          out?: string;
-          rules: string[];
-          defaultRules: boolean;
-          format: ReportFormat[];
-          json?: boolean;
-        },
-      ) => {
-        const dir = resolve(input);
-        const snapPath = join(dir, 'snapshot.json');
-        if (!existsSync(dir) || !statSync(dir).isDirectory() || !existsSync(snapPath)) {
-          ctx.stderr.write(
-            `${input} is not an evidence bundle (no snapshot.json). "spycheck analyze" reads bundles written by "spycheck scan"; androidqf and bugreport imports are not available yet.\n`,
-          );
-          ctx.exit(EXIT.usage);
-          return;
-        }
-        let snapshot: AndroidSnapshot;
-        try {
-          const parsed = androidSnapshotSchema.safeParse(
-            JSON.parse(readFileSync(snapPath, 'utf8')),
-          );
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new Error(
-              `it is not a snapshot this version of spycheck reads (schema ${SNAPSHOT_SCHEMA}): ${issue?.path.join('.') || '(top)'}: ${issue?.message}`,
-            );
-          }
-          snapshot = parsed.data as AndroidSnapshot;
-        } catch (e) {
-          ctx.stderr.write(
-            `Could not read ${snapPath}: ${e instanceof Error ? e.message : String(e)}\n`,
-          );
-          ctx.exit(EXIT.error);
-          return;
-        }
-        const packs = await loadScanRules(ctx, {
-          rules: opts.rules,
-          defaultRules: opts.defaultRules,
-        });
-        if (!packs) {
-          ctx.exit(EXIT.error);
-          return;
-        }
-        const findings = analyzeSnapshot(snapshot, compileRules(packs));
-        const manifestPath = join(dir, 'manifest.json');
-        const manifestSha256 = existsSync(manifestPath)
-          ? createHash('sha256').update(readFileSync(manifestPath)).digest('hex')
-          : '';
-        const out = resolve(
-          opts.out ??
-            `${defaultBundleDir(snapshot.started, snapshot.device.serial)}-reanalysed-${Date.now().toString(36)}`,
+    .action(async (input: string, opts: AnalyzeOptions) => {
+      const detected = detectInput(resolve(input));
+      if (detected.kind === 'unknown') {
+        ctx.stderr.write(
+          `${input} cannot be analysed: ${detected.reason}.\n"spycheck analyze" reads an evidence bundle written by "spycheck scan", an androidqf folder or ZIP, or an Android bugreport ZIP.\n`,
         );
-        const raw = readRaw(dir, snapshot);
-        const written = await writeBundle({
-          dir: out,
-          snapshot,
-          findings,
-          raw,
-          case: readCase(dir),
-          rules: packs.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256 })),
-          formats: opts.format,
-          tool: toolInfo(),
-          env: ctx.env,
-          derivedFrom: { bundle: basename(dir), manifestSha256 },
-        });
-        if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
-        printScanSummary(ctx, { snapshot, findings, bundleDir: written.dir, toStderr: opts.json });
-        ctx.exit(snapshot.complete ? EXIT.ok : EXIT.incomplete);
-      },
-    );
+        ctx.exit(EXIT.usage);
+        return;
+      }
+      if (detected.kind !== 'bundle') {
+        const imported = importAcquisition(detected.kind, detected.files, toolInfo());
+        if ('error' in imported) {
+          ctx.stderr.write(`Could not import ${input}: ${imported.error}\n`);
+          ctx.exit(EXIT.error);
+          return;
+        }
+        if (detected.container === 'zip') {
+          imported.snapshot.warnings.unshift(
+            `Imported from ${basename(input)} (${detected.kind} ZIP, SHA-256 ${sha256File(resolve(input))}); not read from the phone by spycheck.`,
+          );
+        } else {
+          imported.snapshot.warnings.unshift(
+            `Imported from the ${detected.kind} folder ${basename(resolve(input))}; not read from the phone by spycheck.`,
+          );
+        }
+        await finish(ctx, opts, imported.snapshot, imported.raw, { consent: false });
+        return;
+      }
+      const dir = detected.dir;
+      const snapPath = join(dir, 'snapshot.json');
+      let snapshot: AndroidSnapshot;
+      try {
+        const parsed = androidSnapshotSchema.safeParse(JSON.parse(readFileSync(snapPath, 'utf8')));
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new Error(
+            `it is not a snapshot this version of spycheck reads (schema ${SNAPSHOT_SCHEMA}): ${issue?.path.join('.') || '(top)'}: ${issue?.message}`,
+          );
+        }
+        snapshot = parsed.data as AndroidSnapshot;
+      } catch (e) {
+        ctx.stderr.write(
+          `Could not read ${snapPath}: ${e instanceof Error ? e.message : String(e)}\n`,
+        );
+        ctx.exit(EXIT.error);
+        return;
+      }
+      const manifestPath = join(dir, 'manifest.json');
+      const manifestSha256 = existsSync(manifestPath)
+        ? createHash('sha256').update(readFileSync(manifestPath)).digest('hex')
+        : '';
+      await finish(ctx, opts, snapshot, readRaw(dir, snapshot), readCase(dir), {
+        bundle: basename(dir),
+        manifestSha256,
+      });
+    });
+}
+
+interface AnalyzeOptions {
+  out?: string;
+  rules: string[];
+  defaultRules: boolean;
+  format: ReportFormat[];
+  json?: boolean;
+}
+
+/** Judge a snapshot with today's rules, write it as a new signed bundle and say what was found. */
+async function finish(
+  ctx: CliContext,
+  opts: AnalyzeOptions,
+  snapshot: AndroidSnapshot,
+  raw: RawOutput[],
+  caseInfo: { ref?: string; examiner?: string; consent: boolean },
+  derivedFrom?: { bundle: string; manifestSha256: string },
+): Promise<void> {
+  const packs = await loadScanRules(ctx, { rules: opts.rules, defaultRules: opts.defaultRules });
+  if (!packs) {
+    ctx.exit(EXIT.error);
+    return;
+  }
+  const findings = analyzeSnapshot(snapshot, compileRules(packs));
+  const suffix = derivedFrom ? 'reanalysed' : 'imported';
+  const out = resolve(
+    opts.out ??
+      `${defaultBundleDir(snapshot.started, snapshot.device.serial)}-${suffix}-${Date.now().toString(36)}`,
+  );
+  const written = await writeBundle({
+    dir: out,
+    snapshot,
+    findings,
+    raw,
+    case: caseInfo,
+    rules: packs.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256 })),
+    formats: opts.format,
+    tool: toolInfo(),
+    env: ctx.env,
+    ...(derivedFrom ? { derivedFrom } : {}),
+  });
+  if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+  printScanSummary(ctx, { snapshot, findings, bundleDir: written.dir, toStderr: opts.json });
+  ctx.exit(snapshot.complete ? EXIT.ok : EXIT.incomplete);
+}
+
+function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 function readRaw(dir: string, snapshot: AndroidSnapshot) {

@@ -1,0 +1,63 @@
+/**
+ * Cutting one big text (a full `dumpsys`, or a bugreport) into the parts our parsers read.
+ *
+ * `dumpsys` with no argument prints every service as
+ *   -------------------------------------------------------------------------------
+ *   DUMP OF SERVICE package:
+ *   …the same text `dumpsys package` prints…
+ *   --------- 0.5s was the duration of dumpsys package, ending at: 2024-…
+ * and bugreports wrap that in sections headed `------ TITLE (command) ------`. Newer
+ * versions add a priority (`DUMP OF SERVICE CRITICAL cpuinfo:`) and dump some services twice.
+ */
+
+const SERVICE = /^DUMP OF SERVICE (?:(?:CRITICAL|HIGH|NORMAL) )?([A-Za-z0-9_.@/-]+):\s*$/;
+const SERVICE_END = /^-{9} .* was the duration of dumpsys /;
+const BUGREPORT_HEADING = /^------ .* ------\s*$/;
+const SEPARATOR = /^-{40,}\s*$/;
+
+/** service name → its text. When a service is dumped more than once, the longest dump wins. */
+export function splitDumpsysServices(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const lines = text.split('\n');
+  let name: string | undefined;
+  let start = 0;
+  const close = (end: number) => {
+    if (name === undefined) return;
+    let e = end;
+    // the separator before the next service belongs to neither
+    while (e > start && (SEPARATOR.test(lines[e - 1] ?? '') || lines[e - 1]?.trim() === '')) e--;
+    const body = `${lines.slice(start, e).join('\n')}\n`;
+    const prev = out.get(name);
+    if (prev === undefined || body.length > prev.length) out.set(name, body);
+    name = undefined;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (!line.startsWith('DUMP OF SERVICE') && !line.startsWith('------')) continue;
+    const m = SERVICE.exec(line.replace(/\r$/, ''));
+    if (m) {
+      close(i);
+      name = m[1]!;
+      start = i + 1;
+    } else if (SERVICE_END.test(line) || BUGREPORT_HEADING.test(line)) close(i);
+  }
+  close(lines.length);
+  return out;
+}
+
+/**
+ * The body of a bugreport section whose heading starts with `------ <title>` (e.g.
+ * "SYSTEM PROPERTIES"), up to the next `------ … ------` line.
+ */
+export function bugreportSection(text: string, title: string): string | undefined {
+  const lines = text.split('\n');
+  const head = `------ ${title} `;
+  const i = lines.findIndex((l) => l.startsWith(head) && BUGREPORT_HEADING.test(l));
+  if (i < 0) return undefined;
+  let j = i + 1;
+  while (j < lines.length && !BUGREPORT_HEADING.test(lines[j] ?? '')) j++;
+  return `${lines
+    .slice(i + 1, j)
+    .join('\n')
+    .replace(/\n+$/, '')}\n`;
+}
