@@ -16,8 +16,9 @@ const MAX_DUMPSYS = 512 * 1024 * 1024;
 const MAX_APK = 200 * 1024 * 1024;
 const MAX_APKS = 60;
 
-const PACKAGE = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+$/;
-const APK_PATH = /^\/[^\s=]+\.apk$/;
+// "android" itself has no dot
+const PACKAGE = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$/;
+const APK_PATH = /^\/[^\s\0-\x1f]+\.apk$/;
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
 /** Files whose presence says "this is androidqf". */
