@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FindingsDoc } from '../src/analyze/types.js';
+import { openZip } from '../src/snapshot/import/zipFolder.js';
 import type { AndroidSnapshot } from '../src/snapshot/types.js';
 import { runCli, tempDir } from './helpers.js';
 
@@ -55,6 +56,7 @@ describe.each([
     const notChecked = snap.checks.filter((c) => c.status === 'not-checked').map((c) => c.id);
     expect(notChecked).toEqual(expect.arrayContaining(['battery', 'overlay', 'usage-access']));
     expect(snap.checks.find((c) => c.id === 'battery')?.reason).toMatch(/androidqf/);
+    expect(JSON.stringify(snap.checks)).not.toMatch(/disconnected/);
     // launcher unknown, so no app is called hidden on no evidence
     expect(snap.apps.every((a) => a.launcher === 'unknown')).toBe(true);
     const health = snap.apps.find((a) => a.id === 'com.device.health.service');
@@ -86,6 +88,8 @@ describe('spycheck analyze on a bugreport ZIP', () => {
     const notChecked = snap.checks.filter((c) => c.status === 'not-checked').map((c) => c.id);
     expect(notChecked).toEqual(expect.arrayContaining(['battery', 'overlay']));
     expect(snap.checks.find((c) => c.id === 'overlay')?.reason).toMatch(/bugreport/);
+    expect(JSON.stringify(snap.checks)).not.toMatch(/disconnected/);
+    expect(snap.checks.find((c) => c.id === 'apk-hashes')?.status).toBe('not-checked');
     expect(snap.raw.map((x) => x.command)).toEqual([
       'bugreport:bugreport-a12nsxx-SP1A.210812.016-2026-11-20-10-00-00.txt',
     ]);
@@ -94,7 +98,28 @@ describe('spycheck analyze on a bugreport ZIP', () => {
   });
 });
 
+describe('spycheck analyze on an old-style bugreport text file', () => {
+  it('reads the single text file like the main file of a bugreport ZIP', async () => {
+    const zip = openZip(join(testdata, 'bugreport-infected.zip')).files!;
+    const main = zip.names.find((n) => n.startsWith('bugreport-'))!;
+    const file = join(tempDir(), 'phone-report.txt');
+    writeFileSync(file, zip.read(main, 1 << 24)!);
+    const { r, doc, read } = await analyze(file);
+    expect(r.code, r.stderr).toBe(3);
+    expect(doc!.findings.some((f) => f.subject.id === 'com.systemservice')).toBe(true);
+    expect(read('snapshot.json').raw[0].command).toBe('bugreport:phone-report.txt');
+  });
+});
+
 describe('spycheck analyze on input it cannot use', () => {
+  it('says an age-encrypted androidqf archive must be decrypted first', async () => {
+    const file = join(tempDir(), 'acq.zip.age');
+    writeFileSync(file, 'age-encryption.org/v1\n-> X25519 abc\n');
+    const r = await runCli(['analyze', file, '--out', join(tempDir(), 'b')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/encrypted \(age\); decrypt it first/);
+  });
+
   it('gives a plain usage message for an unknown file or folder', async () => {
     const dir = tempDir();
     const file = join(dir, 'notes.txt');

@@ -19,7 +19,12 @@ export function findBugreportMain(files: ImportFiles): string | undefined {
   const entry = findByBaseName(files, 'main_entry.txt');
   const named = entry ? files.read(entry, 4096)?.toString('utf8').trim() : undefined;
   if (named && files.names.includes(named)) return named;
-  return findByBaseName(files, BUGREPORT_MAIN);
+  const found = findByBaseName(files, BUGREPORT_MAIN);
+  // an old-style bugreport is one text file, whatever it was named
+  if (!found && files.single) {
+    return files.names[0];
+  }
+  return found;
 }
 
 export function importBugreport(

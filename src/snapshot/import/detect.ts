@@ -3,7 +3,7 @@
  * bugreport ZIP; and turning the last three into a Snapshot plus its raw evidence.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { AndroidCollection } from '../../device/android/collector.js';
 import type { RawOutput } from '../../device/android/phone.js';
 import { assembleAndroidSnapshot } from '../android.js';
@@ -11,27 +11,39 @@ import type { AndroidSnapshot } from '../types.js';
 import { ANDROIDQF_MARKERS, importAndroidqf } from './androidqf.js';
 import { BUGREPORT_MAIN, importBugreport } from './bugreport.js';
 import type { ImportFormat } from './collection.js';
-import { findByBaseName, type ImportFiles, openFolder, openZip } from './zipFolder.js';
+import {
+  findByBaseName,
+  type ImportFiles,
+  openFolder,
+  openSingleFile,
+  openZip,
+} from './zipFolder.js';
 
 export type DetectedInput =
   | { kind: 'bundle'; dir: string }
   | { kind: ImportFormat; files: ImportFiles; container: 'folder' | 'zip' }
   | { kind: 'unknown'; reason: string };
 
-function startsLikeZip(path: string): boolean {
-  const head = Buffer.alloc(4);
+function head(path: string, bytes: number): Buffer {
+  const buf = Buffer.alloc(bytes);
   try {
     const fd = openSync(path, 'r');
     try {
-      readSync(fd, head, 0, 4, 0);
+      return buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
     } finally {
       closeSync(fd);
     }
   } catch {
-    return false;
+    return Buffer.alloc(0);
   }
-  return head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50;
 }
+
+const startsLikeZip = (h: Buffer) =>
+  h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50);
+// `adb bugreport` on Android 6 and older wrote one text file starting with this banner
+const startsLikeBugreportText = (h: Buffer) => /^=+\r?\n== dumpstate: /.test(h.toString('latin1'));
+// androidqf can encrypt its archive with age (https://age-encryption.org)
+const startsLikeAge = (h: Buffer) => h.toString('latin1').startsWith('age-encryption.org/v1');
 
 function classify(files: ImportFiles): ImportFormat | undefined {
   if (findByBaseName(files, 'main_entry.txt') || findByBaseName(files, BUGREPORT_MAIN)) {
@@ -55,7 +67,18 @@ export function detectInput(path: string): DetectedInput {
       reason: 'it is a folder with no snapshot.json (bundle) and no androidqf files',
     };
   }
-  if (!st.isFile() || !startsLikeZip(path)) {
+  const h = st.isFile() ? head(path, 256) : Buffer.alloc(0);
+  if (startsLikeBugreportText(h)) {
+    return { kind: 'bugreport', files: openSingleFile(path, basename(path)), container: 'folder' };
+  }
+  if (startsLikeAge(h)) {
+    return {
+      kind: 'unknown',
+      reason:
+        'it is encrypted (age); decrypt it first with the key the acquisition was made with, then analyse the ZIP',
+    };
+  }
+  if (!startsLikeZip(h)) {
     return { kind: 'unknown', reason: 'it is neither a folder nor a ZIP archive' };
   }
   const zip = openZip(path);
@@ -89,9 +112,10 @@ export function importAcquisition(
   const snapshot = assembleAndroidSnapshot(c, tool);
   // a missing step here was never in the acquisition; the phone was not "disconnected"
   const source = format === 'androidqf' ? 'this androidqf acquisition' : 'this bugreport';
+  const unread = 'the phone was disconnected before this was read';
   for (const check of snapshot.checks ?? []) {
-    if (check.reason === 'the phone was disconnected before this was read') {
-      check.reason = `${source} does not contain this information`;
+    if (check.reason?.includes(unread)) {
+      check.reason = check.reason.replace(unread, `${source} does not contain this information`);
     }
   }
   return { format, snapshot, raw: c.raw };

@@ -18,6 +18,8 @@ export interface ImportFiles {
   /** declared size of a file, when known */
   size(name: string): number | undefined;
   warnings: string[];
+  /** one plain file given on its own, not a folder or archive */
+  single?: boolean;
 }
 
 /** Larger than any real bugreport or androidqf archive without APKs; a whole ZIP is read into memory. */
@@ -90,6 +92,37 @@ export function openFolder(dir: string): ImportFiles {
         } finally {
           closeSync(fd);
         }
+      } catch (e) {
+        warnings.push(`Could not read ${name}: ${(e as Error).message}`);
+        return undefined;
+      }
+    },
+  };
+}
+
+/** One plain file (an old-style bugreport .txt) seen as an acquisition holding just it. */
+export function openSingleFile(path: string, name: string): ImportFiles {
+  const warnings: string[] = [];
+  let size = 0;
+  try {
+    size = lstatSync(path).size;
+  } catch {
+    /* read() will say */
+  }
+  return {
+    container: 'folder',
+    single: true,
+    names: [name],
+    warnings,
+    size: (n) => (n === name ? size : undefined),
+    read(n, maxBytes) {
+      if (n !== name) return undefined;
+      if (size > maxBytes) {
+        warnings.push(`${name} is larger than ${maxBytes} bytes; not read`);
+        return undefined;
+      }
+      try {
+        return readFileSync(path);
       } catch (e) {
         warnings.push(`Could not read ${name}: ${(e as Error).message}`);
         return undefined;
