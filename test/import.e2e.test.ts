@@ -85,6 +85,8 @@ describe('spycheck analyze on a bugreport ZIP', () => {
     const snap = read('snapshot.json') as AndroidSnapshot;
     expect(snap.device.serial).toBe('R58R41ABCDE');
     expect(snap.started).toBe('2026-11-20T10:00:00.000Z');
+    expect(snap.warnings.join('\n')).not.toMatch(/outside the "package" service/);
+    expect(snap.apps.length).toBeGreaterThan(50);
     const notChecked = snap.checks.filter((c) => c.status === 'not-checked').map((c) => c.id);
     expect(notChecked).toEqual(expect.arrayContaining(['battery', 'overlay']));
     expect(snap.checks.find((c) => c.id === 'overlay')?.reason).toMatch(/bugreport/);

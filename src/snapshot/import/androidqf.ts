@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ApkCertResult } from '../../device/android/collector.js';
 import { androidCollectOptions } from '../android.js';
 import { CollectionBuilder, serialFromGetprop, toText } from './collection.js';
-import { splitDumpsysServices } from './sections.js';
+import { splitDumpsysServices, strayPackageEntries } from './sections.js';
 import { findByBaseName, type ImportFiles } from './zipFolder.js';
 
 const MAX_TEXT = 64 * 1024 * 1024;
@@ -72,7 +72,9 @@ export function importAndroidqf(
 
   const dumpsys = textOf('dumpsys.txt', MAX_DUMPSYS);
   if (dumpsys?.buf) {
-    const services = splitDumpsysServices(dumpsys.buf.toString('utf8'));
+    const full = dumpsys.buf.toString('utf8');
+    const services = splitDumpsysServices(full);
+    noteStrayPackages(b.notes, full, services.get('package'));
     let used = false;
     for (const [service, step] of Object.entries(DUMPSYS_SERVICES)) {
       const text = services.get(service);
@@ -222,4 +224,13 @@ function acquisitionTimes(files: ImportFiles, now: Date): { started: string; fin
   };
   const started = iso('started', 'Started', 'start_time') ?? fallback;
   return { started, finished: iso('completed', 'Completed', 'finished') ?? started };
+}
+
+export function noteStrayPackages(notes: string[], full: string, packageDump: string | undefined) {
+  const stray = strayPackageEntries(full, packageDump);
+  if (stray > 0) {
+    notes.push(
+      `${stray} app entries appear outside the "package" service dump: it may be cut short or hold smuggled text, so some apps may be missing from this report.`,
+    );
+  }
 }

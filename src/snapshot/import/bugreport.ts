@@ -6,7 +6,7 @@
  * "not checked"; apps are read from the package service dump.
  */
 import { phoneLocalTimeToUtc } from '../../parse/android/phoneTime.js';
-import { DUMPSYS_SERVICES } from './androidqf.js';
+import { DUMPSYS_SERVICES, noteStrayPackages } from './androidqf.js';
 import { CollectionBuilder, serialFromGetprop } from './collection.js';
 import { bugreportSection, splitDumpsysServices } from './sections.js';
 import { findByBaseName, type ImportFiles } from './zipFolder.js';
@@ -44,6 +44,7 @@ export function importBugreport(
   if (getprop)
     b.outputs.getprop = { command: `bugreport:${main} (SYSTEM PROPERTIES)`, text: getprop };
   const services = splitDumpsysServices(text);
+  noteStrayPackages(b.notes, text, services.get('package'));
   for (const [service, step] of Object.entries(DUMPSYS_SERVICES)) {
     const t = services.get(service);
     if (t !== undefined)

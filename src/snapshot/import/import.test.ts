@@ -7,7 +7,7 @@ import { importAndroidqf, readPackagesJson } from './androidqf.js';
 import { importBugreport } from './bugreport.js';
 import { serialFromGetprop } from './collection.js';
 import { importAcquisition } from './detect.js';
-import { bugreportSection, splitDumpsysServices } from './sections.js';
+import { bugreportSection, splitDumpsysServices, strayPackageEntries } from './sections.js';
 import { normaliseName, openFolder, openZipBuffer } from './zipFolder.js';
 
 /** A small deflate ZIP, names taken as given (so hostile ones can be written). */
@@ -132,6 +132,22 @@ describe('splitDumpsysServices', () => {
     expect(s.get('package')).toBe('Packages:\n  Package [a.b] (1):\n');
     expect(s.get('adb')).toBe('ADB MANAGER STATE (dumpsys adb):\n');
     expect([...s.keys()].sort()).toEqual(['adb', 'package']);
+  });
+
+  it("is not ended by another service's end marker, and says when app entries are left outside", () => {
+    const text = [
+      'DUMP OF SERVICE package:',
+      'Packages:',
+      '  Package [a.b] (1):',
+      '--------- 0.1s was the duration of dumpsys adb, ending at: 2026-01-01 00:00:01',
+      '  Package [c.d] (2):',
+      '------ smuggled heading ------',
+      '  Package [e.f] (3):',
+    ].join('\n');
+    const pkg = splitDumpsysServices(text).get('package');
+    expect(pkg).toContain('[c.d]');
+    expect(pkg).not.toContain('[e.f]');
+    expect(strayPackageEntries(text, pkg)).toBe(1);
   });
 
   it('reads nothing from text without service headings', () => {

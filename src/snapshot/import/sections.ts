@@ -11,7 +11,7 @@
  */
 
 const SERVICE = /^DUMP OF SERVICE (?:(?:CRITICAL|HIGH|NORMAL) )?([A-Za-z0-9_.@/-]+):\s*$/;
-const SERVICE_END = /^-{9} .* was the duration of dumpsys /;
+const SERVICE_END = /^-{9} \S+ was the duration of dumpsys (\S+?),? /;
 const BUGREPORT_HEADING = /^------ .* ------\s*$/;
 const SEPARATOR = /^-{40,}\s*$/;
 
@@ -39,7 +39,12 @@ export function splitDumpsysServices(text: string): Map<string, string> {
       close(i);
       name = m[1]!;
       start = i + 1;
-    } else if (SERVICE_END.test(line) || BUGREPORT_HEADING.test(line)) close(i);
+      continue;
+    }
+    // only the end marker of the open service ends it: text an app controls (a version name
+    // can hold line breaks) should not be able to cut the package dump short so easily
+    const end = SERVICE_END.exec(line);
+    if (end ? end[1] === name : BUGREPORT_HEADING.test(line)) close(i);
   }
   close(lines.length);
   return out;
@@ -60,4 +65,13 @@ export function bugreportSection(text: string, title: string): string | undefine
     .slice(i + 1, j)
     .join('\n')
     .replace(/\n+$/, '')}\n`;
+}
+
+/**
+ * App entries ("  Package [name] (…):") that sit outside the package service's own dump: a
+ * sign that the dump was cut short (or that text was smuggled in), said rather than ignored.
+ */
+export function strayPackageEntries(fullText: string, packageDump: string | undefined): number {
+  const count = (t: string) => t.match(/^ {2}Package \[[^\]\n]+\] \(/gm)?.length ?? 0;
+  return Math.max(0, count(fullText) - count(packageDump ?? ''));
 }
