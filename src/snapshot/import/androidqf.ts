@@ -95,14 +95,18 @@ export function importAndroidqf(
     const pkgs = readPackagesJson(pj.buf, b.notes);
     if (pkgs.length > 0) {
       b.keep(pj.name, pj.buf);
+      // older androidqf versions may leave the installer out: then "none" must not be assumed
+      const installerKnown = pkgs.every((p) => p.installer !== undefined);
       const lines = pkgs.map((p) => {
         const base = basePath(p);
         const inst = p.installer && PACKAGE.test(p.installer) ? p.installer : 'null';
-        return `package:${base ? `${base}=` : ''}${p.name}  installer=${inst}${p.uid !== undefined ? ` uid:${p.uid}` : ''}`;
+        const instTail = p.installer === undefined ? '' : `  installer=${inst}`;
+        const uidTail = p.uid !== undefined ? ` uid:${p.uid}` : '';
+        return `package:${base ? `${base}=` : ''}${p.name}${instTail}${uidTail}`;
       });
       // marked as made by spycheck, not as the phone's own answer to pm list
       b.outputs.packages = {
-        command: `androidqf:${pj.name} (as pm list packages -f -i -U -u)`,
+        command: `androidqf:${pj.name} (as pm list packages -f${installerKnown ? ' -i' : ''} -U -u)`,
         text: `${lines.join('\n')}\n`,
       };
       const hashes = pkgs.flatMap((p) =>
@@ -160,7 +164,8 @@ export function readPackagesJson(buf: Buffer, notes: string[]): QfPackage[] {
       typeof o.uid === 'number' && Number.isInteger(o.uid) && o.uid >= 0 ? o.uid : undefined;
     out.push({
       name,
-      installer: typeof o.installer === 'string' ? o.installer : undefined,
+      // an empty installer is "not read", not "none" (androidqf writes "null" for none)
+      installer: typeof o.installer === 'string' && o.installer !== '' ? o.installer : undefined,
       uid,
       files,
     });

@@ -241,6 +241,25 @@ describe('importAndroidqf', () => {
     expect(c.started).toBe('2026-01-02T03:04:05.000Z');
   });
 
+  it('does not claim "no installer" when packages.json leaves it out', () => {
+    const files = openZipBuffer(
+      zip([
+        [
+          'packages.json',
+          JSON.stringify([
+            { name: 'com.a.b', files: [] },
+            { name: 'c.d', installer: 'null' },
+          ]),
+        ],
+      ]),
+    ).files!;
+    const c = importAndroidqf(files);
+    expect(c.outputs.packages?.command).toBe(
+      'androidqf:packages.json (as pm list packages -f -U -u)',
+    );
+    expect(c.outputs.packages?.text).toBe('package:com.a.b\npackage:c.d  installer=null\n');
+  });
+
   it('refuses an acquisition with nothing readable', () => {
     const files = openZipBuffer(zip([['acquisition.json', '{']])).files!;
     const r = importAcquisition('androidqf', files, { name: 'spycheck', version: 't' });
