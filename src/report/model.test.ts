@@ -99,3 +99,15 @@ describe('buildReportModel', () => {
     ).not.toThrow();
   });
 });
+
+describe('headline for an incomplete report', () => {
+  it('says an import lacked the information, not that a check was cut short', () => {
+    const live = headlineFor([], { complete: false, raw: [{ command: 'getprop' }] });
+    expect(live.notes[0]).toMatch(/did not finish/);
+    const imported = headlineFor([], {
+      complete: false,
+      raw: [{ command: 'androidqf:getprop.txt' }],
+    });
+    expect(imported.notes[0]).toMatch(/files this report was made from/);
+  });
+});

@@ -579,16 +579,21 @@ function joinParts(parts: string[]): string {
 
 export function headlineFor(
   findings: Finding[],
-  snapshot: Pick<AndroidSnapshot, 'complete'>,
+  snapshot: Pick<AndroidSnapshot, 'complete'> & { raw?: Pick<RawRecord, 'command'>[] },
 ): { headline: string; notes: string[] } {
   const spyware = findings.filter((f) => f.severity === 'high' && f.category === 'stalkerware');
   const otherHigh = findings.filter((f) => f.severity === 'high' && f.category !== 'stalkerware');
   const worth = findings.filter((f) => f.severity === 'medium' || f.severity === 'low');
   const notes: string[] = [];
+  // an imported acquisition (androidqf, bugreport) is read from files, not from the phone
+  const imported = snapshot.raw?.some((r) => /^(androidqf|bugreport):/.test(r.command)) === true;
   if (!snapshot.complete) {
     notes.push(
-      'The check did not finish, so this report is incomplete. Some things could not be ' +
-        'checked: see "What we could not check".',
+      imported
+        ? 'The files this report was made from do not hold everything spycheck checks, so this ' +
+            'report is incomplete: see "What we could not check".'
+        : 'The check did not finish, so this report is incomplete. Some things could not be ' +
+            'checked: see "What we could not check".',
     );
   }
 
