@@ -23,6 +23,7 @@ import type { DeviceProfile } from '../src/sim/android/deviceProfile.js';
 import { assembleAndroidSnapshot } from '../src/snapshot/android.js';
 import { androidSnapshotSchema } from '../src/snapshot/schema.js';
 import type { ParseResult } from '../src/snapshot/types.js';
+import { rng } from '../src/util/random.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DEVICES = join(ROOT, 'fixtures', 'devices');
@@ -36,17 +37,7 @@ const PROFILES = [
 
 // ---------------------------------------------------------------- PRNG ----
 
-/** mulberry32: tiny, fast, good enough to pick mutations reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = rng;
 type Rand = ReturnType<typeof prng>;
 const int = (r: Rand, n: number) => Math.floor(r() * n);
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[int(r, xs.length)]!;

@@ -68,7 +68,6 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
       sockets: new Set(),
     });
   });
-  const allSockets = new Set<Socket>();
   const trackers = new Map<Socket, { long: boolean; last: string }>();
 
   const plugged = () => [...phones.values()].filter((p) => p.plugged);
@@ -139,7 +138,6 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
   };
 
   const handle = (socket: Socket) => {
-    allSockets.add(socket);
     socket.setNoDelay(true);
     let buffered = Buffer.alloc(0);
     let phone: Phone | undefined;
@@ -289,14 +287,13 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
     });
     socket.on('error', () => {});
     socket.on('close', () => {
-      allSockets.delete(socket);
       trackers.delete(socket);
       phone?.sockets.delete(socket);
       sync?.close();
     });
   };
 
-  const { server, host, port } = await listenTcp(handle, options.host, options.port);
+  const { host, port, close } = await listenTcp(handle, options.host, options.port);
 
   const get = (serial: string): Phone => {
     const phone = phones.get(serial);
@@ -308,11 +305,7 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
     port,
     host,
     log,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of allSockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close,
     setState(serial, state) {
       const phone = get(serial);
       phone.state = state;

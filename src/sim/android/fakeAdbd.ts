@@ -58,10 +58,8 @@ export async function startFakeAdbd(options: FakeAdbdOptions): Promise<FakeAdbd>
   const log = options.log ?? new RequestLog();
   const latencyMs = options.latencyMs ?? 0;
   const serial = profile.serial;
-  const sockets = new Set<Socket>();
 
   const handle = (socket: Socket) => {
-    sockets.add(socket);
     socket.setNoDelay(true);
     const reader = new PacketReader(MAX_DATA);
     const streams = new Map<number, Stream>();
@@ -196,20 +194,15 @@ export async function startFakeAdbd(options: FakeAdbdOptions): Promise<FakeAdbd>
     });
     socket.on('error', () => {});
     socket.on('close', () => {
-      sockets.delete(socket);
       for (const s of [...streams.values()]) closeStream(s, false);
     });
   };
 
-  const { server, host, port } = await listenTcp(handle, options.host, options.port);
+  const { host, port, close } = await listenTcp(handle, options.host, options.port);
   return {
     port,
     host,
     log,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

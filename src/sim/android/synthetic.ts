@@ -6,6 +6,7 @@
  * big phones for the benchmark. Pure: no I/O.
  */
 import { ANDROID_COMMANDS } from '../../device/android/commands.js';
+import { rng } from '../../util/random.js';
 import type { DeviceProfileData } from './device.js';
 
 export type { DeviceProfileData } from './device.js';
@@ -115,17 +116,7 @@ export interface SimPhone {
 // ---------------------------------------------------------------------------
 // Deterministic randomness
 
-/** mulberry32: small, fast, good enough for fixture noise. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../../util/random.js';
 
 /** A stable 32-bit hash of a string (FNV-1a), to derive per-package noise from the name. */
 export function strHash(s: string, seed = 0): number {
