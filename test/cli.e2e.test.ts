@@ -250,3 +250,27 @@ describe('a bundle folder that cannot be used', () => {
     expect(under.stderr).toMatch(/Cannot make the folder/);
   });
 });
+
+describe('re-checking a doctored bundle', () => {
+  it('takes over no file from outside raw/, and records that the source did not verify', async () => {
+    const first = join(tempDir(), 'first');
+    expect((await runCli(['scan', '--demo', '--out', first, '--format', 'json'])).code).toBe(0);
+    // a doctored snapshot points one raw output at a secret outside the bundle
+    const secret = join(tempDir(), 'secret.pem');
+    writeFileSync(secret, '-----BEGIN PRIVATE KEY-----\nnot for you\n');
+    const snapPath = join(first, 'snapshot.json');
+    const snap = JSON.parse(readFileSync(snapPath, 'utf8'));
+    snap.raw[0].file = `../../..${secret}`;
+    writeFileSync(snapPath, JSON.stringify(snap));
+    const second = join(tempDir(), 'second');
+    const r = await runCli(['analyze', first, '--out', second, '--format', 'json']);
+    expect(r.stderr).toMatch(/does not verify/);
+    expect(r.stderr).toMatch(/not taken over/);
+    const manifest = JSON.parse(readFileSync(join(second, 'manifest.json'), 'utf8'));
+    expect(manifest.derivedFrom.verified).toBe(false);
+    expect(manifest.case.consent).toBe(false);
+    for (const f of manifest.files as { path: string }[]) {
+      expect(readFileSync(join(second, f.path), 'utf8')).not.toContain('not for you');
+    }
+  });
+});

@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { analyzeSnapshot } from '../analyze/analyze.js';
 import { compileRules } from '../analyze/compile.js';
 import type { RawOutput } from '../device/android/phone.js';
 import { writeBundle } from '../report/bundle.js';
+import { safeRelativePath } from '../report/files.js';
+import { trustedFingerprints } from '../report/keys.js';
+import { forTerminal } from '../report/sanitize.js';
+import { verifyBundle } from '../report/verify.js';
 import { defaultBundleDir, loadScanRules } from '../scan/runScan.js';
 import { detectInput, importAcquisition } from '../snapshot/import/detect.js';
 import { androidSnapshotSchema } from '../snapshot/schema.js';
@@ -86,10 +90,27 @@ export function analyzeCommand(ctx: CliContext): Command {
       const manifestSha256 = existsSync(manifestPath)
         ? createHash('sha256').update(readFileSync(manifestPath)).digest('hex')
         : '';
-      await finish(ctx, opts, snapshot, readRaw(dir, snapshot), readCase(dir), {
-        bundle: basename(dir),
-        manifestSha256,
-      });
+      // Re-signing must not launder a doctored bundle: check the source first,
+      // record the result, and trust none of its case details if it fails.
+      const source = await verifyBundle(dir, { trustedFingerprints: trustedFingerprints(ctx.env) });
+      if (!source.ok) {
+        ctx.stderr.write(
+          `Warning: the bundle being re-checked does not verify (${forTerminal(source.summary, { maxLength: 300 })}). The new bundle records this, and its case details are not carried over.\n`,
+        );
+        snapshot.warnings.push(
+          `Made from a bundle that did NOT verify when it was re-checked: ${source.summary}`,
+        );
+      }
+      const warn = (w: string) =>
+        ctx.stderr.write(`Warning: ${forTerminal(w, { maxLength: 400 })}\n`);
+      await finish(
+        ctx,
+        opts,
+        snapshot,
+        readRaw(dir, snapshot, warn),
+        source.ok ? readCase(dir) : { consent: false },
+        { bundle: basename(dir), manifestSha256, verified: source.ok },
+      );
     });
 }
 
@@ -108,7 +129,7 @@ async function finish(
   snapshot: AndroidSnapshot,
   raw: RawOutput[],
   caseInfo: { ref?: string; examiner?: string; consent: boolean },
-  derivedFrom?: { bundle: string; manifestSha256: string },
+  derivedFrom?: { bundle: string; manifestSha256: string; verified: boolean },
 ): Promise<void> {
   const packs = await loadScanRules(ctx, { rules: opts.rules, defaultRules: opts.defaultRules });
   if (!packs) {
@@ -133,6 +154,8 @@ async function finish(
     env: ctx.env,
     ...(derivedFrom ? { derivedFrom } : {}),
   });
+  for (const w of written.warnings)
+    ctx.stderr.write(`Warning: ${forTerminal(w, { maxLength: 400 })}\n`);
   if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
   printScanSummary(ctx, { snapshot, findings, bundleDir: written.dir, toStderr: opts.json });
   ctx.exit(snapshot.complete ? EXIT.ok : EXIT.incomplete);
@@ -142,10 +165,27 @@ function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-function readRaw(dir: string, snapshot: AndroidSnapshot) {
+/** Largest raw output taken over from a saved bundle (real ones are a few MB). */
+const MAX_RAW_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The saved bundle's raw outputs. Their names come from its snapshot.json,
+ * which may have been doctored: only plain files inside raw/ are read, never
+ * a path that climbs out (it could copy this computer's signing key) or a
+ * device or pipe (it could hang).
+ */
+function readRaw(dir: string, snapshot: AndroidSnapshot, warn: (s: string) => void) {
   return snapshot.raw.flatMap((record) => {
-    const p = join(dir, 'raw', record.file);
-    return existsSync(p) ? [{ record, data: readFileSync(p) }] : [];
+    const name = safeRelativePath(record.file);
+    const p = name ? join(dir, 'raw', name) : undefined;
+    const st = p ? lstatSync(p, { throwIfNoEntry: false }) : undefined;
+    if (!p || !st?.isFile() || st.size > MAX_RAW_BYTES) {
+      warn(
+        `Raw output ${JSON.stringify(record.file).slice(0, 120)} was not taken over: not a plain file inside raw/.`,
+      );
+      return [];
+    }
+    return [{ record, data: readFileSync(p) }];
   });
 }
 

@@ -20,7 +20,7 @@ export function resolveExpectedFingerprint(value: string): string {
   const hex = normaliseFingerprint(value);
   if (!/^[0-9a-f]{64}$/.test(hex)) {
     throw new Error(
-      `--key must be a public key file or a 64-digit hex fingerprint; got ${JSON.stringify(value)}`,
+      `The key must be a public key file or a 64-digit hex fingerprint (put a fingerprint with spaces in quotes); got ${JSON.stringify(value)}`,
     );
   }
   return hex;

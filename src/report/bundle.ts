@@ -51,7 +51,8 @@ export interface Manifest {
   };
   case: { ref: string | null; examiner: string | null; consent: boolean };
   rules: RulePackRef[];
-  derivedFrom?: { bundle: string; manifestSha256: string };
+  /** the bundle this one was re-checked from, and whether it verified then */
+  derivedFrom?: { bundle: string; manifestSha256: string; verified?: boolean };
   /** The signing key, embedded so the bundle verifies on any machine */
   key: { algorithm: 'ed25519'; publicKey: string; fingerprint: string };
   files: ManifestFile[];
@@ -65,7 +66,7 @@ export interface BundleInput {
   case: { ref?: string; examiner?: string; consent: boolean };
   rules: RulePackRef[];
   formats: ReportFormat[];
-  derivedFrom?: { bundle: string; manifestSha256: string };
+  derivedFrom?: { bundle: string; manifestSha256: string; verified?: boolean };
   tool: { name: string; version: string };
   /** Signing key; default: this install's key from the config dir */
   key?: SigningKey;

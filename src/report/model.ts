@@ -27,7 +27,7 @@ export interface ReportMeta {
   /** Fingerprint of the key that signs the bundle */
   signedBy?: string;
   /** This bundle was made from an earlier one (re-analysis) */
-  derivedFrom?: { bundle: string; manifestSha256: string };
+  derivedFrom?: { bundle: string; manifestSha256: string; verified?: boolean };
   /** Set when the report is re-rendered from a saved bundle */
   renderedFrom?: { bundle: string; verified: boolean; summary: string };
 }
@@ -772,6 +772,14 @@ function buildEvidence(
   if (meta.derivedFrom) {
     add('Derived from bundle', meta.derivedFrom.bundle);
     add('Source manifest SHA-256', meta.derivedFrom.manifestSha256);
+    if (meta.derivedFrom.verified !== undefined) {
+      add(
+        'Source bundle verified when re-checked',
+        meta.derivedFrom.verified
+          ? 'yes'
+          : 'NO: it had been changed or was signed by an unknown key',
+      );
+    }
   }
   if (meta.renderedFrom) {
     add('Re-rendered from bundle', meta.renderedFrom.bundle);

@@ -145,7 +145,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
         message:
           `Signed by key ${signedBy}, which this computer does not know. Anyone can sign a bundle ` +
           'with a key of their own, so this proves nothing yet. Compare it with the fingerprint the ' +
-          'organisation that made the bundle published, then run: spycheck verify BUNDLE --key <fingerprint>',
+          `organisation that made the bundle published, then run: spycheck verify BUNDLE --key "${signedBy}"`,
       });
     }
   }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analyzeSnapshot } from '../analyze/analyze.js';
@@ -105,11 +105,7 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
       say(conn.describeError(e));
       return EXIT.error;
     }
-    let pick = pickDevice(devices, opts.serial);
-    if (!pick.ok && pick.usage) {
-      // several phones: name their models so the caseworker can tell them apart
-      pick = pickDevice(await conn.listDevices(true).catch(() => devices), opts.serial);
-    }
+    const pick = pickDevice(devices, opts.serial);
     if (!pick.ok) {
       say(pick.message);
       return pick.usage ? EXIT.usage : EXIT.error;
@@ -185,12 +181,17 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
       tool: toolInfo(),
       key,
     };
-    let written: { dir: string };
+    // Ctrl-C while the evidence is being saved would leave it unsigned: hold on.
+    const whileSaving = () => {
+      say('Saving the evidence first; this takes a few seconds (Ctrl-C again quits at once)…');
+    };
+    process.once('SIGINT', whileSaving);
+    let written: { dir: string; warnings: string[] };
     try {
       written = await writeBundle({ dir: outDir, ...bundle });
     } catch (e) {
       // What was read must not be lost: try a private folder of our own.
-      const rescue = join(tmpdir(), `spycheck-rescue-${Date.now().toString(36)}`);
+      const rescue = join(mkdtempSync(join(tmpdir(), 'spycheck-rescue-')), 'bundle');
       say(`Could not write the evidence bundle to ${outDir}: ${errorText(e)}`);
       try {
         written = await writeBundle({ dir: rescue, ...bundle });
@@ -200,7 +201,10 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
         if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
         return EXIT.error;
       }
+    } finally {
+      process.off('SIGINT', whileSaving);
     }
+    for (const w of written.warnings) say(`Warning: ${forTerminal(w, { maxLength: 400 })}`);
 
     if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     printScanSummary(ctx, {

@@ -12,7 +12,8 @@ import { splitDumpsysServices, strayPackageEntries } from './sections.js';
 import { findByBaseName, type ImportFiles } from './zipFolder.js';
 
 const MAX_TEXT = 64 * 1024 * 1024;
-const MAX_DUMPSYS = 512 * 1024 * 1024;
+// below V8's ~512 MiB string limit, so a large file gets a plain message, not a crash
+const MAX_DUMPSYS = 256 * 1024 * 1024;
 const MAX_APK = 200 * 1024 * 1024;
 const MAX_APKS = 60;
 

@@ -11,7 +11,8 @@ import { CollectionBuilder, serialFromGetprop } from './collection.js';
 import { bugreportSection, splitDumpsysServices } from './sections.js';
 import { findByBaseName, type ImportFiles } from './zipFolder.js';
 
-const MAX_MAIN = 768 * 1024 * 1024;
+// below V8's ~512 MiB string limit, so a large file gets a plain message, not a crash
+const MAX_MAIN = 256 * 1024 * 1024;
 export const BUGREPORT_MAIN = /^bugreport-.*\.txt$/i;
 
 /** The main text file: the one main_entry.txt names, else the shallowest bugreport-*.txt. */

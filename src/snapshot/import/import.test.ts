@@ -297,3 +297,13 @@ describe('serialFromGetprop', () => {
     expect(serialFromGetprop(undefined)).toBe('unknown');
   });
 });
+
+describe('a crafted file with absurdly many lines', () => {
+  it('is refused in plain words instead of exhausting memory', async () => {
+    const { checkLineCount } = await import('./sections.js');
+    expect(() => checkLineCount('\n'.repeat(8_000_001), 'The bugreport')).toThrow(
+      /more than 8,000,000 lines/,
+    );
+    expect(() => checkLineCount('a\nb\n', 'The bugreport')).not.toThrow();
+  });
+});

@@ -15,9 +15,25 @@ const SERVICE_END = /^-{9} \S+ was the duration of dumpsys (\S+?),? /;
 const BUGREPORT_HEADING = /^------ .* ------\s*$/;
 const SEPARATOR = /^-{40,}\s*$/;
 
+/** Real bugreports have a few million lines; far more means a crafted file. */
+const MAX_LINES = 8_000_000;
+
+/** Refuse text with absurdly many lines before splitting it (splitting would exhaust memory). */
+export function checkLineCount(text: string, what: string): void {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    if (++n > MAX_LINES) {
+      throw new Error(
+        `${what} has more than ${MAX_LINES.toLocaleString('en-GB')} lines, far more than a real phone writes. It was not read.`,
+      );
+    }
+  }
+}
+
 /** service name → its text. When a service is dumped more than once, the longest dump wins. */
 export function splitDumpsysServices(text: string): Map<string, string> {
   const out = new Map<string, string>();
+  checkLineCount(text, 'The dumpsys output');
   const lines = text.split('\n');
   let name: string | undefined;
   let start = 0;
@@ -55,6 +71,7 @@ export function splitDumpsysServices(text: string): Map<string, string> {
  * "SYSTEM PROPERTIES"), up to the next `------ … ------` line.
  */
 export function bugreportSection(text: string, title: string): string | undefined {
+  checkLineCount(text, 'The bugreport');
   const lines = text.split('\n');
   const head = `------ ${title} `;
   const i = lines.findIndex((l) => l.startsWith(head) && BUGREPORT_HEADING.test(l));
