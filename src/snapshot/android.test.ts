@@ -83,6 +83,7 @@ describe('assembling a snapshot from what the phone said', () => {
   it('marks the answers in flight when the phone went as possibly cut short', async () => {
     const c = await collectionFrom('infected-a12');
     c.complete = false;
+    c.lostReason = 'The phone stopped answering during "dumpsys account"';
     c.suspectSteps = ['accounts'];
     const s = assembleAndroidSnapshot(c, tool);
     expect(s.checks.find((x) => x.id === 'accounts')).toMatchObject({

@@ -416,7 +416,9 @@ function buildChecks(
         reason: failing.length
           ? problems.get(failing[0]!)
           : def.steps.some((s) => c.suspectSteps?.includes(s))
-            ? 'the answer may be cut short, because the scan ended while the phone was sending it'
+            ? c.lostReason
+              ? 'the answer may be cut short, because the scan ended while the phone was sending it'
+              : 'the text may be incomplete or hold smuggled lines; see the evidence section'
             : 'part of what the phone printed could not be read; see the evidence section',
       });
     } else {

@@ -5,7 +5,7 @@
  * optionally the APKs under apks/. Anything it does not hold stays missing: "not checked".
  */
 import { createHash } from 'node:crypto';
-import type { ApkCertResult } from '../../device/android/collector.js';
+import type { AndroidStepId, ApkCertResult } from '../../device/android/collector.js';
 import { androidCollectOptions } from '../android.js';
 import { CollectionBuilder, serialFromGetprop, toText } from './collection.js';
 import { splitDumpsysServices, strayPackageEntries } from './sections.js';
@@ -75,7 +75,7 @@ export function importAndroidqf(
   if (dumpsys?.buf) {
     const full = dumpsys.buf.toString('utf8');
     const services = splitDumpsysServices(full);
-    noteStrayPackages(b.notes, full, services.get('package'));
+    noteStrayPackages(b, full, services.get('package'));
     let used = false;
     for (const [service, step] of Object.entries(DUMPSYS_SERVICES)) {
       const text = services.get(service);
@@ -232,10 +232,16 @@ function acquisitionTimes(files: ImportFiles, now: Date): { started: string; fin
   return { started, finished: iso('completed', 'Completed', 'finished') ?? started };
 }
 
-export function noteStrayPackages(notes: string[], full: string, packageDump: string | undefined) {
+export function noteStrayPackages(
+  b: { notes: string[]; suspect: Set<AndroidStepId> },
+  full: string,
+  packageDump: string | undefined,
+) {
   const stray = strayPackageEntries(full, packageDump);
   if (stray > 0) {
-    notes.push(
+    // every service read from this dump could have been shaped by smuggled text
+    for (const step of Object.values(DUMPSYS_SERVICES)) b.suspect.add(step);
+    b.notes.push(
       `${stray} app entries appear outside the "package" service dump: it may be cut short or hold smuggled text, so some apps may be missing from this report.`,
     );
   }

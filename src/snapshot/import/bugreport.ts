@@ -45,7 +45,7 @@ export function importBugreport(
   if (getprop)
     b.outputs.getprop = { command: `bugreport:${main} (SYSTEM PROPERTIES)`, text: getprop };
   const services = splitDumpsysServices(text);
-  noteStrayPackages(b.notes, text, services.get('package'));
+  noteStrayPackages(b, text, services.get('package'));
   for (const [service, step] of Object.entries(DUMPSYS_SERVICES)) {
     const t = services.get(service);
     if (t !== undefined)

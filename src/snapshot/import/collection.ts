@@ -18,6 +18,8 @@ export class CollectionBuilder {
   readonly outputs: AndroidCollection['outputs'] = {};
   readonly apkHashOutputs: StepOutput[] = [];
   readonly apkCerts: AndroidCollection['apkCerts'] = {};
+  /** steps whose text may be incomplete or hold smuggled lines */
+  readonly suspect = new Set<AndroidStepId>();
   readonly notes: string[] = [];
   readonly raw: RawOutput[] = [];
   private bytes = 0;
@@ -72,6 +74,7 @@ export class CollectionBuilder {
       apkCerts: this.apkCerts,
       notes: [...this.notes, ...extraNotes],
       raw: this.raw,
+      ...(this.suspect.size ? { suspectSteps: [...this.suspect] } : {}),
       stats: { roundTrips: 0, bytesRead: this.bytes, wallMs: 0, apksPulled: 0 },
     };
   }

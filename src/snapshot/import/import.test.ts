@@ -307,3 +307,15 @@ describe('a crafted file with absurdly many lines', () => {
     expect(() => checkLineCount('a\nb\n', 'The bugreport')).not.toThrow();
   });
 });
+
+describe('smuggled text around the package dump', () => {
+  it('marks the checks read from that dump as partial, never as plainly done', async () => {
+    const { CollectionBuilder } = await import('./collection.js');
+    const { noteStrayPackages } = await import('./androidqf.js');
+    const b = new CollectionBuilder('androidqf', '2026-01-01T00:00:00.000Z');
+    const full = 'DUMP OF SERVICE accessibility:\n  Package [com.evil.x] (1):\n';
+    noteStrayPackages(b, full, '');
+    expect(b.suspect.has('accessibility')).toBe(true);
+    expect(b.notes.join('\n')).toMatch(/outside the "package" service dump/);
+  });
+});
