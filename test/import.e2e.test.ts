@@ -70,6 +70,9 @@ describe.each([
     expect(rawCommands.some((c) => /^androidqf:(.*\/)?dumpsys\.txt$/.test(c))).toBe(true);
     const v = await runCli(['verify', out]);
     expect(v.code, v.stdout + v.stderr).toBe(0);
+    // police see that the data did not come from the phone through spycheck
+    expect(manifest.source?.kind).toBe('androidqf');
+    expect(v.stdout).toMatch(/files another tool acquired/);
   });
 });
 

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { analyzeSnapshot } from '../analyze/analyze.js';
 import { compileRules } from '../analyze/compile.js';
 import type { RawOutput } from '../device/android/phone.js';
-import { writeBundle } from '../report/bundle.js';
+import { type ImportSource, writeBundle } from '../report/bundle.js';
 import { safeRelativePath } from '../report/files.js';
 import { trustedFingerprints } from '../report/keys.js';
 import { forTerminal } from '../report/sanitize.js';
@@ -55,16 +55,25 @@ export function analyzeCommand(ctx: CliContext): Command {
           ctx.exit(EXIT.error);
           return;
         }
-        if (detected.container === 'zip') {
-          imported.snapshot.warnings.unshift(
-            `Imported from ${basename(input)} (${detected.kind} ZIP, SHA-256 ${sha256File(resolve(input))}); not read from the phone by spycheck.`,
-          );
-        } else {
-          imported.snapshot.warnings.unshift(
-            `Imported from the ${detected.kind} folder ${basename(resolve(input))}; not read from the phone by spycheck.`,
-          );
-        }
-        await finish(ctx, opts, imported.snapshot, imported.raw, { consent: false });
+        const source = {
+          kind: detected.kind,
+          file: basename(resolve(input)),
+          ...(detected.container === 'zip' ? { sha256: sha256File(resolve(input)) } : {}),
+        };
+        imported.snapshot.warnings.unshift(
+          detected.container === 'zip'
+            ? `Imported from ${source.file} (${detected.kind} ZIP, SHA-256 ${source.sha256}); not read from the phone by spycheck.`
+            : `Imported from the ${detected.kind} folder ${source.file}; not read from the phone by spycheck.`,
+        );
+        await finish(
+          ctx,
+          opts,
+          imported.snapshot,
+          imported.raw,
+          { consent: false },
+          undefined,
+          source,
+        );
         return;
       }
       const dir = detected.dir;
@@ -130,6 +139,7 @@ async function finish(
   raw: RawOutput[],
   caseInfo: { ref?: string; examiner?: string; consent: boolean },
   derivedFrom?: { bundle: string; manifestSha256: string; verified: boolean },
+  source?: ImportSource,
 ): Promise<void> {
   const packs = await loadScanRules(ctx, { rules: opts.rules, defaultRules: opts.defaultRules });
   if (!packs) {
@@ -153,6 +163,7 @@ async function finish(
     tool: toolInfo(),
     env: ctx.env,
     ...(derivedFrom ? { derivedFrom } : {}),
+    ...(source ? { source } : {}),
   });
   for (const w of written.warnings)
     ctx.stderr.write(`Warning: ${forTerminal(w, { maxLength: 400 })}\n`);

@@ -37,6 +37,14 @@ export interface ManifestFile {
   bytes: number;
 }
 
+/** Where an imported acquisition came from (chain of custody for police). */
+export interface ImportSource {
+  kind: 'androidqf' | 'bugreport';
+  file: string;
+  /** SHA-256 of the zip, when it was one */
+  sha256?: string;
+}
+
 export interface Manifest {
   schema: typeof MANIFEST_SCHEMA;
   tool: { name: string; version: string };
@@ -53,6 +61,8 @@ export interface Manifest {
   rules: RulePackRef[];
   /** the bundle this one was re-checked from, and whether it verified then */
   derivedFrom?: { bundle: string; manifestSha256: string; verified?: boolean };
+  /** Set when the data came from files another tool acquired, not from the phone */
+  source?: ImportSource;
   /** The signing key, embedded so the bundle verifies on any machine */
   key: { algorithm: 'ed25519'; publicKey: string; fingerprint: string };
   files: ManifestFile[];
@@ -67,6 +77,7 @@ export interface BundleInput {
   rules: RulePackRef[];
   formats: ReportFormat[];
   derivedFrom?: { bundle: string; manifestSha256: string; verified?: boolean };
+  source?: ImportSource;
   tool: { name: string; version: string };
   /** Signing key; default: this install's key from the config dir */
   key?: SigningKey;
@@ -205,6 +216,7 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
     },
     rules: input.rules.map((r) => ({ id: r.id, version: r.version, sha256: r.sha256 })),
     ...(input.derivedFrom ? { derivedFrom: input.derivedFrom } : {}),
+    ...(input.source ? { source: input.source } : {}),
     key: {
       algorithm: 'ed25519',
       publicKey: rawPublicKey(key.publicKey).toString('base64'),

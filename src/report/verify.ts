@@ -46,6 +46,8 @@ export interface VerifyResult {
   finished?: string;
   /** false when the scan itself was cut short (not an integrity problem) */
   complete?: boolean;
+  /** set when the bundle was made from another tool's acquisition, not from the phone */
+  source?: { kind: string; file: string };
   problems: VerifyProblem[];
   /** One plain sentence: "Unchanged since …" or what changed */
   summary: string;
@@ -93,6 +95,9 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
     signedAt: manifest.created,
     finished: manifest.scan.finished,
     complete: manifest.scan.complete,
+    ...(manifest.source
+      ? { source: { kind: manifest.source.kind, file: manifest.source.file } }
+      : {}),
   };
 
   let publicKey: KeyObject | undefined;
@@ -302,6 +307,9 @@ function finish(r: Omit<VerifyResult, 'ok' | 'summary'>): VerifyResult {
   let summary: string;
   if (ok) {
     summary = `Unchanged since ${formatUtc(r.signedAt)}, signed by key ${r.signedBy}.`;
+    if (r.source) {
+      summary += ` It was made from files another tool acquired (${r.source.kind}: ${r.source.file}), not read from the phone by spycheck.`;
+    }
     if (r.complete === false) {
       summary += ' Note: the scan itself was incomplete (the bundle says what was not checked).';
     }
