@@ -10,6 +10,8 @@ import { verifyBundle } from './verify.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'spycheck-bundle-'));
 let key: SigningKey;
+/** this test computer trusts only its own key */
+const trusted = () => ({ trustedFingerprints: [key.fingerprint] });
 let n = 0;
 
 beforeAll(() => {
@@ -53,7 +55,7 @@ describe('writeBundle + verifyBundle', () => {
     expect(manifest.case).toEqual({ ref: 'DV-1', examiner: 'A. Worker', consent: true });
     expect(manifest.scan.complete).toBe(true);
     expect(manifest.scan.device.serial).toBe('R58M40ABCDE');
-    const result = await verifyBundle(dir);
+    const result = await verifyBundle(dir, trusted());
     expect(result.problems).toEqual([]);
     expect(result.ok).toBe(true);
     expect(result.signedBy).toBe(key.fingerprint);
@@ -105,7 +107,7 @@ describe('writeBundle + verifyBundle', () => {
     const { dir, manifest } = await makeBundle({ complete: false });
     expect(manifest.scan.complete).toBe(false);
     expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toContain('did not finish');
-    const result = await verifyBundle(dir);
+    const result = await verifyBundle(dir, trusted());
     expect(result.ok).toBe(true);
     expect(result.summary).toContain('incomplete');
   });
@@ -120,7 +122,7 @@ describe('writeBundle + verifyBundle', () => {
       const at = Math.floor(changed.length / 2);
       changed[at] = changed[at]! ^ 0x01;
       writeFileSync(full, changed);
-      const result = await verifyBundle(dir);
+      const result = await verifyBundle(dir, trusted());
       writeFileSync(full, original);
       expect(result.ok, path).toBe(false);
       const named = path === 'manifest.sig' ? MANIFEST_FILE : path;
@@ -130,14 +132,14 @@ describe('writeBundle + verifyBundle', () => {
       ).toContain(named);
       expect(result.summary).toContain(named);
     }
-    expect((await verifyBundle(dir)).ok).toBe(true);
+    expect((await verifyBundle(dir, trusted())).ok).toBe(true);
   });
 
   it('names a deleted file and an added file', async () => {
     const { dir } = await makeBundle();
     unlinkSync(join(dir, 'raw/02-pm.list.txt'));
     writeFileSync(join(dir, 'raw/planted.txt'), 'x');
-    const result = await verifyBundle(dir);
+    const result = await verifyBundle(dir, trusted());
     expect(result.problems).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ file: 'raw/02-pm.list.txt', kind: 'missing' }),
@@ -149,12 +151,12 @@ describe('writeBundle + verifyBundle', () => {
   it('reports a missing manifest (interrupted write) and a missing signature', async () => {
     const a = await makeBundle();
     unlinkSync(join(a.dir, 'manifest.sig'));
-    expect((await verifyBundle(a.dir)).problems).toEqual([
+    expect((await verifyBundle(a.dir, trusted())).problems).toEqual([
       expect.objectContaining({ file: 'manifest.sig', kind: 'missing' }),
     ]);
     const b = await makeBundle();
     unlinkSync(join(b.dir, MANIFEST_FILE));
-    const r = await verifyBundle(b.dir);
+    const r = await verifyBundle(b.dir, trusted());
     expect(r.ok).toBe(false);
     expect(r.problems[0]).toMatchObject({ file: MANIFEST_FILE, kind: 'missing' });
   });
@@ -169,14 +171,16 @@ describe('writeBundle + verifyBundle', () => {
     const forged = Buffer.from(`${JSON.stringify(doc, null, 2)}\n`);
     writeFileSync(manifestPath, forged);
     writeFileSync(join(dir, 'manifest.sig'), sign(null, forged, other.privateKey));
-    const r1 = await verifyBundle(dir);
+    const r1 = await verifyBundle(dir, trusted());
     expect(r1.problems).toContainEqual(
       expect.objectContaining({ kind: 'signature', file: MANIFEST_FILE }),
     );
 
-    // A fully re-signed bundle (key swapped too) verifies only until the key is pinned.
+    // A fully re-signed bundle (key swapped too) fails: its key is not trusted here.
     const { dir: dir2 } = await makeBundle({ k: other });
-    expect((await verifyBundle(dir2)).ok).toBe(true);
+    const unknown = await verifyBundle(dir2, trusted());
+    expect(unknown.ok).toBe(false);
+    expect(unknown.problems).toContainEqual(expect.objectContaining({ kind: 'key-mismatch' }));
     const pinned = await verifyBundle(dir2, { expectedFingerprint: key.fingerprint });
     expect(pinned.ok).toBe(false);
     expect(pinned.problems).toContainEqual(expect.objectContaining({ kind: 'key-mismatch' }));
@@ -198,7 +202,7 @@ describe('writeBundle + verifyBundle', () => {
     const bytes = Buffer.from(JSON.stringify(doc));
     writeFileSync(join(dir, MANIFEST_FILE), bytes);
     writeFileSync(join(dir, 'manifest.sig'), sign(null, bytes, other.privateKey));
-    const r = await verifyBundle(dir);
+    const r = await verifyBundle(dir, trusted());
     expect(r.problems).toContainEqual(
       expect.objectContaining({ kind: 'manifest', file: MANIFEST_FILE }),
     );
@@ -207,7 +211,7 @@ describe('writeBundle + verifyBundle', () => {
   it('writes a PDF when asked', async () => {
     const { dir } = await makeBundle({ formats: ['pdf'] });
     expect(readFileSync(join(dir, 'report.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
-    expect((await verifyBundle(dir)).ok).toBe(true);
+    expect((await verifyBundle(dir, trusted())).ok).toBe(true);
   });
 });
 

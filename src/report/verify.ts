@@ -25,16 +25,14 @@ export interface VerifyProblem {
   message: string;
 }
 
-export interface VerifyOptions {
-  /** Pin the expected signing key by fingerprint (hex, spaces/colons ignored) */
-  expectedFingerprint?: string;
-  /**
-   * Without a pinned key: the keys this computer trusts (see keys.ts). A
-   * bundle signed by another key is a problem — a valid signature by an
-   * unknown key proves nothing.
-   */
-  trustedFingerprints?: string[];
-}
+/**
+ * Which key must have signed the bundle: one pinned fingerprint, or the keys
+ * this computer trusts (see keys.ts). There is no "any key" option — a valid
+ * signature by an unknown key proves nothing, since anyone can re-sign.
+ */
+export type VerifyOptions =
+  | { expectedFingerprint: string; trustedFingerprints?: string[] }
+  | { expectedFingerprint?: undefined; trustedFingerprints: string[] };
 
 export interface VerifyResult {
   ok: boolean;
@@ -53,7 +51,7 @@ export interface VerifyResult {
   summary: string;
 }
 
-export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<VerifyResult> {
   const problems: VerifyProblem[] = [];
   const where = await stat(dir).catch(() => undefined);
   if (!where?.isDirectory()) {
@@ -141,8 +139,8 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
       });
     }
   }
-  if (signedBy && !opts.expectedFingerprint && opts.trustedFingerprints) {
-    const known = opts.trustedFingerprints.map(normaliseFingerprint);
+  if (signedBy && !opts.expectedFingerprint) {
+    const known = (opts.trustedFingerprints ?? []).map(normaliseFingerprint);
     if (!known.includes(normaliseFingerprint(signedBy))) {
       problems.push({
         file: SIGNATURE_FILE,
