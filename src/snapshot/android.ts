@@ -65,7 +65,7 @@ const dumpsysOf = (o: Outputs) =>
 /** Whether the phone accepted a command, or spycheck should try the fallback. */
 export function acceptOutput(step: AndroidStepId, text: string): boolean {
   if (detectShellError(text)) return false;
-  if (step === 'packages') return parsePmList(text).parsed.packages.length > 0;
+  if (step === 'packages') return once('pm', text, parsePmList).parsed.packages.length > 0;
   if (step === 'packageDetails') return text.includes('Package [');
   return true;
 }

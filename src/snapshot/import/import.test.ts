@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { buildZip } from '../../parse/apk/zip-builder.test-util.js';
 import { importAndroidqf, readPackagesJson } from './androidqf.js';
 import { importBugreport } from './bugreport.js';
 import { serialFromGetprop } from './collection.js';
@@ -12,40 +12,9 @@ import { normaliseName, openFolder, openZipBuffer } from './zipFolder.js';
 
 /** A small deflate ZIP, names taken as given (so hostile ones can be written). */
 function zip(entries: [string, Buffer | string][]): Buffer {
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [name, raw] of entries) {
-    const data = Buffer.from(raw);
-    const n = Buffer.from(name);
-    const body = deflateRawSync(data);
-    const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0);
-    lh.writeUInt16LE(8, 8);
-    lh.writeUInt32LE(crc32(data), 14);
-    lh.writeUInt32LE(body.length, 18);
-    lh.writeUInt32LE(data.length, 22);
-    lh.writeUInt16LE(n.length, 26);
-    const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0);
-    ch.writeUInt16LE(8, 10);
-    ch.writeUInt32LE(crc32(data), 16);
-    ch.writeUInt32LE(body.length, 20);
-    ch.writeUInt32LE(data.length, 24);
-    ch.writeUInt16LE(n.length, 28);
-    ch.writeUInt32LE(offset, 42);
-    parts.push(lh, n, body);
-    central.push(ch, n);
-    offset += 30 + n.length + body.length;
-  }
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, cd, end]);
+  return buildZip(
+    entries.map(([name, data]) => ({ name, data: Buffer.from(data), deflate: true })),
+  );
 }
 
 const SEP = '-'.repeat(79);
