@@ -38,6 +38,11 @@ describe('read-only allowlist', () => {
     'sha256sum /sdcard/DCIM/photo.jpg',
     'sha256sum /data/data/com.whatsapp/databases/msgstore.db',
     'sha256sum /data/app/../../sdcard/Download/x.apk x',
+    // ".." must not climb out of the APK folders (a hostile package list names the path)
+    'sha256sum /data/app/../../sdcard/Download/x.apk',
+    'sha256sum /data/app/com.x-1/base.apk /data/app/../../sdcard/x.apk',
+    'sha256sum /system/app/../../data/data/com.whatsapp/x.apk',
+    'sha256sum /data/app/x/../../../sdcard/y.apk',
     'content query --uri content://sms/inbox',
     'dumpsys package com.x\nreboot',
     'bu backup -all',
@@ -96,5 +101,13 @@ describe('read-only allowlist', () => {
 
   it('drops paths it would not be allowed to send', () => {
     expect(sha256sumCommands(['/sdcard/a.apk', '/data/app/x/base.apk; reboot'])).toEqual([]);
+    expect(
+      sha256sumCommands(['/data/app/../../sdcard/x.apk', '/data/app/com.x-1/base.apk']),
+    ).toEqual(['sha256sum /data/app/com.x-1/base.apk']);
+  });
+
+  it('still allows names that merely contain dots', () => {
+    expect(isAllowedShell('sha256sum /data/app/~~a..b==/com.x..y-1/base.apk')).toBe(true);
+    expect(isAllowedShell('sha256sum /data/app/com.x-1/split_config..apk')).toBe(true);
   });
 });

@@ -55,9 +55,13 @@ const PATTERNS: readonly RegExp[] = [
   new RegExp(`^pm path ${PACKAGE}$`),
 ];
 
-/** Shell commands or fragments that change a phone. Checked even if a pattern slips. */
+/**
+ * Shell commands or fragments that change a phone, and ".." path segments
+ * (a hostile package list could otherwise steer sha256sum outside the APK
+ * folders). Checked even if a pattern slips.
+ */
 const NEVER =
-  /(?:^|[\s;&|`$(])(?:rm|mv|cp|dd|chmod|chown|reboot|input|screencap|screenrecord|am|uiautomator|bu|svc|setprop|wm|monkey|kill|killall|mkdir|touch|tee|sh|su|toybox|busybox)(?:\s|$)|[;&|`$<>()\\'"*?\n\r]|pm\s+(?:install|uninstall|clear|disable|enable|hide|unhide|grant|revoke|suspend|set|reset|trim|create|remove|default)|settings\s+(?:put|delete|reset)|cmd\s+(?:appops\s+(?:set|reset)|package\s+(?:install|uninstall|clear|disable|enable|suspend|set))/;
+  /(?:^|[\s/])\.\.(?:[\s/]|$)|(?:^|[\s;&|`$(])(?:rm|mv|cp|dd|chmod|chown|reboot|input|screencap|screenrecord|am|uiautomator|bu|svc|setprop|wm|monkey|kill|killall|mkdir|touch|tee|sh|su|toybox|busybox)(?:\s|$)|[;&|`$<>()\\'"*?\n\r]|pm\s+(?:install|uninstall|clear|disable|enable|hide|unhide|grant|revoke|suspend|set|reset|trim|create|remove|default)|settings\s+(?:put|delete|reset)|cmd\s+(?:appops\s+(?:set|reset)|package\s+(?:install|uninstall|clear|disable|enable|suspend|set))/;
 
 export class ForbiddenCommandError extends Error {
   constructor(readonly command: string) {
@@ -86,9 +90,11 @@ const SYNC_PATH = new RegExp(`^${APK_PATH}$`);
 
 export function isAllowedSync(op: string, path: string): boolean {
   if (op !== 'STAT' && op !== 'RECV' && op !== 'LIST') return false;
-  if (path.includes('/../') || path.endsWith('/..')) return false;
+  if (hasParentSegment(path)) return false;
   return SYNC_PATH.test(path);
 }
+
+const hasParentSegment = (path: string): boolean => path.split('/').includes('..');
 
 export function assertAllowedSync(op: string, path: string): void {
   if (!isAllowedSync(op, path)) throw new ForbiddenCommandError(`sync ${op} ${path}`);
@@ -102,7 +108,7 @@ export function sha256sumCommands(paths: readonly string[], maxLen = 3800): stri
   const out: string[] = [];
   let cur = 'sha256sum';
   for (const p of paths) {
-    if (!SYNC_PATH.test(p)) continue;
+    if (!isAllowedSync('STAT', p)) continue;
     if (cur.length + 1 + p.length > maxLen && cur !== 'sha256sum') {
       out.push(cur);
       cur = 'sha256sum';
