@@ -263,6 +263,19 @@ describe('spycheck devices with the hostile phone', () => {
     expect(dangerousIn(r.stdout + r.stderr)).toEqual([]);
   });
 
+  it('sends nothing to the phone: listing comes before any consent', async () => {
+    const r = await runCli(['devices', '--json'], {
+      ANDROID_ADB_SERVER_PORT: String(server.port),
+      SPYCHECK_ADB_BIN: '/bin/false',
+    });
+    expect(r.code).toBe(0);
+    expect(server.log.filter('shell')).toEqual([]);
+    expect(server.log.filter('sync')).toEqual([]);
+    const { devices } = JSON.parse(r.stdout) as { devices: { serial: string; model?: string }[] };
+    // the model is the adb banner's (adb writes punctuation as "_")
+    expect(devices[0]?.model).toBeTruthy();
+  });
+
   it('gives valid JSON with --json', async () => {
     const r = await runCli(['devices', '--json'], {
       ANDROID_ADB_SERVER_PORT: String(server.port),

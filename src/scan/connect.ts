@@ -1,10 +1,6 @@
 import type { Client } from '@devicefarmer/adbkit';
 import type { CliContext } from '../cli/context.js';
 import { adbServerAddress, createAdbClient } from '../device/android/adbServer.js';
-import { ANDROID_COMMANDS } from '../device/android/commands.js';
-import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
-import { parseGetprop } from '../parse/android/getprop.js';
-import { displayDeviceName } from '../report/model.js';
 import { loadProfile } from '../sim/android/device.js';
 import { startFakeAdbServer } from '../sim/android/fakeAdbServer.js';
 import type { ListedDevice } from './pickDevice.js';
@@ -19,8 +15,8 @@ export type AdbConnection =
       demoProfile?: string;
       /** directory of the demo profile (holds its training rule pack) */
       demoProfileDir?: string;
-      /** withModels asks each ready phone for its model (one getprop each) */
-      listDevices(withModels?: boolean): Promise<ListedDevice[]>;
+      /** Phones the adb server knows, with the model from their banner; asks no phone anything */
+      listDevices(): Promise<ListedDevice[]>;
       describeError(e: unknown): string;
       close(): Promise<void>;
     }
@@ -74,31 +70,34 @@ export async function connectAdb(
     demoProfileDir,
     close,
     describeError: (e) => describeAdbError(e, where),
-    async listDevices(withModels = true) {
-      const devices = await client.listDevices();
-      const out: ListedDevice[] = [];
-      for (const d of devices) {
+    async listDevices() {
+      // host:devices-l only: the adb server answers from the phone's connection
+      // banner, so listing phones sends nothing to any phone (no consent yet).
+      const devices = await client.listDevicesWithPaths();
+      return devices.map((d) => {
         const item: ListedDevice = { serial: d.id, state: d.type };
-        if (withModels && d.type === 'device') {
-          try {
-            const phone = new ReadOnlyAndroidPhone(client, d.id);
-            const props = parseGetprop(
-              await phone.shell('getprop', ANDROID_COMMANDS.getprop),
-            ).parsed;
-            const model = displayDeviceName(
-              props['ro.product.manufacturer'],
-              props['ro.product.model'],
-            );
-            if (model) item.model = model;
-          } catch {
-            // the list is still useful without the model
-          }
-        }
-        out.push(item);
-      }
-      return out;
+        const model = bannerModel(Object.values(d));
+        if (model) item.model = model;
+        return item;
+      });
     },
   };
+}
+
+/**
+ * The "model:" field of an `adb devices -l` line. adbkit splits the line by
+ * position, which shifts when a field such as the USB path is absent (phones
+ * over TCP), so the field is found by its name instead.
+ */
+export function bannerModel(fields: readonly unknown[]): string | undefined {
+  for (const f of fields) {
+    if (typeof f === 'string' && f.startsWith('model:')) {
+      // adb writes spaces and punctuation in the model as "_"
+      const model = f.slice('model:'.length).replace(/_+/g, ' ').trim();
+      return model || undefined;
+    }
+  }
+  return undefined;
 }
 
 export function describeAdbError(e: unknown, where: string): string {

@@ -99,8 +99,8 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
 
     let devices: Awaited<ReturnType<typeof conn.listDevices>>;
     try {
-      // no command goes to a phone before consent: list them without asking their models
-      devices = await conn.listDevices(false);
+      // no command goes to a phone before consent: listing asks the phones nothing
+      devices = await conn.listDevices();
     } catch (e) {
       say(conn.describeError(e));
       return EXIT.error;
