@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { configDir, loadOrCreateSigningKey, TRUSTED_KEYS_FILE } from '../report/keys.js';
 import { type CliContext, EXIT } from './context.js';
-import { resolveExpectedFingerprint } from './verify.js';
+import { expectedKey } from './verify.js';
 
 export function keysCommand(ctx: CliContext): Command {
   const keys = new Command('keys').description(
@@ -43,14 +43,22 @@ export function keysCommand(ctx: CliContext): Command {
   keys
     .command('trust')
     .description("accept bundles signed by another organisation's key (as they published it)")
-    .argument('<key>', 'their public key file (PEM) or its fingerprint')
+    .argument('[fingerprint]', 'the fingerprint they published (64 hex digits)')
+    .option('--key-file <pem>', 'their public key file (PEM) instead of a fingerprint')
     .option('--name <text>', 'who the key belongs to, kept beside it')
-    .action((value: string, opts: { name?: string }) => {
-      let fingerprint: string;
+    .action(async (value: string | undefined, opts: { name?: string; keyFile?: string }) => {
+      let fingerprint: string | undefined;
       try {
-        fingerprint = resolveExpectedFingerprint(value);
+        fingerprint = await expectedKey({ key: value, keyFile: opts.keyFile });
       } catch (err) {
         ctx.stderr.write(`${(err as Error).message}\n`);
+        ctx.exit(EXIT.usage);
+        return;
+      }
+      if (!fingerprint) {
+        ctx.stderr.write(
+          'Give the fingerprint the organisation published, or their public key file with --key-file.\n',
+        );
         ctx.exit(EXIT.usage);
         return;
       }

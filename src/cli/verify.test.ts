@@ -1,4 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -86,16 +94,62 @@ describe('spycheck verify', () => {
     expect((await run(verifyCommand, [bundle], env)).code()).toBe(0);
   });
 
-  it('pins a key by fingerprint or by public key file', async () => {
+  it('pins a key by fingerprint (--key) or by public key file (--key-file)', async () => {
     const pem = join(tmp, 'pub.pem');
     writeFileSync(pem, key.publicKeyPem);
-    expect((await run(verifyCommand, [bundle, '--key', pem])).code()).toBe(0);
+    expect((await run(verifyCommand, [bundle, '--key-file', pem])).code()).toBe(0);
     expect((await run(verifyCommand, [bundle, '--key', key.fingerprint])).code()).toBe(0);
+    // a file name is not a fingerprint
+    const asKey = await run(verifyCommand, [bundle, '--key', pem]);
+    expect(asKey.code()).toBe(2);
+    expect(asKey.err()).toMatch(/--key-file/);
+    expect(
+      (await run(verifyCommand, [bundle, '--key', key.fingerprint, '--key-file', pem])).code(),
+    ).toBe(2);
     const other = generateSigningKey();
     const bad = await run(verifyCommand, [bundle, '--key', other.fingerprint, '--json']);
     expect(bad.code()).toBe(1);
     expect(JSON.parse(bad.out()).problems[0].kind).toBe('key-mismatch');
     expect((await run(verifyCommand, [bundle, '--key', 'nonsense'])).code()).toBe(2);
+  });
+
+  it('never reads a file named like the fingerprint: a forgery re-signed by another key fails', async () => {
+    // The attacker re-signs a doctored bundle with their own key and leaves a
+    // file named exactly like the published fingerprint, holding their key,
+    // in the folder where the officer runs verify.
+    const attacker = generateSigningKey();
+    const forged = join(tmp, 'forged');
+    await writeBundle({
+      dir: forged,
+      snapshot: sampleSnapshot(),
+      findings: { ...sampleFindings(), findings: [] },
+      raw: sampleRaw(),
+      case: { ref: 'DV-9', consent: true },
+      rules: [],
+      formats: [],
+      tool: { name: 'spycheck', version: '0.1.0' },
+      key: attacker,
+    });
+    const cwd = join(tmp, 'officer-desk');
+    mkdirSync(cwd);
+    writeFileSync(join(cwd, key.fingerprint), attacker.publicKeyPem);
+    const before = process.cwd();
+    process.chdir(cwd);
+    try {
+      const env = { SPYCHECK_CONFIG_DIR: join(tmp, 'cfg-officer') };
+      const r = await run(verifyCommand, [forged, '--key', key.fingerprint, '--json'], env);
+      expect(r.code()).toBe(1);
+      expect(JSON.parse(r.out()).problems.map((p: { kind: string }) => p.kind)).toContain(
+        'key-mismatch',
+      );
+      // the same trick against "keys trust"
+      const trust = await run(keysCommand, ['trust', key.fingerprint], env);
+      expect(trust.code()).toBe(0);
+      expect(trust.out()).toContain(key.fingerprint.replaceAll(' ', ''));
+      expect((await run(verifyCommand, [forged], env)).code()).toBe(1);
+    } finally {
+      process.chdir(before);
+    }
   });
 
   it('exits 1 and names the changed file', async () => {

@@ -1,29 +1,67 @@
-/** `spycheck verify BUNDLE [--key FILE|FINGERPRINT] [--json]`: exit 1 on any problem. */
+/** `spycheck verify BUNDLE [--key FINGERPRINT | --key-file PEM] [--json]`: exit 1 on any problem. */
 import { createPublicKey } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { readPlainFile } from '../report/files.js';
 import { normaliseFingerprint, publicKeyFingerprint, trustedFingerprints } from '../report/keys.js';
 import { forTerminal } from '../report/sanitize.js';
 import { verifyBundle } from '../report/verify.js';
 import { type CliContext, EXIT } from './context.js';
 
 /**
- * --key accepts a public key file (PEM, as printed by `keys show`) or a
- * fingerprint (64 hex digits, spaces or colons allowed).
+ * A key fingerprint as typed: 64 hex digits, spaces or colons allowed. Never
+ * a file name: a file named like the published fingerprint, holding someone
+ * else's key, would otherwise make a re-signed forgery verify.
  */
-export function resolveExpectedFingerprint(value: string): string {
-  if (existsSync(value)) {
-    const key = createPublicKey(readFileSync(value));
-    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${value} is not an Ed25519 key`);
-    return publicKeyFingerprint(key);
-  }
+export function parseFingerprint(value: string): string {
   const hex = normaliseFingerprint(value);
   if (!/^[0-9a-f]{64}$/.test(hex)) {
     throw new Error(
-      `The key must be a public key file or a 64-digit hex fingerprint (put a fingerprint with spaces in quotes); got ${JSON.stringify(value)}`,
+      `A key fingerprint is 64 hex digits (put one with spaces in quotes); got ${JSON.stringify(forTerminal(value, { maxLength: 120 }))}. To use a public key file, give it with --key-file.`,
     );
   }
   return hex;
+}
+
+/** Fingerprint of a public key file (PEM, as printed by `keys show`). */
+export async function fingerprintOfKeyFile(path: string): Promise<string> {
+  let pem: Buffer;
+  try {
+    pem = await readPlainFile(path, { maxBytes: 64 * 1024 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'ENOENT'
+        ? `There is no key file at ${forTerminal(path, { maxLength: 300 })}.`
+        : `The key file ${forTerminal(path, { maxLength: 300 })} could not be read: ${forTerminal((err as Error).message, { maxLength: 300 })}.`,
+    );
+  }
+  let key: ReturnType<typeof createPublicKey>;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    throw new Error(
+      `${forTerminal(path, { maxLength: 300 })} is not a public key file (PEM, as printed by "spycheck keys show").`,
+    );
+  }
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new Error(`${forTerminal(path, { maxLength: 300 })} is not an Ed25519 key.`);
+  }
+  return normaliseFingerprint(publicKeyFingerprint(key));
+}
+
+/** The one key a command was told to expect, from --key or --key-file (not both). */
+export async function expectedKey(opts: {
+  key?: string;
+  keyFile?: string;
+}): Promise<string | undefined> {
+  if (opts.key !== undefined && opts.keyFile !== undefined) {
+    throw new Error(
+      'Give either --key (a fingerprint) or --key-file (a public key file), not both.',
+    );
+  }
+  if (opts.key !== undefined) return parseFingerprint(opts.key);
+  if (opts.keyFile !== undefined) return fingerprintOfKeyFile(opts.keyFile);
+  return undefined;
 }
 
 export function verifyCommand(ctx: CliContext): Command {
@@ -31,20 +69,19 @@ export function verifyCommand(ctx: CliContext): Command {
     .description('check that an evidence bundle is complete, unchanged and signed')
     .argument('<bundle>', 'the bundle folder')
     .option(
-      '--key <file|fingerprint>',
-      "require this signing key (public key file or fingerprint); needed for another computer's bundles",
+      '--key <fingerprint>',
+      "require the signing key with this fingerprint (64 hex digits); needed for another computer's bundles",
     )
+    .option('--key-file <pem>', 'require the signing key in this public key file (PEM)')
     .option('--json', 'machine-readable result on stdout')
-    .action(async (bundle: string, opts: { key?: string; json?: boolean }) => {
+    .action(async (bundle: string, opts: { key?: string; keyFile?: string; json?: boolean }) => {
       let expectedFingerprint: string | undefined;
-      if (opts.key) {
-        try {
-          expectedFingerprint = resolveExpectedFingerprint(opts.key);
-        } catch (err) {
-          ctx.stderr.write(`${(err as Error).message}\n`);
-          ctx.exit(EXIT.usage);
-          return;
-        }
+      try {
+        expectedFingerprint = await expectedKey(opts);
+      } catch (err) {
+        ctx.stderr.write(`${(err as Error).message}\n`);
+        ctx.exit(EXIT.usage);
+        return;
       }
       const result = await verifyBundle(bundle, {
         expectedFingerprint,

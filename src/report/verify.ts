@@ -4,12 +4,25 @@
  * words a non-specialist can repeat in a statement.
  */
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, type Manifest, SIGNATURE_FILE } from './bundle.js';
-import { safeRelativePath } from './files.js';
+import { type DerivedFrom, MANIFEST_FILE, type Manifest, SIGNATURE_FILE } from './bundle.js';
+import { readPlainFile, safeRelativePath, UnsafeFileError } from './files.js';
 import { normaliseFingerprint, publicKeyFingerprint } from './keys.js';
 import { formatUtc } from './model.js';
+import { showHidden } from './sanitize.js';
+
+/** Real manifests are well under 1 MB even for thousands of raw outputs. */
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+/** An Ed25519 signature is 64 bytes. */
+const MAX_SIGNATURE_BYTES = 4096;
+/** Largest single bundle file read for hashing (raw answers are capped far below). */
+const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+/** A bundle holds a few dozen files; more than this is not one of ours. */
+const MAX_ENTRIES = 50_000;
+
+/** A file name as it may be shown to a person: hidden characters made visible (<U+202E>). */
+const named = (path: string) => showHidden(path, 300);
 
 export type ProblemKind =
   | 'missing'
@@ -17,7 +30,9 @@ export type ProblemKind =
   | 'changed'
   | 'signature'
   | 'manifest'
-  | 'key-mismatch';
+  | 'key-mismatch'
+  /** the bundle is intact, but it was made from a bundle that did not verify */
+  | 'provenance';
 
 export interface VerifyProblem {
   file?: string;
@@ -46,6 +61,8 @@ export interface VerifyResult {
   complete?: boolean;
   /** set when the bundle was made from another tool's acquisition, not from the phone */
   source?: { kind: string; file: string };
+  /** the bundle(s) this one was re-analysed from, as its manifest records them */
+  derivedFrom?: DerivedFrom;
   problems: VerifyProblem[];
   /** One plain sentence: "Unchanged since …" or what changed */
   summary: string;
@@ -65,7 +82,10 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
   }
   let manifestBytes: Buffer;
   try {
-    manifestBytes = await readFile(join(dir, MANIFEST_FILE));
+    manifestBytes = await readPlainFile(join(dir, MANIFEST_FILE), {
+      maxBytes: MAX_MANIFEST_BYTES,
+      within: dir,
+    });
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
     problems.push({
@@ -73,7 +93,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
       kind: missing ? 'missing' : 'manifest',
       message: missing
         ? `${MANIFEST_FILE} is missing: this is not a finished spycheck bundle (writing it may have been interrupted).`
-        : `${MANIFEST_FILE} could not be read: ${(err as Error).message}`,
+        : `${MANIFEST_FILE} could not be read: ${unreadable(err)}.`,
     });
     return finish({ problems });
   }
@@ -94,7 +114,10 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
     finished: manifest.scan.finished,
     complete: manifest.scan.complete,
     ...(manifest.source
-      ? { source: { kind: manifest.source.kind, file: manifest.source.file } }
+      ? { source: { kind: String(manifest.source.kind), file: String(manifest.source.file) } }
+      : {}),
+    ...(manifest.derivedFrom && typeof manifest.derivedFrom === 'object'
+      ? { derivedFrom: manifest.derivedFrom }
       : {}),
   };
 
@@ -121,13 +144,9 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
   if (publicKey) {
     let signature: Buffer | undefined;
     try {
-      signature = await readFile(join(dir, SIGNATURE_FILE));
-    } catch {
-      problems.push({
-        file: SIGNATURE_FILE,
-        kind: 'missing',
-        message: `${SIGNATURE_FILE} is missing, so nothing proves who made this bundle.`,
-      });
+      signature = await readSignature(dir);
+    } catch (err) {
+      problems.push(signatureProblem(err));
     }
     if (signature && !safeVerify(manifestBytes, publicKey, signature)) {
       problems.push({
@@ -171,7 +190,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
       problems.push({
         file: MANIFEST_FILE,
         kind: 'manifest',
-        message: `${MANIFEST_FILE} lists a file name that is not allowed: ${JSON.stringify(entry.path)}.`,
+        message: `${MANIFEST_FILE} lists a file name that is not allowed: ${named(JSON.stringify(entry.path))}.`,
       });
       continue;
     }
@@ -179,15 +198,95 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
     problems.push(...(await checkFile(dir, entry)));
   }
 
-  for (const found of await listFiles(dir)) {
-    if (found === MANIFEST_FILE || found === SIGNATURE_FILE || listed.has(found)) continue;
+  const found = await listEntries(dir);
+  const folders = new Set<string>();
+  for (const path of listed) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+  }
+  for (const e of found.entries) {
+    if (e.type === 'dir') {
+      if (folders.has(e.path)) continue;
+      problems.push({
+        file: named(e.path),
+        kind: 'extra',
+        message: `The folder ${named(e.path)} was added after the bundle was made (it is not in the manifest).`,
+      });
+      continue;
+    }
+    if (e.path === MANIFEST_FILE || e.path === SIGNATURE_FILE || listed.has(e.path)) continue;
     problems.push({
-      file: found,
+      file: named(e.path),
       kind: 'extra',
-      message: `${found} was added after the bundle was made (it is not in the manifest).`,
+      message:
+        e.type === 'link'
+          ? `${named(e.path)} is a link to somewhere else, added after the bundle was made (a bundle never holds links).`
+          : `${named(e.path)} was added after the bundle was made (it is not in the manifest).`,
     });
   }
+  if (found.truncated) {
+    problems.push({
+      kind: 'extra',
+      file: '(bundle folder)',
+      message: `The bundle folder holds more than ${MAX_ENTRIES} files and folders; a spycheck bundle holds a few dozen. It was not checked further.`,
+    });
+  }
+  problems.push(...provenanceProblems(manifest.derivedFrom));
   return finish({ ...base, signedBy, problems });
+}
+
+/**
+ * A re-analysed bundle is only as good as the bundle it was made from: if any
+ * bundle in its chain did not verify when it was re-checked, its contents may
+ * have been changed before this computer signed them.
+ */
+function provenanceProblems(derived: DerivedFrom | undefined): VerifyProblem[] {
+  let link: DerivedFrom | undefined = derived;
+  for (let depth = 0; link && typeof link === 'object' && depth < 100; depth++) {
+    if (link.verified === false) {
+      return [
+        {
+          file: MANIFEST_FILE,
+          kind: 'provenance',
+          message:
+            `It was made from the bundle ${named(String(link.bundle))}, which did NOT verify when it was re-checked ` +
+            '(it had been changed, or was signed by a key that computer did not know). What this bundle shows ' +
+            'may have been changed before it was signed. Do not rely on it: use the original bundle, or check the phone again.',
+        },
+      ];
+    }
+    link = link.derivedFrom;
+  }
+  return [];
+}
+
+async function readSignature(dir: string): Promise<Buffer> {
+  return readPlainFile(join(dir, SIGNATURE_FILE), { maxBytes: MAX_SIGNATURE_BYTES, within: dir });
+}
+
+function signatureProblem(err: unknown): VerifyProblem {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+    return {
+      file: SIGNATURE_FILE,
+      kind: 'missing',
+      message: `${SIGNATURE_FILE} is missing, so nothing proves who made this bundle.`,
+    };
+  }
+  return {
+    file: SIGNATURE_FILE,
+    kind: 'signature',
+    message: `${SIGNATURE_FILE} could not be read: ${unreadable(err)}.`,
+  };
+}
+
+/** Why a bundle file could not be read, in words (never a raw errno dump). */
+function unreadable(err: unknown): string {
+  if (err instanceof UnsafeFileError) return named(err.message);
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'this computer is not allowed to read it';
+  if (code === 'ELOOP') return 'it is a link to somewhere else';
+  if (code === 'EISDIR') return 'it is a folder';
+  return named((err as Error).message);
 }
 
 function safeVerify(data: Buffer, key: KeyObject, signature: Buffer): boolean {
@@ -200,13 +299,9 @@ function safeVerify(data: Buffer, key: KeyObject, signature: Buffer): boolean {
 
 async function checkSignatureWithoutKey(dir: string, problems: VerifyProblem[]): Promise<void> {
   try {
-    await readFile(join(dir, SIGNATURE_FILE));
-  } catch {
-    problems.push({
-      file: SIGNATURE_FILE,
-      kind: 'missing',
-      message: `${SIGNATURE_FILE} is missing.`,
-    });
+    await readSignature(dir);
+  } catch (err) {
+    problems.push(signatureProblem(err));
   }
 }
 
@@ -215,63 +310,69 @@ async function checkFile(
   entry: { path: string; sha256: string; bytes: number },
 ): Promise<VerifyProblem[]> {
   const full = join(dir, ...entry.path.split('/'));
+  const shown = named(entry.path);
+  const changed = (message: string): VerifyProblem[] => [{ file: shown, kind: 'changed', message }];
   try {
-    const st = await lstat(full);
-    if (!st.isFile()) {
-      return [
-        {
-          file: entry.path,
-          kind: 'changed',
-          message: `${entry.path} has been replaced by something that is not a plain file.`,
-        },
-      ];
-    }
-    const data = await readFile(full);
+    const data = await readPlainFile(full, { maxBytes: MAX_FILE_BYTES, within: dir });
     const hash = createHash('sha256').update(data).digest('hex');
     if (data.length !== entry.bytes || hash !== entry.sha256.toLowerCase()) {
       const size =
         data.length !== entry.bytes
           ? ` (it is now ${data.length} bytes; it was ${entry.bytes})`
           : ' (same size, different contents)';
-      return [
-        {
-          file: entry.path,
-          kind: 'changed',
-          message: `${entry.path} has been changed since the bundle was signed${size}.`,
-        },
-      ];
+      return changed(`${shown} has been changed since the bundle was signed${size}.`);
     }
     return [];
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       return [
         {
-          file: entry.path,
+          file: shown,
           kind: 'missing',
-          message: `${entry.path} is missing (it was in the bundle when it was signed).`,
+          message: `${shown} is missing (it was in the bundle when it was signed).`,
         },
       ];
     }
-    return [
-      {
-        file: entry.path,
-        kind: 'changed',
-        message: `${entry.path} could not be read: ${(err as Error).message}`,
-      },
-    ];
+    if (err instanceof UnsafeFileError && err.why !== 'too-large') {
+      return changed(
+        `${shown} has been replaced by something that is not a plain file inside the bundle (${named(err.message)}).`,
+      );
+    }
+    return changed(`${shown} could not be read: ${unreadable(err)}.`);
   }
 }
 
-/** Every file (and symlink, or other non-directory) under dir, as "a/b" paths. */
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  const out: string[] = [];
-  const entries = await readdir(join(dir, prefix), { withFileTypes: true });
-  for (const e of entries) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
-    else out.push(rel);
-  }
-  return out.sort();
+interface BundleEntry {
+  path: string;
+  type: 'file' | 'dir' | 'link' | 'other';
+}
+
+/**
+ * Every entry under dir, as "a/b" paths, without following links (a linked
+ * folder is reported, never walked). Stops at MAX_ENTRIES.
+ */
+async function listEntries(dir: string): Promise<{ entries: BundleEntry[]; truncated: boolean }> {
+  const entries: BundleEntry[] = [];
+  const walk = async (prefix: string): Promise<boolean> => {
+    const list = await readdir(join(dir, prefix), { withFileTypes: true });
+    for (const e of list) {
+      if (entries.length >= MAX_ENTRIES) return false;
+      const path = prefix ? `${prefix}/${e.name}` : e.name;
+      const type = e.isDirectory()
+        ? 'dir'
+        : e.isFile()
+          ? 'file'
+          : e.isSymbolicLink()
+            ? 'link'
+            : 'other';
+      entries.push({ path, type });
+      if (type === 'dir' && !(await walk(path))) return false;
+    }
+    return true;
+  };
+  const complete = await walk('');
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { entries, truncated: !complete };
 }
 
 function parseManifest(bytes: Buffer): { manifest: Manifest } | { error: string } {
@@ -306,11 +407,15 @@ function finish(r: Omit<VerifyResult, 'ok' | 'summary'>): VerifyResult {
   if (ok) {
     summary = `Unchanged since ${formatUtc(r.signedAt)}, signed by key ${r.signedBy}.`;
     if (r.source) {
-      summary += ` It was made from files another tool acquired (${r.source.kind}: ${r.source.file}), not read from the phone by spycheck.`;
+      summary += ` It was made from files another tool acquired (${named(r.source.kind)}: ${named(r.source.file)}), not read from the phone by spycheck.`;
     }
     if (r.complete === false) {
       summary += ' Note: the scan itself was incomplete (the bundle says what was not checked).';
     }
+  } else if (r.problems.every((p) => p.kind === 'provenance')) {
+    summary =
+      `This bundle is unchanged since ${formatUtc(r.signedAt)} and signed by key ${r.signedBy}, but it was ` +
+      'made from a bundle that did NOT verify, so what it shows may have been changed before it was signed.';
   } else if (r.problems.length === 1 && !r.problems[0]?.file) {
     // not a bundle at all (no folder): no need to alarm anyone about tampering
     summary = 'This is not a spycheck evidence bundle.';
