@@ -263,8 +263,12 @@ describe('re-checking a doctored bundle', () => {
     snap.raw[0].file = `../../..${secret}`;
     writeFileSync(snapPath, JSON.stringify(snap));
     const second = join(tempDir(), 'second');
-    const r = await runCli(['analyze', first, '--out', second, '--format', 'json']);
-    expect(r.stderr).toMatch(/does not verify/);
+    const refused = await runCli(['analyze', first, '--out', second, '--format', 'json']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/does NOT verify[\s\S]*--force/);
+    expect(existsSync(second)).toBe(false);
+    const r = await runCli(['analyze', first, '--out', second, '--format', 'json', '--force']);
+    expect(r.stderr).toMatch(/does NOT verify/);
     expect(r.stderr).toMatch(/not taken over/);
     const manifest = JSON.parse(readFileSync(join(second, 'manifest.json'), 'utf8'));
     expect(manifest.derivedFrom.verified).toBe(false);

@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { analyzeSnapshot } from '../analyze/analyze.js';
 import { compileRules } from '../analyze/compile.js';
 import type { RawOutput } from '../device/android/phone.js';
-import { type ImportSource, writeBundle } from '../report/bundle.js';
-import { safeRelativePath } from '../report/files.js';
+import {
+  type DerivedFrom,
+  type ImportSource,
+  MANIFEST_FILE,
+  type Manifest,
+  RAW_DIR,
+  writeBundle,
+} from '../report/bundle.js';
+import { readPlainFile, safeRelativePath } from '../report/files.js';
 import { trustedFingerprints } from '../report/keys.js';
 import { forTerminal } from '../report/sanitize.js';
 import { verifyBundle } from '../report/verify.js';
@@ -39,6 +46,10 @@ export function analyzeCommand(ctx: CliContext): Command {
       ...REPORT_FORMATS,
     ])
     .option('--json', 'print findings.json on stdout (and nothing else)')
+    .option(
+      '--force',
+      're-check a bundle that does not verify (the new bundle and its reports say so first)',
+    )
     .action(async (input: string, opts: AnalyzeOptions) => {
       const detected = detectInput(resolve(input));
       if (detected.kind === 'unknown') {
@@ -76,54 +87,100 @@ export function analyzeCommand(ctx: CliContext): Command {
         );
         return;
       }
-      const dir = detected.dir;
-      const snapPath = join(dir, 'snapshot.json');
-      let snapshot: AndroidSnapshot;
-      try {
-        const parsed = androidSnapshotSchema.safeParse(JSON.parse(readFileSync(snapPath, 'utf8')));
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw new Error(
-            `it is not a snapshot this version of spycheck reads (schema ${SNAPSHOT_SCHEMA}): ${issue?.path.join('.') || '(top)'}: ${issue?.message}`,
-          );
-        }
-        snapshot = parsed.data as AndroidSnapshot;
-      } catch (e) {
-        ctx.stderr.write(
-          `Could not read ${snapPath}: ${e instanceof Error ? e.message : String(e)}\n`,
-        );
-        ctx.exit(EXIT.error);
-        return;
-      }
-      const manifestPath = join(dir, 'manifest.json');
-      const manifestSha256 = existsSync(manifestPath)
-        ? createHash('sha256').update(readFileSync(manifestPath)).digest('hex')
-        : '';
-      // Re-signing must not launder a doctored bundle: check the source first,
-      // record the result, and trust none of its case details if it fails.
-      const source = await verifyBundle(dir, { trustedFingerprints: trustedFingerprints(ctx.env) });
-      if (!source.ok) {
-        ctx.stderr.write(
-          `Warning: the bundle being re-checked does not verify (${forTerminal(source.summary, { maxLength: 300 })}). The new bundle records this, and its case details are not carried over.\n`,
-        );
-        snapshot.warnings.push(
-          `Made from a bundle that did NOT verify when it was re-checked: ${source.summary}`,
-        );
-      }
-      const warn = (w: string) =>
-        ctx.stderr.write(`Warning: ${forTerminal(w, { maxLength: 400 })}\n`);
-      await finish(
-        ctx,
-        opts,
-        snapshot,
-        readRaw(dir, snapshot, warn),
-        source.ok ? readCase(dir) : { consent: false },
-        { bundle: basename(dir), manifestSha256, verified: source.ok },
-      );
+      await analyzeBundle(ctx, opts, detected.dir);
     });
 }
 
+/**
+ * Re-check a saved bundle. Its files are hostile input: the source is
+ * verified first and refused unless it verifies (or --force), and only files
+ * its manifest lists, with the bytes it lists, are taken over — so no doctored
+ * bundle is ever laundered into a new one signed by this computer.
+ */
+async function analyzeBundle(ctx: CliContext, opts: AnalyzeOptions, dir: string): Promise<void> {
+  const shownDir = forTerminal(dir, { maxLength: 300 });
+  const check = await verifyBundle(dir, { trustedFingerprints: trustedFingerprints(ctx.env) });
+  if (!check.ok && !opts.force) {
+    ctx.stderr.write(
+      `The bundle at ${shownDir} does NOT verify: ${forTerminal(check.summary, { maxLength: 600 })}\n`,
+    );
+    for (const p of check.problems.slice(0, 20)) {
+      ctx.stderr.write(`  - ${forTerminal(p.message, { maxLength: 600 })}\n`);
+    }
+    ctx.stderr.write(
+      'spycheck will not sign a new bundle made from it: that would make evidence that may have been ' +
+        "changed look genuine. If it was made on another computer, trust that organisation's key first " +
+        '("spycheck keys trust FINGERPRINT"). To look at it anyway, add --force: the new bundle, its ' +
+        'reports and "spycheck verify" will all say it was made from a bundle that did NOT verify.\n',
+    );
+    ctx.exit(EXIT.error);
+    return;
+  }
+
+  let manifestBytes: Buffer | undefined;
+  let manifest: Partial<Manifest> = {};
+  try {
+    manifestBytes = await readPlainFile(join(dir, MANIFEST_FILE), {
+      maxBytes: MAX_MANIFEST_BYTES,
+      within: dir,
+    });
+    const doc = JSON.parse(manifestBytes.toString('utf8'));
+    if (doc && typeof doc === 'object') manifest = doc;
+  } catch {
+    // forced past a missing or damaged manifest: nothing from it is carried over
+  }
+
+  let snapshot: AndroidSnapshot;
+  const snapPath = join(dir, 'snapshot.json');
+  try {
+    const bytes = await readPlainFile(snapPath, { maxBytes: MAX_SNAPSHOT_BYTES, within: dir });
+    const parsed = androidSnapshotSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(
+        `it is not a snapshot this version of spycheck reads (schema ${SNAPSHOT_SCHEMA}): ${issue?.path.join('.') || '(top)'}: ${issue?.message}`,
+      );
+    }
+    snapshot = parsed.data as AndroidSnapshot;
+  } catch (e) {
+    ctx.stderr.write(
+      `Could not read ${forTerminal(snapPath, { maxLength: 300 })}: ${forTerminal(e instanceof Error ? e.message : String(e), { maxLength: 400 })}\n`,
+    );
+    ctx.exit(EXIT.error);
+    return;
+  }
+
+  if (!check.ok) {
+    ctx.stderr.write(
+      `Warning: --force: re-checking a bundle that does NOT verify (${forTerminal(check.summary, { maxLength: 300 })}). The new bundle and its reports say so first, and its case details are not carried over.\n`,
+    );
+    snapshot.warnings.unshift(
+      `Made from a bundle that did NOT verify when it was re-checked: ${check.summary}`,
+    );
+  }
+  const warn = (w: string) => ctx.stderr.write(`Warning: ${forTerminal(w, { maxLength: 400 })}\n`);
+  const raw = await takeOverRaw(dir, snapshot, manifest, warn);
+  const source = importSourceOf(manifest.source);
+  const derivedFrom: DerivedFrom = {
+    bundle: basename(dir),
+    manifestSha256: manifestBytes ? createHash('sha256').update(manifestBytes).digest('hex') : '',
+    verified: check.ok,
+    ...(source ? { source } : {}),
+    ...carriedChain(manifest.derivedFrom),
+  };
+  await finish(
+    ctx,
+    opts,
+    snapshot,
+    raw,
+    check.ok ? caseOf(manifest) : { consent: false },
+    derivedFrom,
+    source,
+  );
+}
+
 interface AnalyzeOptions {
+  force?: boolean;
   out?: string;
   rules: string[];
   defaultRules: boolean;
@@ -138,7 +195,7 @@ async function finish(
   snapshot: AndroidSnapshot,
   raw: RawOutput[],
   caseInfo: { ref?: string; examiner?: string; consent: boolean },
-  derivedFrom?: { bundle: string; manifestSha256: string; verified: boolean },
+  derivedFrom?: DerivedFrom,
   source?: ImportSource,
 ): Promise<void> {
   const packs = await loadScanRules(ctx, { rules: opts.rules, defaultRules: opts.defaultRules });
@@ -168,7 +225,13 @@ async function finish(
   for (const w of written.warnings)
     ctx.stderr.write(`Warning: ${forTerminal(w, { maxLength: 400 })}\n`);
   if (opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
-  printScanSummary(ctx, { snapshot, findings, bundleDir: written.dir, toStderr: opts.json });
+  printScanSummary(ctx, {
+    snapshot,
+    findings,
+    bundleDir: written.dir,
+    toStderr: opts.json,
+    ...(derivedFrom ? { derivedFrom } : {}),
+  });
   ctx.exit(snapshot.complete ? EXIT.ok : EXIT.incomplete);
 }
 
@@ -178,33 +241,91 @@ function sha256File(path: string): string {
 
 /** Largest raw output taken over from a saved bundle (real ones are a few MB). */
 const MAX_RAW_BYTES = 256 * 1024 * 1024;
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
 
 /**
  * The saved bundle's raw outputs. Their names come from its snapshot.json,
- * which may have been doctored: only plain files inside raw/ are read, never
- * a path that climbs out (it could copy this computer's signing key) or a
- * device or pipe (it could hang).
+ * which may have been doctored: a raw file is taken over only when the
+ * manifest lists it and its bytes still match, and it is a plain file reached
+ * without any link (a linked folder could copy this computer's signing key,
+ * a pipe could hang).
  */
-function readRaw(dir: string, snapshot: AndroidSnapshot, warn: (s: string) => void) {
-  return snapshot.raw.flatMap((record) => {
+async function takeOverRaw(
+  dir: string,
+  snapshot: AndroidSnapshot,
+  manifest: Partial<Manifest>,
+  warn: (s: string) => void,
+): Promise<RawOutput[]> {
+  const listed = new Map<string, { sha256: string; bytes: number }>();
+  for (const f of Array.isArray(manifest.files) ? manifest.files : []) {
+    if (f && typeof f.path === 'string' && typeof f.sha256 === 'string') listed.set(f.path, f);
+  }
+  const out: RawOutput[] = [];
+  for (const record of snapshot.raw) {
     const name = safeRelativePath(record.file);
-    const p = name ? join(dir, 'raw', name) : undefined;
-    const st = p ? lstatSync(p, { throwIfNoEntry: false }) : undefined;
-    if (!p || !st?.isFile() || st.size > MAX_RAW_BYTES) {
-      warn(
-        `Raw output ${JSON.stringify(record.file).slice(0, 120)} was not taken over: not a plain file inside raw/.`,
-      );
-      return [];
+    const entry = name ? listed.get(`${RAW_DIR}/${name}`) : undefined;
+    const shown = JSON.stringify(record.file).slice(0, 120);
+    if (!name || !entry) {
+      warn(`Raw output ${shown} was not taken over: the bundle's manifest does not list it.`);
+      continue;
     }
-    return [{ record, data: readFileSync(p) }];
-  });
+    try {
+      const data = await readPlainFile(join(dir, RAW_DIR, ...name.split('/')), {
+        maxBytes: MAX_RAW_BYTES,
+        within: dir,
+      });
+      if (createHash('sha256').update(data).digest('hex') !== entry.sha256.toLowerCase()) {
+        warn(`Raw output ${shown} was not taken over: it was changed after the bundle was signed.`);
+        continue;
+      }
+      out.push({ record, data });
+    } catch (err) {
+      warn(
+        `Raw output ${shown} was not taken over: ${err instanceof Error ? err.message : String(err)}.`,
+      );
+    }
+  }
+  return out;
 }
 
-function readCase(dir: string): { ref?: string; examiner?: string; consent: boolean } {
-  try {
-    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    return { ref: m.case?.ref, examiner: m.case?.examiner, consent: m.case?.consent === true };
-  } catch {
-    return { consent: false };
-  }
+function caseOf(m: Partial<Manifest>): { ref?: string; examiner?: string; consent: boolean } {
+  const c = m.case && typeof m.case === 'object' ? m.case : undefined;
+  return {
+    ...(typeof c?.ref === 'string' ? { ref: c.ref } : {}),
+    ...(typeof c?.examiner === 'string' ? { examiner: c.examiner } : {}),
+    consent: c?.consent === true,
+  };
+}
+
+/** The source manifest's own import record, if it is well formed. */
+function importSourceOf(value: unknown): ImportSource | undefined {
+  const v = value as Partial<ImportSource> | undefined;
+  if (!v || typeof v !== 'object') return undefined;
+  if (v.kind !== 'androidqf' && v.kind !== 'bugreport') return undefined;
+  if (typeof v.file !== 'string') return undefined;
+  return {
+    kind: v.kind,
+    file: v.file.slice(0, 300),
+    ...(typeof v.sha256 === 'string' ? { sha256: v.sha256.slice(0, 64) } : {}),
+  };
+}
+
+/**
+ * The source bundle's own derivedFrom chain, kept to a sane depth. Every
+ * "did not verify" in it is kept, so a later verify still warns about it.
+ */
+function carriedChain(value: unknown, depth = 0): { derivedFrom?: DerivedFrom } {
+  const v = value as Partial<DerivedFrom> | undefined;
+  if (!v || typeof v !== 'object' || depth >= 20) return {};
+  const source = importSourceOf(v.source);
+  return {
+    derivedFrom: {
+      bundle: String(v.bundle ?? '').slice(0, 300),
+      manifestSha256: String(v.manifestSha256 ?? '').slice(0, 64),
+      ...(typeof v.verified === 'boolean' ? { verified: v.verified } : {}),
+      ...(source ? { source } : {}),
+      ...carriedChain(v.derivedFrom, depth + 1),
+    },
+  };
 }

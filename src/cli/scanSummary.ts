@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { FindingsDoc } from '../analyze/types.js';
+import type { DerivedFrom } from '../report/bundle.js';
 import { buildReportModel } from '../report/model.js';
 import { renderTerminal } from '../report/terminal.js';
 import type { AndroidSnapshot } from '../snapshot/types.js';
@@ -18,6 +19,8 @@ export function printScanSummary(
     bundleDir: string;
     stats?: { roundTrips: number; wallMs: number };
     toStderr?: boolean;
+    /** set for a re-analysed bundle: a failed source puts a warning first */
+    derivedFrom?: DerivedFrom;
   },
 ): void {
   const out: Writable = r.toStderr ? ctx.stderr : ctx.stdout;
@@ -29,6 +32,7 @@ export function printScanSummary(
       tool: toolInfo(),
       rules: [],
       bundleDir: r.bundleDir,
+      ...(r.derivedFrom ? { derivedFrom: r.derivedFrom } : {}),
     },
   });
   out.write(`\n${renderTerminal(model, { color: colorFor(out, ctx.env) })}`);

@@ -45,6 +45,21 @@ export interface ImportSource {
   sha256?: string;
 }
 
+/**
+ * The bundle a re-analysed bundle was made from, and whether it verified when
+ * it was re-checked. Carries that bundle's own origin forward, so a chain of
+ * re-analyses never forgets that the data was imported or ever failed to verify.
+ */
+export interface DerivedFrom {
+  bundle: string;
+  manifestSha256: string;
+  verified?: boolean;
+  /** what that bundle's manifest said its data came from */
+  source?: ImportSource;
+  /** what that bundle was itself made from */
+  derivedFrom?: DerivedFrom;
+}
+
 export interface Manifest {
   schema: typeof MANIFEST_SCHEMA;
   tool: { name: string; version: string };
@@ -60,7 +75,7 @@ export interface Manifest {
   case: { ref: string | null; examiner: string | null; consent: boolean };
   rules: RulePackRef[];
   /** the bundle this one was re-checked from, and whether it verified then */
-  derivedFrom?: { bundle: string; manifestSha256: string; verified?: boolean };
+  derivedFrom?: DerivedFrom;
   /** Set when the data came from files another tool acquired, not from the phone */
   source?: ImportSource;
   /** The signing key, embedded so the bundle verifies on any machine */
@@ -76,7 +91,7 @@ export interface BundleInput {
   case: { ref?: string; examiner?: string; consent: boolean };
   rules: RulePackRef[];
   formats: ReportFormat[];
-  derivedFrom?: { bundle: string; manifestSha256: string; verified?: boolean };
+  derivedFrom?: DerivedFrom;
   source?: ImportSource;
   tool: { name: string; version: string };
   /** Signing key; default: this install's key from the config dir */

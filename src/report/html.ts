@@ -31,6 +31,7 @@ p,li{overflow-wrap:anywhere}
 .headline.medium{background:var(--med-bg);border-color:var(--med)}
 .headline.clear{background:var(--safe-bg);border-color:var(--safe)}
 .notice{background:var(--med-bg);border-left:.4rem solid var(--med);padding:.75rem 1rem;margin:1rem 0}
+.notice.untrusted{background:var(--high-bg);border-color:var(--high)}
 .sensitive{background:var(--info-bg);border:1px dashed var(--muted);padding:.75rem 1rem;margin:1rem 0}
 .safety{background:var(--safe-bg);border-left:.4rem solid var(--safe);padding:.5rem 1rem .75rem;margin:1rem 0}
 .safety h2{border:0;margin-top:.5rem}
@@ -116,7 +117,7 @@ export function renderHtml(model: ReportModel): string {
 <p>Phone: ${h(model.deviceSummary)}</p>
 </header>
 <main>
-<p class="headline ${headClass}">${h(model.headline)}</p>`);
+${model.provenanceWarning ? `<p class="notice untrusted" role="alert"><strong>${h(model.provenanceWarning)}</strong></p>\n` : ''}<p class="headline ${headClass}">${h(model.headline)}</p>`);
   for (const n of model.headlineNotes) parts.push(`<p class="notice">${h(n)}</p>`);
   parts.push(`<p class="sensitive"><strong>Keep this safe.</strong> ${h(model.sensitivity)}</p>`);
   parts.push(`${NAV}`);

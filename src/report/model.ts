@@ -6,6 +6,7 @@
 import { FACT_CHECKS, type Fact } from '../analyze/facts.js';
 import type { Category, Finding, FindingsDoc, NotEvaluated, Severity } from '../analyze/types.js';
 import type { AndroidApp, AndroidSnapshot, CheckStatus, RawRecord } from '../snapshot/types.js';
+import type { DerivedFrom } from './bundle.js';
 import { cleanText, hasHiddenCharacters, showHidden } from './sanitize.js';
 
 export interface RulePackRef {
@@ -27,7 +28,7 @@ export interface ReportMeta {
   /** Fingerprint of the key that signs the bundle */
   signedBy?: string;
   /** This bundle was made from an earlier one (re-analysis) */
-  derivedFrom?: { bundle: string; manifestSha256: string; verified?: boolean };
+  derivedFrom?: DerivedFrom;
   /** Set when the report is re-rendered from a saved bundle */
   renderedFrom?: { bundle: string; verified: boolean; summary: string };
 }
@@ -83,6 +84,11 @@ export interface EvidenceFinding {
 
 export interface ReportModel {
   title: string;
+  /**
+   * Said before anything else when the data may have been changed before this
+   * report was made (it came from a bundle that did not verify).
+   */
+  provenanceWarning?: string;
   complete: boolean;
   headline: string;
   /** Short lines under the headline (incomplete scan, clean-result caveat) */
@@ -435,8 +441,10 @@ export function buildReportModel(input: ReportInput): ReportModel {
 
   const { headline, notes } = headlineFor(sorted, snapshot);
   const checks = snapshot.checks ?? [];
+  const provenanceWarning = provenanceWarningFor(meta);
   return {
     title: 'Phone check report',
+    ...(provenanceWarning ? { provenanceWarning } : {}),
     complete: snapshot.complete,
     headline,
     headlineNotes: notes,
@@ -575,6 +583,30 @@ function plural(n: number, one: string, many: string): string {
 function joinParts(parts: string[]): string {
   if (parts.length <= 1) return parts.join('');
   return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/**
+ * A report must never read as trustworthy when its data came from a bundle
+ * that failed verification (now, or when it was re-analysed): whatever it
+ * says may have been edited, for example spyware removed from the list.
+ */
+export function provenanceWarningFor(meta: ReportMeta): string | undefined {
+  const unverified =
+    (meta.renderedFrom && !meta.renderedFrom.verified) || chainHasUnverified(meta.derivedFrom);
+  if (!unverified) return undefined;
+  return (
+    'WARNING: this report was made from an evidence bundle that did NOT verify. Its contents ' +
+    'may have been changed, so nothing in this report can be relied on, including anything it ' +
+    'says was not found. Use the original bundle, or check the phone again.'
+  );
+}
+
+function chainHasUnverified(link: DerivedFrom | undefined): boolean {
+  for (let depth = 0; link && typeof link === 'object' && depth < 100; depth++) {
+    if (link.verified === false) return true;
+    link = link.derivedFrom;
+  }
+  return false;
 }
 
 export function headlineFor(

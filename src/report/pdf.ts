@@ -192,6 +192,9 @@ class Layout {
         : model.counts.medium + model.counts.low > 0
           ? { bg: COLOURS.mediumBg, bar: COLOURS.medium }
           : { bg: COLOURS.safeBg, bar: COLOURS.safe };
+    if (model.provenanceWarning) {
+      this.box(model.provenanceWarning, { bg: COLOURS.highBg, bar: COLOURS.high, bold: true });
+    }
     this.box(model.headline, { ...tone, bold: true, size: 14 });
     for (const n of model.headlineNotes) {
       this.box(n, { bg: COLOURS.mediumBg, bar: COLOURS.medium });

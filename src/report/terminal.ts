@@ -20,6 +20,7 @@ export function renderTerminal(model: ReportModel, opts: TerminalOptions): strin
   };
   const out: string[] = [];
   const spyware = model.counts.high > 0;
+  if (model.provenanceWarning) out.push(c.red.bold(t(model.provenanceWarning, 600)));
   out.push(spyware ? c.red.bold(t(model.headline)) : c.bold(t(model.headline)));
   for (const n of model.headlineNotes) out.push(c.yellow(t(n)));
   out.push(`Phone: ${t(model.deviceSummary)}`);

@@ -19,6 +19,10 @@ export function renderText(model: ReportModel): string {
     out.push('', t(s), ch.repeat(Math.min(WIDTH, t(s).length)));
 
   out.push(t(model.title).toUpperCase(), '');
+  if (model.provenanceWarning) {
+    para(model.provenanceWarning);
+    out.push('');
+  }
   para(model.headline);
   for (const n of model.headlineNotes) para(n);
   out.push('');
