@@ -1,7 +1,12 @@
 import type { SigningCert } from '../../snapshot/types.js';
 import { mapLimit } from '../../util/limit.js';
 import { ANDROID_COMMANDS as C, sha256sumCommands } from './commands.js';
-import { PhoneLostError, type RawOutput, type ReadOnlyAndroidPhone } from './phone.js';
+import {
+  OutputCutShortError,
+  PhoneLostError,
+  type RawOutput,
+  type ReadOnlyAndroidPhone,
+} from './phone.js';
 
 /**
  * What one scan read from the phone, before any interpretation. Device code
@@ -26,8 +31,9 @@ export interface AndroidCollection {
   /** why the scan ended early, when it did (unplugged, stopped by the user, no answer) */
   lostReason?: string;
   /**
-   * Steps that finished just before the phone was lost. A shell stream cut
-   * by an unplug ends like a short answer, so these may be incomplete.
+   * Steps whose answer may be incomplete: those that finished just before the
+   * phone was lost (a shell stream cut by an unplug ends like a short answer),
+   * and those whose answer spycheck stopped reading because it never ended.
    */
   suspectSteps?: AndroidStepId[];
   raw: RawOutput[];
@@ -119,6 +125,14 @@ export async function collectAndroid(
     }
     return false;
   };
+  // Answers the phone never finished sending: the start is used, the step is
+  // suspect, and the scan cannot be called complete.
+  const cutShortSteps = new Set<AndroidStepId>();
+  const cutShort = (e: unknown): e is OutputCutShortError => {
+    if (!(e instanceof OutputCutShortError)) return false;
+    complete = false;
+    return true;
+  };
 
   progress('Reading the phone settings and app list');
   const stepIds = Object.keys(ANDROID_STEPS) as AndroidStepId[];
@@ -132,6 +146,12 @@ export async function collectAndroid(
         if (options.accept(id, text)) return;
       } catch (e) {
         if (lost(e)) return;
+        if (cutShort(e)) {
+          // No fallback: the others ask the same service for as much or more.
+          outputs[id] = { command, text: e.text };
+          cutShortSteps.add(id);
+          return;
+        }
         notes.push(`"${command}" failed: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
@@ -148,7 +168,8 @@ export async function collectAndroid(
       try {
         apkHashOutputs.push({ command, text: await phone.shell(`sha256sum.${i + 1}`, command) });
       } catch (e) {
-        if (!lost(e)) notes.push(`Could not fingerprint some app files: ${String(e)}`);
+        if (cutShort(e)) apkHashOutputs.push({ command, text: e.text });
+        else if (!lost(e)) notes.push(`Could not fingerprint some app files: ${String(e)}`);
       }
     });
 
@@ -176,13 +197,26 @@ export async function collectAndroid(
     });
   }
 
-  if (complete && !(await phone.stillConnected())) {
+  let gone = phone.lostError !== undefined;
+  if (!gone && !(await phone.stillConnected())) {
+    gone = true;
     complete = false;
     notes.push(
       'The phone was no longer connected at the end of the scan; the last answers may be cut short.',
     );
   }
   if (phone.lostError) notes.push(`${phone.lostError.message}. What was read before that is kept.`);
+  for (const r of phone.raw) {
+    if (!r.cutShort) continue;
+    notes.push(
+      r.cutShort === phone.lostError?.message
+        ? `What the phone sent for "${r.record.command}" before that is kept in raw/${r.record.file}, but it is only the start of the answer.`
+        : `${r.cutShort}. What it sent before that is kept in raw/${r.record.file}.`,
+    );
+  }
+  const suspect = new Set(cutShortSteps);
+  // the answers in flight when the phone went (at most one per parallel request)
+  if (gone) for (const id of finishedOrder.slice(-concurrency)) suspect.add(id);
 
   return {
     serial: phone.serial,
@@ -194,8 +228,7 @@ export async function collectAndroid(
     apkCerts,
     notes,
     ...(phone.lostError ? { lostReason: phone.lostError.message } : {}),
-    // the answers in flight when the phone went (at most one per parallel request)
-    ...(complete ? {} : { suspectSteps: [...new Set(finishedOrder.slice(-concurrency))] }),
+    ...(complete ? {} : { suspectSteps: [...suspect] }),
     raw: phone.raw,
     stats: {
       roundTrips: phone.roundTrips,

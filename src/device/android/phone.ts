@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { Client, DeviceClient } from '@devicefarmer/adbkit';
 import type { RawRecord } from '../../snapshot/types.js';
-import { Adb } from './adbkit.js';
 import { assertAllowedShell, assertAllowedSync } from './commands.js';
 
 /** One raw output exactly as the phone sent it, with what was asked and when. */
 export interface RawOutput {
   record: RawRecord;
   data: Buffer;
+  /**
+   * Set when `data` is only the start of the answer: spycheck stopped reading
+   * before the phone finished (it sent too much, or too slowly). Plain words.
+   */
+  cutShort?: string;
 }
 
 /** The phone stopped answering (unplugged, screen-locked into "charge only", adb restarted…). */
@@ -21,6 +26,27 @@ export class PhoneLostError extends Error {
   }
 }
 
+/**
+ * One command's answer went on past `maxShellBytes`, so spycheck stopped
+ * reading it. `text` is what came before that; it is also kept in raw[].
+ */
+export class OutputCutShortError extends Error {
+  constructor(
+    message: string,
+    readonly text: string,
+  ) {
+    super(message);
+    this.name = 'OutputCutShortError';
+  }
+}
+
+/**
+ * Real full `dumpsys package` output on a phone with hundreds of apps runs to
+ * tens of MB; 128 MiB leaves room for that and still bounds memory when a
+ * phone never stops sending.
+ */
+export const DEFAULT_MAX_SHELL_BYTES = 128 * 1024 * 1024;
+
 export interface ReadOnlyPhoneOptions {
   /**
    * A request with no answer for this long means the phone is gone or hung
@@ -30,7 +56,33 @@ export interface ReadOnlyPhoneOptions {
   requestTimeoutMs?: number;
   /** Largest file we will pull, in bytes */
   maxPullBytes?: number;
+  /** Most bytes read from one shell answer before spycheck stops reading it */
+  maxShellBytes?: number;
 }
+
+/**
+ * Hidden knobs for tests and for a caseworker whose phone really does print
+ * more: SPYCHECK_MAX_SHELL_BYTES and SPYCHECK_REQUEST_TIMEOUT_MS (positive
+ * integers). Read here rather than by the CLI so that every way of making a
+ * phone (scan, bench, tests) honours them; options passed in win.
+ */
+function optionsFromEnv(env: NodeJS.ProcessEnv): ReadOnlyPhoneOptions {
+  const int = (name: string): number | undefined => {
+    const v = env[name];
+    if (!v || !/^\d+$/.test(v.trim())) return undefined;
+    const n = Number(v);
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  };
+  const out: ReadOnlyPhoneOptions = {};
+  const maxShellBytes = int('SPYCHECK_MAX_SHELL_BYTES');
+  const requestTimeoutMs = int('SPYCHECK_REQUEST_TIMEOUT_MS');
+  if (maxShellBytes) out.maxShellBytes = maxShellBytes;
+  if (requestTimeoutMs) out.requestTimeoutMs = requestTimeoutMs;
+  return out;
+}
+
+/** Called when a request is given up (timeout, abort): closes its stream so no more data flows in. */
+type OnStop = (halt: () => void) => void;
 
 /**
  * The only door to an Android phone. It exposes three read operations, each
@@ -40,18 +92,21 @@ export interface ReadOnlyPhoneOptions {
 export class ReadOnlyAndroidPhone {
   readonly raw: RawOutput[] = [];
   private readonly device: DeviceClient;
+  private readonly options: ReadOnlyPhoneOptions;
   private lost: PhoneLostError | undefined;
   private readonly stoppers = new Set<(e: Error) => void>();
   private seq = 0;
+  private answersCutShort = 0;
   roundTrips = 0;
   bytesRead = 0;
 
   constructor(
     client: Client,
     readonly serial: string,
-    private readonly options: ReadOnlyPhoneOptions = {},
+    options: ReadOnlyPhoneOptions = {},
   ) {
     this.device = client.getDevice(serial);
+    this.options = { ...optionsFromEnv(process.env), ...options };
   }
 
   get lostError(): PhoneLostError | undefined {
@@ -72,15 +127,54 @@ export class ReadOnlyAndroidPhone {
     }
   }
 
-  /** Run an allowlisted shell command; returns stdout+stderr as text. */
+  /**
+   * Run an allowlisted shell command; returns stdout+stderr as text.
+   * Throws OutputCutShortError when the answer runs past maxShellBytes.
+   */
   async shell(id: string, command: string): Promise<string> {
     assertAllowedShell(command);
-    const data = await this.guard(command, async () => {
-      const stream = await this.device.shell(command);
-      return Adb.util.readAll(stream);
-    });
-    this.keep(id, command, data.buf, data.started, data.ms);
-    return data.buf.toString('utf8');
+    const max = this.options.maxShellBytes ?? DEFAULT_MAX_SHELL_BYTES;
+    const got: Received = { chunks: [], bytes: 0, cut: false, done: false };
+    const started = new Date();
+    const elapsed = () => Date.now() - started.getTime();
+    try {
+      await this.guard(command, async (onStop) => {
+        const stream = await this.device.shell(command);
+        onStop(() => stream.destroy());
+        await readUpTo(stream, max, got);
+      });
+    } catch (e) {
+      got.done = true;
+      // What came before the phone was lost is evidence too.
+      if (got.bytes > 0) {
+        const why = e instanceof Error ? e.message : String(e);
+        this.keep(id, command, joined(got), started.toISOString(), elapsed(), why);
+      }
+      throw e;
+    } finally {
+      this.bytesRead += got.bytes;
+    }
+    const data = joined(got);
+    if (!got.cut) {
+      this.keep(id, command, data, started.toISOString(), elapsed());
+      return data.toString('utf8');
+    }
+    const why = `The phone kept sending output for "${command}" past ${sizeText(max)}, so spycheck stopped reading it`;
+    this.keep(id, command, data, started.toISOString(), elapsed(), why);
+    // One endless answer is a fault of that command (a service whose dump
+    // loops): the phone still answers everything else, and calling it lost
+    // would throw away every check still to come. A second one means the
+    // phone itself misbehaves, and each more would cost up to maxShellBytes
+    // of memory, so stop asking and save what was read. The wording matches
+    // how the report explains a scan that was stopped early.
+    this.answersCutShort++;
+    if (this.answersCutShort > 1) {
+      this.abort(
+        'The scan was stopped before it finished, because the phone kept sending output without end to more than one question',
+      );
+      throw this.lost;
+    }
+    throw new OutputCutShortError(why, data.toString('utf8'));
   }
 
   /** Size of a file, or undefined when it does not exist / cannot be read. */
@@ -100,21 +194,33 @@ export class ReadOnlyAndroidPhone {
   async pull(path: string): Promise<Buffer> {
     assertAllowedSync('RECV', path);
     const max = this.options.maxPullBytes ?? 150 * 1024 * 1024;
-    const r = await this.guard(`sync RECV ${path}`, async () => {
-      const transfer = await this.device.pull(path);
+    const r = await this.guard(`sync RECV ${path}`, async (onStop) => {
+      // The Sync handle, not device.pull(): only it can close the connection
+      // when the transfer is given up.
+      const sync = await this.device.syncService();
+      const transfer = sync.pull(path);
+      const close = () => {
+        transfer.cancel();
+        transfer.destroy();
+        closeSync(sync);
+      };
+      onStop(close);
       return new Promise<Buffer>((resolve, reject) => {
         const chunks: Buffer[] = [];
         let total = 0;
         transfer.on('data', (c: Buffer) => {
           total += c.length;
           if (total > max) {
-            transfer.cancel();
+            close();
             reject(new Error(`file is larger than ${max} bytes`));
             return;
           }
           chunks.push(c);
         });
-        transfer.on('end', () => resolve(Buffer.concat(chunks)));
+        transfer.on('end', () => {
+          sync.end();
+          resolve(Buffer.concat(chunks));
+        });
         transfer.on('error', reject);
       });
     });
@@ -131,19 +237,39 @@ export class ReadOnlyAndroidPhone {
 
   private async guard<T>(
     what: string,
-    fn: () => Promise<T>,
+    fn: (onStop: OnStop) => Promise<T>,
   ): Promise<{ buf: T; started: string; ms: number }> {
     if (this.lost) throw this.lost;
     const started = new Date();
     this.roundTrips++;
     let timer: NodeJS.Timeout | undefined;
     let stop: ((e: Error) => void) | undefined;
+    // Losing the race is not enough: a stream left open keeps filling memory
+    // (an endless answer) or keeps a socket alive, so giving up closes it.
+    const halts: (() => void)[] = [];
+    let halted = false;
+    const run = (h: () => void) => {
+      try {
+        h();
+      } catch {
+        // already closed
+      }
+    };
+    const halt = () => {
+      halted = true;
+      for (const h of halts.splice(0)) run(h);
+    };
+    // a stream that arrives after the request was given up is closed at once
+    const onStop: OnStop = (h) => (halted ? run(h) : void halts.push(h));
     const stopped = new Promise<never>((_, reject) => {
-      stop = reject;
+      stop = (e) => {
+        reject(e);
+        halt();
+      };
       const ms = this.options.requestTimeoutMs ?? 120_000;
       timer = setTimeout(
         () =>
-          reject(
+          stop!(
             new PhoneLostError(
               `The phone gave no answer to "${what}" in ${Math.round(ms / 1000)} s`,
             ),
@@ -153,10 +279,11 @@ export class ReadOnlyAndroidPhone {
     });
     this.stoppers.add(stop!);
     try {
-      const buf = await Promise.race([fn(), stopped]);
+      const buf = await Promise.race([fn(onStop), stopped]);
       if (Buffer.isBuffer(buf)) this.bytesRead += buf.length;
       return { buf, started: started.toISOString(), ms: Date.now() - started.getTime() };
     } catch (e) {
+      halt();
       if (e instanceof PhoneLostError) {
         this.lost ??= e;
         throw this.lost;
@@ -182,7 +309,14 @@ export class ReadOnlyAndroidPhone {
     for (const stop of [...this.stoppers]) stop(this.lost);
   }
 
-  private keep(id: string, command: string, data: Buffer, time: string, durationMs: number): void {
+  private keep(
+    id: string,
+    command: string,
+    data: Buffer,
+    time: string,
+    durationMs: number,
+    cutShort?: string,
+  ): void {
     this.seq++;
     const file = `${String(this.seq).padStart(3, '0')}-${id.replace(/[^a-z0-9.-]+/gi, '_')}.txt`;
     this.raw.push({
@@ -196,8 +330,62 @@ export class ReadOnlyAndroidPhone {
         sha256: createHash('sha256').update(data).digest('hex'),
       },
       data,
+      ...(cutShort ? { cutShort } : {}),
     });
   }
+}
+
+interface Received {
+  chunks: Buffer[];
+  bytes: number;
+  /** stopped reading at the cap */
+  cut: boolean;
+  /** the request is over (given up): late chunks are not added */
+  done: boolean;
+}
+
+/**
+ * Reads a shell answer until it ends or passes `max` bytes. Chunks are joined
+ * once at the end: adbkit's readAll joins on every chunk, which is quadratic
+ * (a 64 MB answer took ~24 s). Every chunk read is kept, so the answer may run
+ * past `max` by less than one chunk.
+ */
+async function readUpTo(stream: Duplex, max: number, got: Received): Promise<void> {
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    if (got.done) return;
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    got.chunks.push(b);
+    got.bytes += b.length;
+    if (got.bytes > max) {
+      got.cut = true;
+      // at once: leaving the loop would also destroy it, but only after a tick
+      stream.destroy();
+      return;
+    }
+  }
+}
+
+function joined(got: Received): Buffer {
+  return got.chunks.length === 1 ? got.chunks[0]! : Buffer.concat(got.chunks, got.bytes);
+}
+
+/** "128 MB", "8 MB", "512 bytes": sizes as the caseworker reads them. */
+function sizeText(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  if (mb >= 1) return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * Closes a Sync connection at once. adbkit's Sync keeps its connection
+ * private and its end() only half-closes the socket, which stays open while
+ * unread data sits in it (a cancelled pull stops reading).
+ */
+function closeSync(sync: { end(): unknown }): void {
+  const socket = (sync as { connection?: { socket?: { destroy?: () => void } } }).connection
+    ?.socket;
+  if (typeof socket?.destroy === 'function') socket.destroy();
+  else sync.end();
 }
 
 /** Errors that mean the phone (or the adb server) went away, not that one command failed. */

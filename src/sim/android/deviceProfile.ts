@@ -11,6 +11,9 @@ import {
   sha256Hex,
   words,
 } from './shellCommands.js';
+import type { ShellFault } from './shellFaults.js';
+
+export type { ShellFault } from './shellFaults.js';
 
 export type DeviceState = 'device' | 'unauthorized' | 'offline';
 
@@ -31,6 +34,8 @@ export interface DeviceProfileData {
   shell: Record<string, string | Buffer>;
   /** Absolute device path → file content, served over sync. */
   files: Record<string, Buffer>;
+  /** Exact command string → how its answer misbehaves (never ends, trickles). */
+  faults?: Record<string, ShellFault>;
   /** The folder it was loaded from (absent for in-memory profiles). */
   dir?: string;
 }
@@ -64,6 +69,8 @@ export class DeviceProfile {
   readonly dir?: string;
   private readonly shellOutputs: Map<string, Buffer>;
   private readonly normalizedShell: Map<string, Buffer>;
+  /** keyed by the command's words joined by one space, so spacing does not matter */
+  private readonly faults: Map<string, ShellFault>;
   private readonly files: Map<string, Buffer>;
   /** directory → names of its direct children */
   private readonly dirs: Map<string, Set<string>>;
@@ -83,6 +90,9 @@ export class DeviceProfile {
       this.shellOutputs.set(cmd, buf);
       this.normalizedShell.set(words(cmd).join(' '), buf);
     }
+    this.faults = new Map(
+      Object.entries(data.faults ?? {}).map(([cmd, f]) => [words(cmd).join(' '), { ...f }]),
+    );
     this.files = new Map();
     this.dirs = new Map([['/', new Set()]]);
     for (const [path, content] of Object.entries(data.files)) {
@@ -116,6 +126,17 @@ export class DeviceProfile {
     const exact = this.shellOutputs.get(cmd) ?? this.normalizedShell.get(words(cmd).join(' '));
     if (exact) return exact;
     return Buffer.from(this.dynamicShell(words(cmd)), 'utf8');
+  }
+
+  /** How the answer to `cmd` misbehaves, if the profile says it does. */
+  shellFault(cmd: string): ShellFault | undefined {
+    const f = this.faults.get(words(cmd).join(' '));
+    return f ? { ...f } : undefined;
+  }
+
+  /** Commands whose answers misbehave, with how. */
+  shellFaults(): [string, ShellFault][] {
+    return [...this.faults].map(([cmd, f]) => [cmd, { ...f }]);
   }
 
   /** Served file content, or undefined when the phone has no such file. */

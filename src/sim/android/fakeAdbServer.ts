@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { DeviceProfile, DeviceState } from './deviceProfile.js';
 import { listenTcp } from './listen.js';
 import { RequestLog } from './requestLog.js';
+import { type FaultAnswer, playFault, socketSink } from './shellFaults.js';
 import { writePieces } from './streamOut.js';
 import { SyncSession, sleep } from './syncService.js';
 
@@ -24,6 +25,8 @@ export interface FakeAdbServer {
   port: number;
   host: string;
   log: RequestLog;
+  /** Every misbehaving answer (profile `faults`) played so far, and whether the client hung up. */
+  faultAnswers: FaultAnswer[];
   close(): Promise<void>;
   /** Change what `adb devices` shows (e.g. the user accepts the USB debugging prompt). */
   setState(serial: string, state: DeviceState): void;
@@ -69,6 +72,7 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
     });
   });
   const trackers = new Map<Socket, { long: boolean; last: string }>();
+  const faultAnswers: FaultAnswer[] = [];
 
   const plugged = () => [...phones.values()].filter((p) => p.plugged);
 
@@ -231,7 +235,22 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
         socket.write('OKAY');
         if (latencyMs) await sleep(latencyMs);
         if (socket.destroyed) return;
-        if (await writePieces(socket, p.profile.shell(shellMatch[2]!))) socket.end();
+        const command = shellMatch[2]!;
+        const fault = p.profile.shellFault(command);
+        if (fault) {
+          const record: FaultAnswer = {
+            serial,
+            command,
+            kind: fault.kind,
+            started: new Date().toISOString(),
+            bytesSent: 0,
+          };
+          faultAnswers.push(record);
+          await playFault(fault, p.profile.shell(command), socketSink(socket), record);
+          if (!socket.destroyed) socket.end();
+          return;
+        }
+        if (await writePieces(socket, p.profile.shell(command))) socket.end();
         return;
       }
       if (service === 'sync:') {
@@ -305,6 +324,7 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
     port,
     host,
     log,
+    faultAnswers,
     close,
     setState(serial, state) {
       const phone = get(serial);

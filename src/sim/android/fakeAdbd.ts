@@ -22,6 +22,7 @@ import {
 import type { DeviceProfile } from './deviceProfile.js';
 import { listenTcp } from './listen.js';
 import { RequestLog } from './requestLog.js';
+import { type FaultAnswer, playFault } from './shellFaults.js';
 import { SyncSession, sleep } from './syncService.js';
 
 export interface FakeAdbdOptions {
@@ -37,6 +38,8 @@ export interface FakeAdbd {
   port: number;
   host: string;
   log: RequestLog;
+  /** Every misbehaving answer (profile `faults`) played so far, and whether the host closed it. */
+  faultAnswers: FaultAnswer[];
   /** Stop listening and drop every connection (to the host it looks like the phone went away). */
   close(): Promise<void>;
 }
@@ -48,6 +51,9 @@ interface Stream {
   localId: number;
   remoteId: number;
   closed: boolean;
+  /** Resolves when the stream is closed, by either side */
+  whenClosed: Promise<void>;
+  markClosed: () => void;
   /** Resolves when the host acknowledges our WRTE in flight. */
   ackWaiter?: () => void;
   sync?: SyncSession;
@@ -58,6 +64,7 @@ export async function startFakeAdbd(options: FakeAdbdOptions): Promise<FakeAdbd>
   const log = options.log ?? new RequestLog();
   const latencyMs = options.latencyMs ?? 0;
   const serial = profile.serial;
+  const faultAnswers: FaultAnswer[] = [];
 
   const handle = (socket: Socket) => {
     socket.setNoDelay(true);
@@ -76,6 +83,7 @@ export async function startFakeAdbd(options: FakeAdbdOptions): Promise<FakeAdbd>
       s.closed = true;
       streams.delete(s.localId);
       s.sync?.close();
+      s.markClosed();
       s.ackWaiter?.();
       if (tellHost) send(A_CLSE, s.localId, s.remoteId);
     };
@@ -94,15 +102,43 @@ export async function startFakeAdbd(options: FakeAdbdOptions): Promise<FakeAdbd>
     };
 
     const open = async (remoteId: number, service: string) => {
-      const s: Stream = { localId: nextLocalId++, remoteId, closed: false };
+      let markClosed = () => {};
+      const whenClosed = new Promise<void>((resolve) => {
+        markClosed = resolve;
+      });
+      const s: Stream = { localId: nextLocalId++, remoteId, closed: false, whenClosed, markClosed };
       const shell = /^(shell|exec):(.*)$/s.exec(service);
       if (shell) {
-        log.add('adbd', serial, 'shell', shell[2]!);
+        const command = shell[2]!;
+        log.add('adbd', serial, 'shell', command);
         streams.set(s.localId, s);
         send(A_OKAY, s.localId, remoteId);
         if (latencyMs) await sleep(latencyMs);
+        const fault = profile.shellFault(command);
+        if (fault) {
+          const record: FaultAnswer = {
+            serial,
+            command,
+            kind: fault.kind,
+            started: new Date().toISOString(),
+            bytesSent: 0,
+          };
+          faultAnswers.push(record);
+          // write() waits for the host's OKAY of each WRTE: that is the backpressure
+          const sink = {
+            closed: s.whenClosed,
+            write: (chunk: Buffer) =>
+              write(s, chunk).then(
+                () => true,
+                () => false,
+              ),
+          };
+          await playFault(fault, profile.shell(command), sink, record);
+          closeStream(s, true);
+          return;
+        }
         try {
-          await write(s, profile.shell(shell[2]!));
+          await write(s, profile.shell(command));
         } catch {
           return;
         }
@@ -203,6 +239,7 @@ export async function startFakeAdbd(options: FakeAdbdOptions): Promise<FakeAdbd>
     port,
     host,
     log,
+    faultAnswers,
     close,
   };
 }

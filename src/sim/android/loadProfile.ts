@@ -17,6 +17,16 @@ const shellValue = z.union([
 
 const fileValue = z.union([nonEmpty, z.strictObject({ file: nonEmpty })]);
 
+/** A misbehaving answer: `endless` never ends; `slow` sends `bytes` every `intervalMs`, never finishing. */
+const faultValue = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('endless') }),
+  z.strictObject({
+    kind: z.literal('slow'),
+    bytes: z.int().min(1).max(65_536).optional(),
+    intervalMs: z.int().min(1).max(3_600_000).optional(),
+  }),
+]);
+
 export const profileSchema = z.strictObject({
   name: nonEmpty,
   description: z.string().default(''),
@@ -33,6 +43,8 @@ export const profileSchema = z.strictObject({
       fileValue,
     )
     .default({}),
+  /** Commands whose answers misbehave; the answer repeats the command's usual output. */
+  faults: z.record(nonEmpty, faultValue).default({}),
 });
 
 export type ProfileYaml = z.infer<typeof profileSchema>;
@@ -137,6 +149,7 @@ export async function loadProfileData(dirOrName: string): Promise<DeviceProfileD
     banner: p.banner,
     shell,
     files,
+    ...(Object.keys(p.faults).length > 0 ? { faults: p.faults } : {}),
     dir,
   };
 }

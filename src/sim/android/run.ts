@@ -1,7 +1,8 @@
 /** `spycheck sim android PROFILE`: run one simulated phone until Ctrl-C, for training and manual tests. */
-import { loadProfile } from './device.js';
+import { DeviceProfile, loadProfileData, type ShellFault } from './device.js';
 import { startFakeAdbd } from './fakeAdbd.js';
 import { startFakeAdbServer } from './fakeAdbServer.js';
+import { SLOW_DEFAULTS } from './shellFaults.js';
 
 /** Away from adb's own 5037 so a real adb server can run beside the simulator. */
 export const DEFAULT_SIM_SERVER_PORT = 15037;
@@ -18,11 +19,17 @@ export interface RunSimOptions {
   stderr?: { write(text: string): unknown };
   /** Stops the simulator (besides SIGINT/SIGTERM); for tests and embedding. */
   signal?: AbortSignal;
+  /** Misbehaving answers on top of the profile's own `faults` (command → fault). */
+  faults?: Record<string, ShellFault>;
 }
 
 export async function runSim(profileName: string, options: RunSimOptions = {}): Promise<void> {
   const out = options.stderr ?? process.stderr;
-  const profile = await loadProfile(profileName);
+  const data = await loadProfileData(profileName);
+  const profile = new DeviceProfile({
+    ...data,
+    faults: { ...data.faults, ...options.faults },
+  });
   const host = options.host ?? '127.0.0.1';
   const latencyMs = options.latencyMs ?? 0;
   const who = `Simulated phone "${profile.name}"${profile.description ? ` (${profile.description})` : ''}`;
@@ -34,6 +41,17 @@ export async function runSim(profileName: string, options: RunSimOptions = {}): 
             ? 'the USB debugging prompt is accepted'
             : 'it finishes connecting'
         }.`;
+  const faultNote = profile
+    .shellFaults()
+    .map(
+      ([cmd, f]) =>
+        `\nOn purpose, its answer to "${cmd}" ${
+          f.kind === 'endless'
+            ? 'never ends'
+            : `trickles out ${f.bytes ?? SLOW_DEFAULTS.bytes} bytes every ${f.intervalMs ?? SLOW_DEFAULTS.intervalMs} ms and never ends`
+        }.`,
+    )
+    .join('');
 
   let stop: () => Promise<void>;
   let requests: () => number;
@@ -48,7 +66,7 @@ export async function runSim(profileName: string, options: RunSimOptions = {}): 
     requests = () => adbd.log.entries.length;
     const addr = `${host}:${adbd.port}`;
     out.write(
-      `${who} is listening as a phone (adbd) on ${addr}.${stateNote}\n` +
+      `${who} is listening as a phone (adbd) on ${addr}.${stateNote}${faultNote}\n` +
         `Connect your adb to it:   adb connect ${addr}\n` +
         `Then check it:            spycheck scan --serial ${addr}\n` +
         `When done:                adb disconnect ${addr}\n` +
@@ -64,7 +82,7 @@ export async function runSim(profileName: string, options: RunSimOptions = {}): 
     stop = server.close;
     requests = () => server.log.entries.length;
     out.write(
-      `${who} is connected to a simulated adb server on ${host}:${server.port}.${stateNote}\n` +
+      `${who} is connected to a simulated adb server on ${host}:${server.port}.${stateNote}${faultNote}\n` +
         `Serial: ${profile.serial}\n` +
         `Check it with spycheck:   ANDROID_ADB_SERVER_PORT=${server.port} spycheck scan\n` +
         `Or look with adb:         adb -P ${server.port} devices -l\n` +
