@@ -96,8 +96,11 @@ export function doctorCommand(ctx: CliContext): Command {
 
       for (const c of checks) {
         const mark = c.ok === true ? 'ok  ' : c.ok === 'warn' ? 'note' : 'FAIL';
-        ctx.stdout.write(`[${mark}] ${c.title}\n`);
-        if (c.detail && c.ok !== true) ctx.stdout.write(`       ${c.detail}\n`);
+        // titles and details quote adb, the adb server and the phones it lists
+        ctx.stdout.write(`[${mark}] ${forTerminal(c.title, { maxLength: 1000 })}\n`);
+        if (c.detail && c.ok !== true) {
+          ctx.stdout.write(`       ${forTerminal(c.detail, { maxLength: 1000 })}\n`);
+        }
       }
       ctx.exit(checks.some((c) => c.ok === false) ? EXIT.error : EXIT.ok);
     });

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { forTerminal } from '../report/sanitize.js';
 import { toolInfo } from '../util/packageRoot.js';
 import { analyzeCommand } from './analyze.js';
 import { type CliContext, EXIT, type ExitCode } from './context.js';
@@ -77,7 +78,10 @@ export async function main(argv: string[], context = processContext()): Promise<
       if (e.code === 'commander.help') return EXIT.ok;
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    ctx.stderr.write(`spycheck: ${e instanceof Error ? e.message : String(e)}\n`);
+    // an unexpected error may quote anything (a file name, text read from a phone or a bundle)
+    ctx.stderr.write(
+      `spycheck: ${forTerminal(e instanceof Error ? e.message : String(e), { maxLength: 1000 })}\n`,
+    );
     return EXIT.error;
   }
   return code();

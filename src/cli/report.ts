@@ -18,7 +18,7 @@ import { renderHtml } from '../report/html.js';
 import { trustedFingerprints } from '../report/keys.js';
 import { buildReportModel } from '../report/model.js';
 import { renderPdf } from '../report/pdf.js';
-import { forTerminal } from '../report/sanitize.js';
+import { forTerminal, hasHiddenCharacters } from '../report/sanitize.js';
 import { renderText } from '../report/text.js';
 import { verifyBundle } from '../report/verify.js';
 import type { AndroidSnapshot } from '../snapshot/types.js';
@@ -82,9 +82,9 @@ export function reportCommand(ctx: CliContext): Command {
       try {
         const parsed = parseFormats(opts.format);
         formats = parsed.formats;
-        for (const n of parsed.notes) ctx.stderr.write(`${n}\n`);
+        for (const n of parsed.notes) ctx.stderr.write(`${forTerminal(n, { maxLength: 500 })}\n`);
       } catch (err) {
-        ctx.stderr.write(`${(err as Error).message}\n`);
+        ctx.stderr.write(`${forTerminal((err as Error).message, { maxLength: 500 })}\n`);
         ctx.exit(EXIT.usage);
         return;
       }
@@ -122,7 +122,8 @@ export function reportCommand(ctx: CliContext): Command {
         trustedFingerprints: trustedFingerprints(ctx.env),
       });
       if (!verification.ok) {
-        ctx.stderr.write(`Warning: ${verification.summary}\n`);
+        // the summary names files found in the bundle: hostile names must not reach the terminal
+        ctx.stderr.write(`Warning: ${forTerminal(verification.summary, { maxLength: 2000 })}\n`);
         for (const p of verification.problems) {
           ctx.stderr.write(`  - ${forTerminal(p.message, { maxLength: 1000 })}\n`);
         }
@@ -172,14 +173,20 @@ export function reportCommand(ctx: CliContext): Command {
           await writeFileAtomic(join(out, REPORT_FILES[f]), data);
         }
       } catch (err) {
-        ctx.stderr.write(`Could not write the reports: ${(err as Error).message}\n`);
+        ctx.stderr.write(
+          `Could not write the reports: ${forTerminal((err as Error).message, { maxLength: 1000 })}\n`,
+        );
         ctx.exit(EXIT.error);
         return;
       }
       ctx.stderr.write(
         `Reports written to ${forTerminal(out, { maxLength: 1000 })} (the bundle itself was not changed).\n`,
       );
-      ctx.stdout.write(`${out}\n`);
+      // data for scripts: an ordinary path is printed exactly (forTerminal would fold double
+      // spaces); one holding escapes or invisible characters is cleaned like any other text
+      ctx.stdout.write(
+        `${hasHiddenCharacters(out) ? forTerminal(out, { maxLength: 4000 }) : out}\n`,
+      );
       ctx.exit(EXIT.ok);
     });
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { compileRules } from '../analyze/compile.js';
+import { forTerminal, forTerminalLines } from '../report/sanitize.js';
 import { writePack } from '../rules/import/common.js';
 import { importIsdi } from '../rules/import/isdi.js';
 import { importStalkerwareIndicators } from '../rules/import/stalkerware-indicators.js';
@@ -16,6 +17,8 @@ import { testPacks } from '../rules/tester.js';
 import { type CliContext, EXIT } from './context.js';
 
 const line = (s: string) => `${s}\n`;
+/** Text from a pack, an import source or the command line, made safe for the terminal. */
+const t = (s: unknown, maxLength = 1000) => forTerminal(s, { maxLength });
 
 async function loadOrReport(ctx: CliContext, paths: string[]): Promise<RulePack[] | undefined> {
   const { packs, errors } = await loadRulePacks(paths.length ? paths : [defaultRulesDir()]);
@@ -44,11 +47,11 @@ export function rulesCommand(ctx: CliContext): Command {
       for (const p of packs) {
         ctx.stdout.write(
           line(
-            `${p.id} ${p.version}  ${p.name}  (${p.rules.length} rules, sha256 ${p.sha256.slice(0, 12)})`,
+            `${t(p.id)} ${t(p.version)}  ${t(p.name)}  (${p.rules.length} rules, sha256 ${p.sha256.slice(0, 12)})`,
           ),
         );
         for (const r of p.rules)
-          ctx.stdout.write(line(`  ${r.severity.padEnd(6)} ${r.id}  ${r.title}`));
+          ctx.stdout.write(line(`  ${t(r.severity).padEnd(6)} ${t(r.id)}  ${t(r.title)}`));
       }
       ctx.stderr.write(
         line(
@@ -97,11 +100,14 @@ export function rulesCommand(ctx: CliContext): Command {
         const r = p.rules.find((x) => x.id === id);
         if (!r) continue;
         const { pack, packVersion, file, line: l, col, ...def } = r;
-        ctx.stdout.write(`# ${file}:${l ?? 1}:${col ?? 1} (pack ${pack} ${packVersion})\n`);
-        ctx.stdout.write(stringify(def, { lineWidth: 100 }));
+        ctx.stdout.write(
+          line(`# ${t(file)}:${l ?? 1}:${col ?? 1} (pack ${t(pack)} ${t(packVersion)})`),
+        );
+        // cleaned line by line, so the YAML keeps its layout
+        ctx.stdout.write(forTerminalLines(stringify(def, { lineWidth: 100 })));
         return;
       }
-      ctx.stderr.write(line(`No rule with id "${id}".`));
+      ctx.stderr.write(line(`No rule with id "${t(id, 200)}".`));
       ctx.exit(EXIT.error);
     });
 
@@ -166,17 +172,17 @@ async function runImport(
     pack = await generate();
     await writePack(out, pack);
   } catch (err) {
-    ctx.stderr.write(line(`Import failed: ${err instanceof Error ? err.message : String(err)}`));
+    ctx.stderr.write(line(`Import failed: ${t(err instanceof Error ? err.message : String(err))}`));
     ctx.exit(EXIT.error);
     return;
   }
-  for (const w of pack.warnings.slice(0, 50)) ctx.stderr.write(line(`warning: ${w}`));
+  for (const w of pack.warnings.slice(0, 50)) ctx.stderr.write(line(`warning: ${t(w)}`));
   if (pack.warnings.length > 50)
     ctx.stderr.write(line(`… and ${pack.warnings.length - 50} more warnings`));
   const stats = Object.entries(pack.stats)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  ctx.stderr.write(line(`Wrote ${pack.files.size} files to ${out}: ${stats}`));
+  ctx.stderr.write(line(`Wrote ${pack.files.size} files to ${t(out)}: ${t(stats)}`));
   // A generated pack must load and pass its own tests before anyone ships it.
   const packs = await loadOrReport(ctx, [out]);
   if (!packs) return;

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { forTerminal } from '../report/sanitize.js';
 import { runSim } from '../sim/android/run.js';
 import { type CliContext, EXIT } from './context.js';
 
@@ -28,7 +29,7 @@ export function simCommand(ctx: CliContext): Command {
       ) => {
         if (platform !== 'android') {
           ctx.stderr.write(
-            `Simulated ${platform} phones are not available yet. Use: spycheck sim android PROFILE\n`,
+            `Simulated ${forTerminal(platform)} phones are not available yet. Use: spycheck sim android PROFILE\n`,
           );
           ctx.exit(EXIT.usage);
           return;
@@ -42,7 +43,7 @@ export function simCommand(ctx: CliContext): Command {
           });
         } catch (e) {
           ctx.stderr.write(
-            `Could not run the simulated phone: ${e instanceof Error ? e.message : String(e)}\n`,
+            `Could not run the simulated phone: ${forTerminal(e instanceof Error ? e.message : String(e), { maxLength: 1000 })}\n`,
           );
           ctx.exit(EXIT.error);
         }

@@ -24,10 +24,33 @@ const ESCAPE_SEQUENCES = new RegExp(
 const INVISIBLE_CHARS =
   '\\u202a-\\u202e\\u2066-\\u2069\\u200e\\u200f\\u061c\\u200b-\\u200d\\u2060-\\u2064\\ufeff\\u180e\\u034f\\u115f\\u1160\\u3164\\uffa0';
 const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, 'g');
-const HIDDEN = new RegExp(`[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029${INVISIBLE_CHARS}]`, 'g');
+
+/** C0 controls except tab, line feed and carriage return (ESC is among them). */
+const C0_EXCEPT_LINE_BREAKS = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f';
+/** DEL, C1 controls (8-bit CSI, OSC, …), line and paragraph separators. */
+const DEL_C1_SEPARATORS = '\\u007f-\\u009f\\u2028\\u2029';
+
+/**
+ * Every character the sanitiser removes, as the body of a regular-expression
+ * character class: controls (so every escape sequence, whose introducer is
+ * ESC or a C1 control), line separators, and the invisible characters. Text
+ * without any of them passes cleanText unchanged apart from spacing. The one
+ * home of this list: the rule schema refuses the same characters.
+ */
+export const HIDDEN_CHARS = `${C0_EXCEPT_LINE_BREAKS}\\t\\n\\r${DEL_C1_SEPARATORS}${INVISIBLE_CHARS}`;
+/**
+ * HIDDEN_CHARS without tab, line feed and carriage return, which multi-line
+ * text keeps (cleanText with `multiline` keeps line breaks, turns tabs into spaces).
+ */
+export const HIDDEN_CHARS_EXCEPT_LINE_BREAKS = `${C0_EXCEPT_LINE_BREAKS}${DEL_C1_SEPARATORS}${INVISIBLE_CHARS}`;
+
+const HIDDEN = new RegExp(`[${HIDDEN_CHARS}]`, 'g');
 
 /** C0, DEL, C1 controls; line/paragraph separators. */
-const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g;
+const CONTROLS = new RegExp(`[${C0_EXCEPT_LINE_BREAKS}\\t\\n\\r${DEL_C1_SEPARATORS}]`, 'g');
+
+/** What multi-line cleaning removes (line feeds stay; CR was turned into LF first; tab becomes a space). */
+const MULTILINE_CONTROLS = new RegExp(`[${C0_EXCEPT_LINE_BREAKS}\\t\\r${DEL_C1_SEPARATORS}]`, 'g');
 
 export const DEFAULT_MAX_LENGTH = 200;
 
@@ -47,7 +70,7 @@ export function cleanText(input: unknown, opts: CleanOptions = {}): string {
   s = s.replace(INVISIBLE, '');
   if (opts.multiline) {
     s = s.replace(/\r\n?/g, '\n');
-    s = s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => (c === '\t' ? ' ' : ''));
+    s = s.replace(MULTILINE_CONTROLS, (c) => (c === '\t' ? ' ' : ''));
     s = s.replace(/\n{3,}/g, '\n\n');
   } else {
     s = s.replace(/[\t\n\r\u2028\u2029]+/g, ' ').replace(CONTROLS, '');
@@ -66,6 +89,21 @@ function capLength(s: string, max: number): string {
 /** Safe for a terminal: no escape sequence can reach it. */
 export function forTerminal(input: unknown, opts?: CleanOptions): string {
   return cleanText(input, opts);
+}
+
+/**
+ * Safe for a terminal, for multi-line text whose layout matters (YAML): every
+ * line is cleaned on its own by forTerminal and keeps its leading indentation
+ * and its line break.
+ */
+export function forTerminalLines(input: string, maxLineLength = 2000): string {
+  return input
+    .split('\n')
+    .map((line) => {
+      const indent = /^ */.exec(line)?.[0] ?? '';
+      return indent + forTerminal(line.slice(indent.length), { maxLength: maxLineLength });
+    })
+    .join('\n');
 }
 
 /** Safe for pdfkit text (which would draw control characters as boxes or break lines). */

@@ -17,6 +17,7 @@ import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import type { z } from 'zod';
+import { forTerminal, showHidden } from '../report/sanitize.js';
 import { locateKey, locatePath } from './locate.js';
 import { PACK_META, type PackMeta, RULE, RULE_PACK_SCHEMA, type RuleDef } from './schema.js';
 
@@ -53,9 +54,17 @@ export const MAX_PACK_BYTES = 64 * 1024 * 1024;
 /** YAML aliases are never needed in rules; a few are tolerated, floods ("billion laughs") are not. */
 export const MAX_ALIAS_COUNT = 50;
 
+/**
+ * One line for the terminal. File names and messages hold text from the pack
+ * (key names, values, file names), so the line goes through forTerminal.
+ */
 export function formatRuleError(e: RuleLoadError): string {
-  if (e.line === undefined) return `${e.file}: ${e.message}`;
-  return `${e.file}:${e.line}:${e.col ?? 1}: ${e.message}`;
+  return forTerminal(`${location(e)}: ${e.message}`, { maxLength: 2000 });
+}
+
+/** file or file:line:col */
+function location(e: Pick<RuleLoadError, 'file' | 'line' | 'col'>): string {
+  return e.line === undefined ? e.file : `${e.file}:${e.line}:${e.col ?? 1}`;
 }
 
 /** `<package root>/rules`, from src/rules/ (vitest) and from dist/rules/ (built) alike. */
@@ -167,9 +176,12 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** Where in the document, e.g. labels.com.example: keys come from the pack, so hidden characters are shown. */
 function pathText(path: readonly PropertyKey[]): string {
   let s = '';
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
+  for (const p of path) {
+    s += typeof p === 'number' ? `[${p}]` : `${s ? '.' : ''}${showHidden(String(p), 120)}`;
+  }
   return s;
 }
 
@@ -185,7 +197,12 @@ function zodErrors(
       for (const key of issue.keys) {
         const at = locateKey(doc, issue.path, key, lc);
         const where = issue.path.length ? ` in ${pathText(issue.path)}` : '';
-        out.push({ file, ...at, message: `unknown key "${key}"${where}${suggest(key)}` });
+        // showHidden: a key smuggling escapes or bidi characters is shown as <U+001B>…
+        out.push({
+          file,
+          ...at,
+          message: `unknown key "${showHidden(key, 120)}"${where}${suggest(key)}`,
+        });
       }
       continue;
     }
@@ -193,7 +210,7 @@ function zodErrors(
     const name = pathText(issue.path);
     let msg = issue.message;
     if (issue.code === 'invalid_type' && msg.includes('received undefined')) {
-      msg = `missing required key "${String(issue.path.at(-1))}"`;
+      msg = `missing required key "${showHidden(String(issue.path.at(-1)), 120)}"`;
     }
     out.push({ file, ...at, message: name ? `${name}: ${msg}` : msg });
   }
@@ -484,7 +501,7 @@ function crossPackErrors(packs: RulePack[]): RuleLoadError[] {
           file: r.file,
           line: r.line,
           col: r.col,
-          message: `duplicate rule id "${r.id}" (first defined at ${formatRuleError({ file: first.file, line: first.line, col: first.col, message: '' }).replace(/: $/, '')}) — rule ids are never reused; give this rule a new id`,
+          message: `duplicate rule id "${r.id}" (first defined at ${location(first)}) — rule ids are never reused; give this rule a new id`,
         });
       } else ids.set(r.id, r);
     }

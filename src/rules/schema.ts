@@ -5,6 +5,7 @@
  * changes meaning; packs declaring another version are refused.
  */
 import { z } from 'zod';
+import { HIDDEN_CHARS_EXCEPT_LINE_BREAKS } from '../report/sanitize.js';
 import { CATEGORIES } from './vocab.js';
 
 export const RULE_PACK_SCHEMA = 1;
@@ -36,13 +37,19 @@ export const SHA256 = hex(32, 'SHA-256');
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'expected at least one value');
 
-/** Short, plain text: no control characters (they could corrupt a terminal report). */
+/**
+ * Plain text, line breaks allowed: nothing the terminal sanitiser would remove
+ * (control characters and escape sequences, C1 controls, bidi overrides and
+ * isolates, zero-width characters), so a pack cannot paint over a report or
+ * hide what it says.
+ */
 const TEXT = z
   .string()
   .min(1)
   .max(4000)
-  .regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, {
-    message: 'expected plain text without control characters',
+  .regex(new RegExp(`^[^${HIDDEN_CHARS_EXCEPT_LINE_BREAKS}]*$`), {
+    message:
+      'expected plain text without control, bidi-override or invisible (zero-width) characters',
   });
 const SHORT = TEXT.max(200);
 

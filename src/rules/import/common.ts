@@ -2,6 +2,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { HIDDEN_CHARS } from '../../report/sanitize.js';
 
 export interface GeneratedPack {
   /** relative path → file content */
@@ -57,9 +58,18 @@ export function slug(name: string): string {
   );
 }
 
-/** Plain text for explanations: no control characters, bounded length. */
+const HIDDEN = new RegExp(`[${HIDDEN_CHARS}]`, 'g');
+
+/**
+ * Plain one-line text for titles and labels, bounded length: controls become
+ * spaces, and bidi and invisible characters (junk in app-store titles, and
+ * refused by the rule schema) are dropped.
+ */
 export function plain(s: string, max = 120): string {
-  const t = s.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+  const t = s
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(HIDDEN, '')
+    .trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
