@@ -75,7 +75,7 @@ describe.skipIf(!hasAdb)(
       const { devices } = JSON.parse(r.stdout) as {
         devices: { serial: string; state: string; model?: string }[];
       };
-      expect(devices).toContainEqual({ serial, state: 'device', model: 'SM-A125F' });
+      expect(devices).toContainEqual({ serial, state: 'device', model: 'SM_A125F' });
       expect(devices).toContainEqual({ serial: `127.0.0.1:${locked.port}`, state: 'unauthorized' });
     });
 

@@ -92,8 +92,9 @@ export async function connectAdb(
 export function bannerModel(fields: readonly unknown[]): string | undefined {
   for (const f of fields) {
     if (typeof f === 'string' && f.startsWith('model:')) {
-      // adb writes spaces and punctuation in the model as "_"
-      const model = f.slice('model:'.length).replace(/_+/g, ' ').trim();
+      // adb has already turned spaces and punctuation into "_"; which one each
+      // was cannot be known, so the model is shown as adb printed it
+      const model = f.slice('model:'.length).trim();
       return model || undefined;
     }
   }
