@@ -15,7 +15,6 @@ import {
 } from '../report/bundle.js';
 import { readPlainFile, safeRelativePath } from '../report/files.js';
 import { trustedFingerprints } from '../report/keys.js';
-import { forTerminal } from '../report/sanitize.js';
 import { verifyBundle } from '../report/verify.js';
 import { defaultBundleDir, loadScanRules } from '../scan/runScan.js';
 import { detectInput, importAcquisition } from '../snapshot/import/detect.js';
@@ -23,6 +22,7 @@ import { androidSnapshotSchema } from '../snapshot/schema.js';
 import type { AndroidSnapshot } from '../snapshot/types.js';
 import { SNAPSHOT_SCHEMA } from '../snapshot/types.js';
 import { toolInfo } from '../util/packageRoot.js';
+import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 import { parseFormats, REPORT_FORMATS, type ReportFormat } from './scan.js';
 import { printScanSummary } from './scanSummary.js';
@@ -54,7 +54,7 @@ export function analyzeCommand(ctx: CliContext): Command {
       const detected = detectInput(resolve(input));
       if (detected.kind === 'unknown') {
         ctx.stderr.write(
-          `${input} cannot be analysed: ${detected.reason}.\n"spycheck analyze" reads an evidence bundle written by "spycheck scan", an androidqf folder or ZIP, or an Android bugreport ZIP.\n`,
+          `${forTerminal(input, { maxLength: 300 })} cannot be analysed: ${forTerminal(detected.reason, { maxLength: 400 })}.\n"spycheck analyze" reads an evidence bundle written by "spycheck scan", an androidqf folder or ZIP, or an Android bugreport ZIP.\n`,
         );
         ctx.exit(EXIT.usage);
         return;
@@ -62,7 +62,9 @@ export function analyzeCommand(ctx: CliContext): Command {
       if (detected.kind !== 'bundle') {
         const imported = importAcquisition(detected.kind, detected.files, toolInfo());
         if ('error' in imported) {
-          ctx.stderr.write(`Could not import ${input}: ${imported.error}\n`);
+          ctx.stderr.write(
+            `Could not import ${forTerminal(input, { maxLength: 300 })}: ${forTerminal(imported.error, { maxLength: 600 })}\n`,
+          );
           ctx.exit(EXIT.error);
           return;
         }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { forTerminal } from '../report/sanitize.js';
 import { connectAdb } from '../scan/connect.js';
 import { stateHelp } from '../scan/pickDevice.js';
+import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 
 export function devicesCommand(ctx: CliContext): Command {

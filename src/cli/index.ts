@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { forTerminal } from '../report/sanitize.js';
 import { toolInfo } from '../util/packageRoot.js';
+import { forTerminal } from '../util/sanitize.js';
 import { analyzeCommand } from './analyze.js';
 import { type CliContext, EXIT, type ExitCode } from './context.js';
 import { devicesCommand } from './devices.js';

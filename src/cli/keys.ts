@@ -7,6 +7,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { configDir, loadOrCreateSigningKey, TRUSTED_KEYS_FILE } from '../report/keys.js';
+import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 import { expectedKey } from './verify.js';
 
@@ -23,12 +24,17 @@ export function keysCommand(ctx: CliContext): Command {
       try {
         key = loadOrCreateSigningKey(ctx.env);
       } catch (err) {
-        ctx.stderr.write(`${(err as Error).message}\n`);
+        ctx.stderr.write(`${forTerminal((err as Error).message, { maxLength: 600 })}\n`);
         ctx.exit(EXIT.error);
         return;
       }
-      if (key.created) ctx.stderr.write(`Created a new signing key at ${key.path}\n`);
-      for (const w of key.warnings) ctx.stderr.write(`Warning: ${w}\n`);
+      if (key.created) {
+        ctx.stderr.write(
+          `Created a new signing key at ${forTerminal(key.path, { maxLength: 500 })}\n`,
+        );
+      }
+      for (const w of key.warnings)
+        ctx.stderr.write(`Warning: ${forTerminal(w, { maxLength: 600 })}\n`);
       if (opts.json) {
         ctx.stdout.write(
           `${JSON.stringify({ algorithm: 'ed25519', publicKeyPem: key.publicKeyPem, fingerprint: key.fingerprint, path: key.path }, null, 2)}\n`,

@@ -18,11 +18,11 @@ import { renderHtml } from '../report/html.js';
 import { trustedFingerprints } from '../report/keys.js';
 import { buildReportModel } from '../report/model.js';
 import { renderPdf } from '../report/pdf.js';
-import { forTerminal, hasHiddenCharacters } from '../report/sanitize.js';
 import { renderText } from '../report/text.js';
 import { verifyBundle } from '../report/verify.js';
 import type { AndroidSnapshot } from '../snapshot/types.js';
 import { toolInfo } from '../util/packageRoot.js';
+import { forTerminal, hasHiddenCharacters } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 
 type RenderFormat = 'text' | 'html' | 'pdf';

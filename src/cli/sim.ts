@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { forTerminal } from '../report/sanitize.js';
 import { runSim } from '../sim/android/run.js';
+import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 
 function port(value: string): number {

@@ -3,8 +3,8 @@ import { createPublicKey } from 'node:crypto';
 import { Command } from 'commander';
 import { readPlainFile } from '../report/files.js';
 import { normaliseFingerprint, publicKeyFingerprint, trustedFingerprints } from '../report/keys.js';
-import { forTerminal } from '../report/sanitize.js';
 import { verifyBundle } from '../report/verify.js';
+import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 
 /**

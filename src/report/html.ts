@@ -4,8 +4,9 @@
  * through. Responsive for phones, print CSS for paper, landmarks and a
  * strict heading order for screen readers.
  */
+
+import { escapeHtml, forText } from '../util/sanitize.js';
 import { impactText, type ReportFinding, type ReportModel } from './model.js';
-import { escapeHtml, forText } from './sanitize.js';
 
 /** Clean, then escape: every piece of text goes through here. */
 function h(s: unknown, max = 4000): string {

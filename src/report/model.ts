@@ -6,8 +6,8 @@
 import { FACT_CHECKS, type Fact } from '../analyze/facts.js';
 import type { Category, Finding, FindingsDoc, NotEvaluated, Severity } from '../analyze/types.js';
 import type { AndroidApp, AndroidSnapshot, CheckStatus, RawRecord } from '../snapshot/types.js';
+import { cleanText, hasHiddenCharacters, showHidden } from '../util/sanitize.js';
 import type { DerivedFrom } from './bundle.js';
-import { cleanText, hasHiddenCharacters, showHidden } from './sanitize.js';
 
 export interface RulePackRef {
   id: string;

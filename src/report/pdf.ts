@@ -6,8 +6,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
+import { forPdf } from '../util/sanitize.js';
 import { impactText, type ReportFinding, type ReportModel } from './model.js';
-import { forPdf } from './sanitize.js';
 
 const require = createRequire(import.meta.url);
 

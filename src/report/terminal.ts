@@ -1,7 +1,7 @@
 /** The short summary printed after a scan: headline, findings, not-checked list, bundle path. */
 import { Chalk } from 'chalk';
+import { forTerminal } from '../util/sanitize.js';
 import type { ReportModel } from './model.js';
-import { forTerminal } from './sanitize.js';
 import { wrap } from './wrap.js';
 
 export interface TerminalOptions {

@@ -1,6 +1,7 @@
 /** report.txt: the whole report as plain text, 78 columns, readable in any editor. */
+
+import { forText } from '../util/sanitize.js';
 import { impactText, type ReportModel } from './model.js';
-import { forText } from './sanitize.js';
 import { wrap } from './wrap.js';
 
 const WIDTH = 78;

@@ -6,11 +6,11 @@
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { showHidden } from '../util/sanitize.js';
 import { type DerivedFrom, MANIFEST_FILE, type Manifest, SIGNATURE_FILE } from './bundle.js';
 import { readPlainFile, safeRelativePath, UnsafeFileError } from './files.js';
 import { normaliseFingerprint, publicKeyFingerprint } from './keys.js';
 import { formatUtc } from './model.js';
-import { showHidden } from './sanitize.js';
 
 /** Real manifests are well under 1 MB even for thousands of raw outputs. */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;

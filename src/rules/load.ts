@@ -17,7 +17,7 @@ import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import type { z } from 'zod';
-import { forTerminal, showHidden } from '../report/sanitize.js';
+import { forTerminal, showHidden } from '../util/sanitize.js';
 import { locateKey, locatePath } from './locate.js';
 import { PACK_META, type PackMeta, RULE, RULE_PACK_SCHEMA, type RuleDef } from './schema.js';
 

@@ -1,6 +1,6 @@
 /** Rule text must not hold what the terminal sanitiser would remove (issue 7, defect 6). */
 import { describe, expect, it } from 'vitest';
-import { hasHiddenCharacters } from '../report/sanitize.js';
+import { hasHiddenCharacters } from '../util/sanitize.js';
 import { PACK_META, RULE } from './schema.js';
 
 const rule = (over: Record<string, unknown> = {}) => ({

@@ -5,7 +5,7 @@
  * changes meaning; packs declaring another version are refused.
  */
 import { z } from 'zod';
-import { HIDDEN_CHARS_EXCEPT_LINE_BREAKS } from '../report/sanitize.js';
+import { HIDDEN_CHARS_EXCEPT_LINE_BREAKS } from '../util/sanitize.js';
 import { CATEGORIES } from './vocab.js';
 
 export const RULE_PACK_SCHEMA = 1;

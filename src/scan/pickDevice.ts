@@ -1,4 +1,4 @@
-import { forTerminal } from '../report/sanitize.js';
+import { forTerminal } from '../util/sanitize.js';
 
 export interface ListedDevice {
   serial: string;

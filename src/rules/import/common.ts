@@ -2,7 +2,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { HIDDEN_CHARS } from '../../report/sanitize.js';
+import { HIDDEN_CHARS } from '../../util/sanitize.js';
 
 export interface GeneratedPack {
   /** relative path → file content */
