@@ -104,7 +104,7 @@ async function analyzeBundle(ctx: CliContext, opts: AnalyzeOptions, dir: string)
   const check = await verifyBundle(dir, { trustedFingerprints: trustedFingerprints(ctx.env) });
   if (!check.ok && !opts.force) {
     ctx.stderr.write(
-      `The bundle at ${shownDir} does NOT verify: ${forTerminal(check.summary, { maxLength: 600 })}\n`,
+      `Cannot re-check ${shownDir}. ${forTerminal(check.summary, { maxLength: 600 })}\n`,
     );
     for (const p of check.problems.slice(0, 20)) {
       ctx.stderr.write(`  - ${forTerminal(p.message, { maxLength: 600 })}\n`);
@@ -154,7 +154,7 @@ async function analyzeBundle(ctx: CliContext, opts: AnalyzeOptions, dir: string)
 
   if (!check.ok) {
     ctx.stderr.write(
-      `Warning: --force: re-checking a bundle that does NOT verify (${forTerminal(check.summary, { maxLength: 300 })}). The new bundle and its reports say so first, and its case details are not carried over.\n`,
+      `Warning: --force: re-checking ${shownDir}, which does NOT verify. The new bundle and its reports say so first, and its case details are not carried over.\n`,
     );
     snapshot.warnings.unshift(
       `Made from a bundle that did NOT verify when it was re-checked: ${check.summary}`,
