@@ -14,17 +14,12 @@ import { runCli, tempDir } from './helpers.js';
 const MiB = 1024 * 1024;
 
 let server: FakeAdbServer | undefined;
-const envBefore = { ...process.env };
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  // the phone's hidden limits are read from process.env (runScan passes none)
-  delete process.env.SPYCHECK_MAX_SHELL_BYTES;
-  delete process.env.SPYCHECK_REQUEST_TIMEOUT_MS;
-  Object.assign(process.env, envBefore);
 });
 
-async function scanWith(faults: Record<string, ShellFault>) {
+async function scanWith(faults: Record<string, ShellFault>, env: NodeJS.ProcessEnv) {
   const data = await loadProfileData('infected-a12');
   const profile = new DeviceProfile({ ...data, faults });
   server = await startFakeAdbServer({ profiles: [profile] });
@@ -33,6 +28,7 @@ async function scanWith(faults: Record<string, ShellFault>) {
   const r = await runCli(['scan', '--consent', '--out', out, '--format', 'json'], {
     ANDROID_ADB_SERVER_PORT: String(server.port),
     SPYCHECK_ADB_BIN: '/bin/false',
+    ...env,
   });
   return { r, out, ms: Date.now() - t0, server };
 }
@@ -54,10 +50,16 @@ function readBundle(out: string) {
 
 describe('a phone whose answer to one command never ends', () => {
   it('stops reading at the cap, keeps what came, and saves a signed bundle marked incomplete', async () => {
-    process.env.SPYCHECK_MAX_SHELL_BYTES = String(8 * MiB);
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
-    const { r, out, server: s } = await scanWith({ 'settings list global': { kind: 'endless' } });
+    const {
+      r,
+      out,
+      server: s,
+    } = await scanWith(
+      { 'settings list global': { kind: 'endless' } },
+      { SPYCHECK_MAX_SHELL_BYTES: String(8 * MiB) },
+    );
     const rssGrowth = process.memoryUsage().rss - rssBefore;
 
     expect(r.code).toBe(3);
@@ -95,15 +97,15 @@ describe('a phone whose answer to one command never ends', () => {
 
 describe('a phone that trickles an answer and never finishes it', () => {
   it('gives up after the request time limit, closes the stream and saves a signed bundle', async () => {
-    process.env.SPYCHECK_REQUEST_TIMEOUT_MS = '1500';
     const {
       r,
       out,
       ms,
       server: s,
-    } = await scanWith({
-      'dumpsys package packages': { kind: 'slow', bytes: 4, intervalMs: 200 },
-    });
+    } = await scanWith(
+      { 'dumpsys package packages': { kind: 'slow', bytes: 4, intervalMs: 200 } },
+      { SPYCHECK_REQUEST_TIMEOUT_MS: '1500' },
+    );
     expect(r.code).toBe(3);
     expect(ms).toBeLessThan(30_000);
     const { manifest, snapshot } = readBundle(out);

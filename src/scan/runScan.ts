@@ -8,7 +8,7 @@ import { type CliContext, EXIT, type ExitCode } from '../cli/context.js';
 import type { ReportFormat } from '../cli/scan.js';
 import { printScanSummary } from '../cli/scanSummary.js';
 import { collectAndroid } from '../device/android/collector.js';
-import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
+import { phoneOptionsFromEnv, ReadOnlyAndroidPhone } from '../device/android/phone.js';
 import { BundleExistsError, writeBundle } from '../report/bundle.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../report/keys.js';
 import { defaultRulesDir, formatRuleError, loadRulePacks, type RulePack } from '../rules/load.js';
@@ -151,7 +151,11 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
       `Reading the phone ${forTerminal(pick.device.model ?? pick.device.serial)} (nothing on it will be changed)…`,
     );
 
-    const phone = new ReadOnlyAndroidPhone(conn.client, pick.device.serial);
+    const phone = new ReadOnlyAndroidPhone(
+      conn.client,
+      pick.device.serial,
+      phoneOptionsFromEnv(ctx.env),
+    );
     // Ctrl-C keeps what was read: the bundle is written, marked incomplete.
     // A second Ctrl-C quits at once (the listener is gone after the first).
     const onInterrupt = () => {

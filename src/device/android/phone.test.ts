@@ -6,7 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceProfile, loadProfileData, type ShellFault } from '../../sim/android/device.js';
 import { type FakeAdbServer, startFakeAdbServer } from '../../sim/android/fakeAdbServer.js';
 import { Adb } from './adbkit.js';
-import { OutputCutShortError, PhoneLostError, ReadOnlyAndroidPhone } from './phone.js';
+import {
+  OutputCutShortError,
+  PhoneLostError,
+  phoneOptionsFromEnv,
+  ReadOnlyAndroidPhone,
+} from './phone.js';
 
 const tiny = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -118,14 +123,15 @@ describe('an answer that never ends', () => {
     expect(s.faultAnswers.map((a) => a.closed !== undefined)).toEqual([true, true]);
   });
 
-  it('takes its cap from SPYCHECK_MAX_SHELL_BYTES when none is passed', async () => {
-    process.env.SPYCHECK_MAX_SHELL_BYTES = String(MiB);
-    try {
-      const { phone } = await phoneWith({ faults: { [SETTINGS]: { kind: 'endless' } } });
-      await expect(phone.shell('settingsGlobal', SETTINGS)).rejects.toThrow(/past 1 MB/);
-    } finally {
-      delete process.env.SPYCHECK_MAX_SHELL_BYTES;
-    }
+  it('takes its cap from SPYCHECK_MAX_SHELL_BYTES in the environment it is given', async () => {
+    const options = phoneOptionsFromEnv({ SPYCHECK_MAX_SHELL_BYTES: String(MiB) });
+    expect(options).toEqual({ maxShellBytes: MiB });
+    const { phone } = await phoneWith({ faults: { [SETTINGS]: { kind: 'endless' } } }, options);
+    await expect(phone.shell('settingsGlobal', SETTINGS)).rejects.toThrow(/past 1 MB/);
+    // nonsense is ignored, never a zero or negative cap
+    expect(
+      phoneOptionsFromEnv({ SPYCHECK_MAX_SHELL_BYTES: '-5', SPYCHECK_REQUEST_TIMEOUT_MS: '0' }),
+    ).toEqual({});
   });
 });
 

@@ -61,12 +61,12 @@ export interface ReadOnlyPhoneOptions {
 }
 
 /**
- * Hidden knobs for tests and for a caseworker whose phone really does print
- * more: SPYCHECK_MAX_SHELL_BYTES and SPYCHECK_REQUEST_TIMEOUT_MS (positive
- * integers). Read here rather than by the CLI so that every way of making a
- * phone (scan, bench, tests) honours them; options passed in win.
+ * Knobs for tests and for a caseworker whose phone really does print more:
+ * SPYCHECK_MAX_SHELL_BYTES and SPYCHECK_REQUEST_TIMEOUT_MS (positive
+ * integers). The CLI passes its own environment, so in-process tests can set
+ * them per run.
  */
-function optionsFromEnv(env: NodeJS.ProcessEnv): ReadOnlyPhoneOptions {
+export function phoneOptionsFromEnv(env: NodeJS.ProcessEnv): ReadOnlyPhoneOptions {
   const int = (name: string): number | undefined => {
     const v = env[name];
     if (!v || !/^\d+$/.test(v.trim())) return undefined;
@@ -92,7 +92,6 @@ type OnStop = (halt: () => void) => void;
 export class ReadOnlyAndroidPhone {
   readonly raw: RawOutput[] = [];
   private readonly device: DeviceClient;
-  private readonly options: ReadOnlyPhoneOptions;
   private lost: PhoneLostError | undefined;
   private readonly stoppers = new Set<(e: Error) => void>();
   private seq = 0;
@@ -103,10 +102,10 @@ export class ReadOnlyAndroidPhone {
   constructor(
     client: Client,
     readonly serial: string,
-    options: ReadOnlyPhoneOptions = {},
+    private readonly options: ReadOnlyPhoneOptions = {},
   ) {
     this.device = client.getDevice(serial);
-    this.options = { ...optionsFromEnv(process.env), ...options };
+    this.options = options;
   }
 
   get lostError(): PhoneLostError | undefined {

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { DeviceProfile, DeviceState } from './deviceProfile.js';
 import { listenTcp } from './listen.js';
 import { RequestLog } from './requestLog.js';
-import { type FaultAnswer, playFault, socketSink } from './shellFaults.js';
+import { type FaultAnswer, playFault, recordFaultAnswer, socketSink } from './shellFaults.js';
 import { writePieces } from './streamOut.js';
 import { SyncSession, sleep } from './syncService.js';
 
@@ -238,14 +238,7 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
         const command = shellMatch[2]!;
         const fault = p.profile.shellFault(command);
         if (fault) {
-          const record: FaultAnswer = {
-            serial,
-            command,
-            kind: fault.kind,
-            started: new Date().toISOString(),
-            bytesSent: 0,
-          };
-          faultAnswers.push(record);
+          const record = recordFaultAnswer(faultAnswers, serial, command, fault);
           await playFault(fault, p.profile.shell(command), socketSink(socket), record);
           if (!socket.destroyed) socket.end();
           return;

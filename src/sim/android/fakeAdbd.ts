@@ -22,7 +22,7 @@ import {
 import type { DeviceProfile } from './deviceProfile.js';
 import { listenTcp } from './listen.js';
 import { RequestLog } from './requestLog.js';
-import { type FaultAnswer, playFault } from './shellFaults.js';
+import { type FaultAnswer, playFault, recordFaultAnswer } from './shellFaults.js';
 import { SyncSession, sleep } from './syncService.js';
 
 export interface FakeAdbdOptions {
@@ -116,14 +116,7 @@ export async function startFakeAdbd(options: FakeAdbdOptions): Promise<FakeAdbd>
         if (latencyMs) await sleep(latencyMs);
         const fault = profile.shellFault(command);
         if (fault) {
-          const record: FaultAnswer = {
-            serial,
-            command,
-            kind: fault.kind,
-            started: new Date().toISOString(),
-            bytesSent: 0,
-          };
-          faultAnswers.push(record);
+          const record = recordFaultAnswer(faultAnswers, serial, command, fault);
           // write() waits for the host's OKAY of each WRTE: that is the backpressure
           const sink = {
             closed: s.whenClosed,

@@ -34,6 +34,24 @@ export interface FaultSink {
 
 /** Small enough that memory stays flat, large enough that an endless answer is fast. */
 const ENDLESS_PIECE = 64 * 1024;
+/** Start the record of one faulty answer, added to the simulator's list for tests to read. */
+export function recordFaultAnswer(
+  list: FaultAnswer[],
+  serial: string,
+  command: string,
+  fault: ShellFault,
+): FaultAnswer {
+  const record: FaultAnswer = {
+    serial,
+    command,
+    kind: fault.kind,
+    started: new Date().toISOString(),
+    bytesSent: 0,
+  };
+  list.push(record);
+  return record;
+}
+
 export const SLOW_DEFAULTS = { bytes: 4, intervalMs: 1000 } as const;
 
 /** Used when the command has no output of its own to repeat. */
