@@ -19,6 +19,7 @@ import {
   dataAppDir,
   renderShell,
   type SimApp,
+  type SimBatteryHistory,
   type SimPhone,
   SYSTEM_IMAGE_TIME,
   strHash,
@@ -70,6 +71,19 @@ interface PhoneCtx {
   seed: number;
   nextUid: number;
   apps: SimApp[];
+}
+
+/**
+ * The battery history up to the scan: `hours` back from `now`, with the updates of that time
+ * (from the app list) and the installs and removals given here.
+ */
+function history(
+  now: number,
+  hours: number,
+  events: SimBatteryHistory['events'] = [],
+  restarts: number[] = [],
+): SimBatteryHistory {
+  return { start: now - hours * 3_600_000, end: now - 60_000, events, restarts };
 }
 
 function ctx(now: number, setupDaysAgo: number, sdk: number, seed: number): PhoneCtx {
@@ -1354,6 +1368,23 @@ function cleanPixel14(): SimPhone {
     ],
     seed: 14,
     tzOffsetMin: 60,
+    // ordinary apps tried and removed again: the battery history must not make them look bad
+    batteryHistory: history(now, 40, [
+      {
+        at: now - 31 * 3_600_000,
+        kind: 'installed',
+        pkg: 'com.king.candycrushsaga',
+        versionCode: 1285601,
+      },
+      { at: now - 29 * 3_600_000, kind: 'removed', pkg: 'com.king.candycrushsaga' },
+      {
+        at: now - 20 * 3_600_000,
+        kind: 'installed',
+        pkg: 'com.einnovation.temu',
+        versionCode: 21700,
+      },
+      { at: now - 3 * 3_600_000, kind: 'removed', pkg: 'com.einnovation.temu' },
+    ]),
   };
 }
 
@@ -1761,6 +1792,7 @@ function infectedA12(): SimPhone {
     ],
     seed: 12,
     tzOffsetMin: 60,
+    batteryHistory: history(now, 30),
   };
 }
 
@@ -1988,6 +2020,7 @@ function dualusePixel7(): SimPhone {
     ],
     seed: 7,
     tzOffsetMin: 0,
+    batteryHistory: history(now, 52, [], [now - 26 * 3_600_000]),
   };
 }
 
@@ -2238,6 +2271,65 @@ function oldA10(): SimPhone {
     ],
     seed: 10,
     tzOffsetMin: 0,
+    batteryHistory: history(now, 44, [
+      { at: now - 38 * 3_600_000, kind: 'removed', pkg: 'com.supercell.clashofclans' },
+    ]),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// 5. spyware-gone-a10: old-a10 after someone removed their spyware
+
+const SPYWARE_GONE_NOW = Date.UTC(2024, 2, 8, 11, 15, 0);
+
+function spywareGoneA10(): SimPhone {
+  const base = oldA10();
+  const now = SPYWARE_GONE_NOW;
+  const serial = '5e81d0b7';
+  const uid = Math.max(...base.apps.map((a) => a.uid)) + 1;
+  // TheTruthSpy, removed with "keep the app's data": still listed by pm list packages -u
+  const kept: SimApp = {
+    pkg: 'com.ispyoo',
+    uid,
+    versionName: '3.8.2',
+    versionCode: 382,
+    minSdk: 19,
+    targetSdk: 28,
+    installer: 'com.google.android.packageinstaller',
+    installTime: Date.UTC(2024, 1, 17, 21, 4, 33),
+    updateTime: Date.UTC(2024, 1, 17, 21, 4, 33),
+    requested: P(
+      `${BASIC} READ_SMS RECEIVE_SMS READ_CALL_LOG ACCESS_FINE_LOCATION RECORD_AUDIO READ_CONTACTS`,
+    ),
+    granted: [],
+    installedForUser0: false,
+    splits: ['base'],
+  };
+  return {
+    ...base,
+    name: 'spyware-gone-a10',
+    description:
+      'Xiaomi Redmi Note 8, Android 10, the same apps as old-a10: nothing spycheck knows is installed today, but the battery history shows mSpy (com.mspy.lite) installed on 5 March 2024 and removed on 7 March, with a restart in between, and TheTruthSpy (com.ispyoo) was removed with its data kept.',
+    serial,
+    banner: { ...base.banner },
+    props: { ...base.props, 'ro.serialno': serial, 'ro.boot.serialno': serial },
+    apps: [...base.apps, kept],
+    batteryHistory: history(
+      now,
+      72,
+      [
+        // Android 10 prints an install's version code like a user id: 40210 → u0a30210
+        {
+          at: Date.UTC(2024, 2, 5, 19, 42, 10),
+          kind: 'installed',
+          pkg: 'com.mspy.lite',
+          versionCode: 40210,
+        },
+        { at: Date.UTC(2024, 2, 6, 17, 0, 0), kind: 'removed', pkg: 'com.supercell.clashofclans' },
+        { at: Date.UTC(2024, 2, 7, 8, 3, 55), kind: 'removed', pkg: 'com.mspy.lite' },
+      ],
+      [Date.UTC(2024, 2, 6, 2, 30, 0)],
+    ),
   };
 }
 
@@ -2264,6 +2356,7 @@ const FILE_NAMES: Record<string, string> = {
   [CMD.appopsOverlay]: 'appops-system_alert_window.txt',
   [CMD.appopsInstall]: 'appops-request_install_packages.txt',
   [CMD.deviceIdleWhitelist]: 'deviceidle-whitelist.txt',
+  [CMD.batteryHistory]: 'batterystats-history.txt',
 };
 
 function writePhone(phone: SimPhone, files: Record<string, string> = {}): void {
@@ -2329,6 +2422,7 @@ function main(): void {
   });
   writePhone(dualusePixel7());
   writePhone(oldA10());
+  writePhone(spywareGoneA10());
   writeMinimal(
     'unauthorized-a13',
     'Samsung Galaxy A13 (SM-A135F), Android 13: USB debugging prompt not accepted, so adb shows it as unauthorized and nothing can be read.',

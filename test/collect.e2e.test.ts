@@ -156,7 +156,10 @@ describe('old Android 10 phone', () => {
     expect(snapshot.device.androidVersion).toBe('10');
     const adb = snapshot.checks.find((c) => c.id === 'trusted-computers');
     expect(adb?.status).toBe('not-checked');
-    expect(adb?.reason).toMatch(/does not support/);
+    // Android 10 has no "adb" dumpsys service: the phone lacks it (it did not refuse)
+    expect(adb?.cause).toBe('unsupported');
+    expect(adb?.reason).toMatch(/cannot answer this question/);
+    expect(adb?.detail).toMatch(/adb/);
     expect(snapshot.adbKeys).toBeUndefined();
   });
 });

@@ -225,6 +225,25 @@ const PARSERS: ParserCase[] = [
       typeof (p as { supported: unknown }).supported === 'boolean',
   },
   {
+    name: 'batteryHistory',
+    files: /batterystats/,
+    run: (t) => P.batteryHistory.parseBatteryHistory(t, { timeZone: 'Europe/London' }),
+    shape: (p) => {
+      const h = p as { events: unknown; lines: unknown };
+      return (
+        typeof h.lines === 'number' &&
+        Array.isArray(h.events) &&
+        h.events.every(
+          (e) =>
+            typeof e?.package === 'string' &&
+            (e.kind === 'installed' || e.kind === 'removed') &&
+            typeof e.printed === 'string' &&
+            (e.time === undefined || !Number.isNaN(Date.parse(e.time))),
+        )
+      );
+    },
+  },
+  {
     name: 'components',
     files: /settings-secure/,
     run: (t) => P.components.parseComponentList(t),
@@ -344,6 +363,39 @@ const PARSERS: ParserCase[] = [
     shape: (p) =>
       isStringArray((p as { paths: unknown }).paths) &&
       typeof (p as { checked: unknown }).checked === 'boolean',
+  },
+  {
+    name: 'appopsDump',
+    files: /appops|dumpsys-package/,
+    run: (t) => {
+      const r = P.appopsDump.parseAppOpsDump(t);
+      return {
+        parsed: P.appopsDump.appOpHolders(r.parsed, 'GET_USAGE_STATS'),
+        warnings: r.warnings,
+      };
+    },
+    shape: (p) => {
+      const h = p as { packages: unknown; appIds: unknown; lastAccess: object };
+      return (
+        isStringArray(h.packages) &&
+        Array.isArray(h.appIds) &&
+        Object.values(h.lastAccess).every((v) => typeof v === 'string')
+      );
+    },
+  },
+  {
+    name: 'activityResolver',
+    files: /dumpsys-package|launcher/,
+    run: (t) => P.activityResolver.parseActivityResolver(`Activity Resolver Table:\n${t}`),
+    shape: (p) => {
+      const r = p as { main: unknown; launcher: unknown; disabled: unknown; found: unknown };
+      return (
+        r.main instanceof Map &&
+        r.launcher instanceof Map &&
+        r.disabled instanceof Map &&
+        typeof r.found === 'boolean'
+      );
+    },
   },
 ];
 
@@ -474,6 +526,7 @@ const CHECK_OF_STEP: Partial<Record<AndroidStepId, string>> = {
   appopsOverlay: 'overlay',
   appopsInstall: 'install-apps',
   deviceIdle: 'battery',
+  batteryHistory: 'app-history',
   adbKeys: 'trusted-computers',
   settingsGlobal: 'settings',
 };
@@ -557,6 +610,8 @@ describe('assembleAndroidSnapshot under random damage', () => {
       for (const step of missing) {
         const id = CHECK_OF_STEP[step];
         if (!id) continue;
+        // the package dump lists every app too, so it can stand in for `pm list packages`
+        if (step === 'packages' && !missing.has('packageDetails') && s.apps.length > 0) continue;
         const check = s.checks.find((x) => x.id === id);
         expect(check?.status, `${label}: ${id}`).not.toBe('ok');
         expect(check?.reason, `${label}: ${id}`).toBeTruthy();

@@ -66,8 +66,11 @@ beforeAll(async () => {
 
 describe('scan --demo hostile-a13', () => {
   it('finishes with a clear result, no crash and no stack trace', () => {
-    expect([0, 3]).toContain(scan.code);
-    if (scan.code === 3) expect(scan.stderr).toMatch(/incomplete|disconnected|cut short/i);
+    // it refuses questions that serious rules need: incomplete, and said first
+    expect(scan.code).toBe(3);
+    expect(scan.stdout.trim().split('\n')[0]).toMatch(
+      /not complete, so it must not be read as clear/,
+    );
     expect(scan.stderr + scan.stdout).not.toMatch(STACK_TRACE);
     expect(scan.stdout + scan.stderr).toMatch(/could not check/i);
   });
@@ -139,9 +142,16 @@ describe('scan --demo hostile-a13', () => {
   it('reports what the phone refused as not checked, with the reason', () => {
     const check = (id: string) => snapshot.checks.find((c) => c.id === id);
     expect(check('launcher')?.status).toBe('not-checked');
-    expect(check('launcher')?.reason).toMatch(/exception/i);
+    expect(check('launcher')?.cause).toBe('failed');
+    expect(check('launcher')?.detail).toMatch(/exception/i);
     expect(check('device-admins')?.status).toBe('not-checked');
-    expect(check('device-admins')?.reason).toMatch(/refused|permission/i);
+    // a refusal is a refusal: never "does not support it"
+    expect(check('device-admins')?.cause).toBe('refused');
+    expect(check('device-admins')?.reason).toMatch(/refused/);
+    expect(check('device-admins')?.reason).not.toMatch(/support/);
+    // the phone's own words are kept for the evidence section, not the sentence
+    expect(check('device-admins')?.reason).not.toMatch(/Permission Denial/);
+    expect(check('device-admins')?.detail).toMatch(/^Permission Denial/);
     for (const id of ['settings', 'root', 'signing-certs']) {
       expect(check(id)?.status, id).toBe('partial');
       expect(check(id)?.reason, id).toBeTruthy();

@@ -6,9 +6,12 @@
 
 import { CATEGORIES } from '../rules/vocab.js';
 import type { AndroidApp, Snapshot } from '../snapshot/types.js';
+import { blindSpots } from './blindSpots.js';
 import type { CompiledRule, CompiledRules } from './compile.js';
+import { dualUseWords } from './dualUse.js';
 import { unknownFacts } from './facts.js';
 import { type Ctx, makeCtx, type Outcome } from './match.js';
+import { pastAppFindings } from './pastApps.js';
 import {
   FINDINGS_SCHEMA,
   type Finding,
@@ -172,7 +175,9 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
     if (missing.length) noteUnknown(rule, { v: 'unknown', reasons: [], missing });
   }
 
-  const findings = [...groups.values()].map(toFinding);
+  const findings = [...groups.values()].map((g) => toFinding(g, ctx));
+  // known spyware that was installed and removed before: its own finding, never merged
+  findings.push(...pastAppFindings(snapshot, rules));
   findings.sort(
     (a, b) =>
       RANK[a.severity] - RANK[b.severity] ||
@@ -204,14 +209,22 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
     summary,
     findings,
     ...(notEvaluated.length ? { notEvaluated } : {}),
+    ...withBlindSpots(snapshot, rules),
   };
 }
 
-function toFinding(g: Group): Finding {
+function withBlindSpots(snapshot: Snapshot, rules: CompiledRules): Partial<FindingsDoc> {
+  const incomplete = blindSpots(snapshot, rules);
+  return incomplete ? { incomplete } : {};
+}
+
+function toFinding(g: Group, ctx: Ctx): Finding {
   let top = g.hits[0]!;
   for (const h of g.hits) if (better(h, top)) top = h;
   const ordered = [...g.hits].sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
-  const r = top.rule.rule;
+  // An app a hand-written rule marks dual_use (family, anti-theft) gets words for what it is.
+  const dual = dualUseWords(g.hits, ctx, g.app, better);
+  const r = (dual?.hit ?? top).rule.rule;
   const evidence: Finding['evidence'] = { reasons: ordered.flatMap((h) => h.reasons) };
   if (g.app) {
     const a = g.app;
@@ -221,18 +234,23 @@ function toFinding(g: Group): Finding {
       installerClass: a.installerClass,
       ...(a.installer ? { installer: a.installer } : {}),
       ...(a.installInitiator ? { installInitiator: a.installInitiator } : {}),
+      ...(a.installOriginator ? { installOriginator: a.installOriginator } : {}),
+      ...(a.installPackageSource ? { installPackageSource: a.installPackageSource } : {}),
+      ...(a.installedFromComputer ? { installedFromComputer: true } : {}),
+      ...(a.falseStoreClaim ? { falseStoreClaim: a.falseStoreClaim } : {}),
       launcher: a.launcher,
       ...(a.firstInstallTime ? { firstInstallTime: a.firstInstallTime } : {}),
     };
   }
+  if (dual?.evidence) evidence.dualUse = dual.evidence;
   return {
     id: '',
     rule: r.id,
-    severity: top.severity,
+    severity: dual?.severity ?? top.severity,
     category: r.category,
-    title: r.title,
+    title: dual?.title ?? r.title,
     subject: g.subject,
     evidence,
-    explanation: { ...r.explanation },
+    explanation: dual?.explanation ?? { ...r.explanation },
   };
 }

@@ -7,6 +7,7 @@ import type { LoadedRule, RulePack } from '../rules/load.js';
 import type { MatchExpr } from '../rules/schema.js';
 import type { Fact } from './facts.js';
 import { type AnchorKind, anchorsOf, compileMatch, type Eval, usesAppMatchers } from './match.js';
+import { emptyPastIndex, indexPastRule, type PastIndex } from './pastApps.js';
 import type { Severity } from './types.js';
 
 export interface CompiledRule {
@@ -31,6 +32,8 @@ export interface CompiledRules {
   device: CompiledRule[];
   /** total exact indicators indexed (for `rules list` and benchmarks) */
   indicators: number;
+  /** package id → rules that also judge apps that were on the phone before (see pastApps.ts) */
+  past: PastIndex;
 }
 
 const MATCHER_FACTS: Record<string, Fact> = {
@@ -41,6 +44,8 @@ const MATCHER_FACTS: Record<string, Fact> = {
   apk_sha256: 'apk_hashes',
   launcher: 'launcher',
   permission: 'permissions',
+  // the install record is read with the app details
+  false_store_claim: 'permissions',
   appop: 'appops',
   usage_access: 'appops',
   draw_over_apps: 'appops',
@@ -80,6 +85,7 @@ export function compileRules(packs: RulePack[]): CompiledRules {
   const unanchored: CompiledRule[] = [];
   const device: CompiledRule[] = [];
   let indicators = 0;
+  const past = emptyPastIndex();
   for (const pack of packs) {
     for (const rule of pack.rules) {
       const exprs = [rule.match, ...(rule.raise ?? []).map((r) => r.when)];
@@ -97,6 +103,8 @@ export function compileRules(packs: RulePack[]): CompiledRules {
         facts,
         curated: !pack.meta.generated,
       };
+      // known-stalkerware ids also judge past apps: one more fact that can be missing
+      if (indexPastRule(past, compiled)) facts.add('past_packages');
       rules.push(compiled);
       if (scope === 'device') {
         device.push(compiled);
@@ -126,5 +134,6 @@ export function compileRules(packs: RulePack[]): CompiledRules {
     unanchored,
     device,
     indicators,
+    past,
   };
 }

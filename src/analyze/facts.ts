@@ -21,7 +21,9 @@ export type Fact =
   | 'props'
   | 'root'
   | 'accounts'
-  | 'adb_keys';
+  | 'adb_keys'
+  /** apps installed and removed before the scan (battery history): see pastApps.ts */
+  | 'past_packages';
 
 /**
  * Check ids (CheckStatus.id) that supply each fact. Both a short id and the
@@ -44,6 +46,7 @@ export const FACT_CHECKS: Record<Fact, readonly string[]> = {
   root: ['root'],
   accounts: ['accounts'],
   adb_keys: ['trusted-computers', 'adb_keys'],
+  past_packages: ['app-history', 'past_packages'],
 };
 
 /** Facts whose check could not run on this snapshot (or, with status 'partial', ran only in part). */

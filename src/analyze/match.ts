@@ -4,6 +4,7 @@
  * Lists become Sets once, so a rule with thousands of ids costs O(1) per app.
  */
 import type { MatchExpr } from '../rules/schema.js';
+import { platformNamespace } from '../snapshot/installers.js';
 import type { AndroidApp, Snapshot } from '../snapshot/types.js';
 import type { Fact } from './facts.js';
 
@@ -165,7 +166,9 @@ function rootSign(ctx: Ctx, sign: string): Outcome {
         `verified boot state ${r.verifiedBootState}`,
       );
     case 'su_binary':
-      return r.suPaths?.length ? yes('root', `su at ${r.suPaths.join(', ')}`) : NO;
+      if (r.suPaths?.length) return yes('root', `su at ${r.suPaths.join(', ')}`);
+      // a root check that ran in part (no search for su, as in a bugreport) cannot say "no su"
+      return ctx.partial.has('root') ? unknown('root') : NO;
     case 'root_package':
       return r.rootPackages?.length ? yes('root', `root app ${r.rootPackages.join(', ')}`) : NO;
     default:
@@ -300,6 +303,34 @@ export function compileMatch(m: MatchExpr): Eval {
       }),
     );
   }
+  if (m.platform_name !== undefined) {
+    const want = m.platform_name;
+    parts.push(
+      onApp((_c, app) => {
+        const ns = platformNamespace(app.id);
+        if (want) return ns ? yes('platform_name', `${app.id} (named like ${ns}*)`) : NO;
+        return ns ? NO : yes('not platform_name', app.id);
+      }),
+    );
+  }
+  if (m.false_store_claim !== undefined) {
+    const want = m.false_store_claim;
+    parts.push(
+      onApp((ctx, app) => {
+        if (ctx.unknown.has('permissions')) return unknown('permissions');
+        const claim = app.falseStoreClaim;
+        if (want) {
+          return claim
+            ? yes(
+                'false_store_claim',
+                `claims ${claim}; ${app.installedFromComputer ? 'installed from a computer' : 'installed from a file'}`,
+              )
+            : NO;
+        }
+        return claim ? NO : yes('not false_store_claim', app.id);
+      }),
+    );
+  }
   if (m.appop) {
     const ops = m.appop;
     parts.push((ctx, app) => or(ops.map((op) => appOp('appop', op)(ctx, app))));
@@ -431,6 +462,8 @@ export const APP_MATCHERS: ReadonlySet<string> = new Set([
   'system',
   'permission',
   'appop',
+  'platform_name',
+  'false_store_claim',
   'accessibility_service',
   'notification_listener',
   'device_admin',

@@ -63,6 +63,11 @@ export interface FindingsDoc {
   findings: Finding[];
   /** Rules that could not be judged for lack of a fact (added; optional) */
   notEvaluated?: NotEvaluated[];
+  /**
+   * Set when a check that high-severity rules depend on did not run or ran
+   * only in part: the result is incomplete and must not be read as clear.
+   */
+  incomplete?: { checks: string[]; facts: string[] };
 }
 
 /**

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { analyzeSnapshot } from '../analyze/analyze.js';
+import { isComplete } from '../analyze/blindSpots.js';
 import { compileRules } from '../analyze/compile.js';
 import type { RawOutput } from '../device/android/phone.js';
 import {
@@ -234,7 +235,8 @@ async function finish(
     toStderr: opts.json,
     ...(derivedFrom ? { derivedFrom } : {}),
   });
-  ctx.exit(snapshot.complete ? EXIT.ok : EXIT.incomplete);
+  // exit 3 for imports as for scans: a check that serious rules need was missing
+  ctx.exit(isComplete(snapshot, findings) ? EXIT.ok : EXIT.incomplete);
 }
 
 function sha256File(path: string): string {

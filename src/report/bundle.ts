@@ -220,7 +220,7 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
     scan: {
       started: input.snapshot.started,
       finished: input.snapshot.finished,
-      complete: input.snapshot.complete === true,
+      complete: input.snapshot.complete === true && !input.findings.incomplete,
       platform: input.snapshot.platform,
       device: deviceIds(input.snapshot),
     },

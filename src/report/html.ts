@@ -154,7 +154,8 @@ ${model.provenanceWarning ? `<p class="notice untrusted" role="alert"><strong>${
       const said = c.meaning
         ? `${h(c.meaning)} ${h(impactText(c))} <span class="why">(Why: ${h(c.reason)})</span>`
         : h(c.reason);
-      parts.push(`<li><strong>${h(c.title)}.</strong> ${said}</li>`);
+      const todo = c.action ? `<br><span class="todo">What to do: ${h(c.action)}</span>` : '';
+      parts.push(`<li><strong>${h(c.title)}.</strong> ${said}${todo}</li>`);
     }
     parts.push('</ul>');
   }
@@ -206,6 +207,7 @@ function findingHtml(f: ReportFinding): string {
   }
   out.push(`<dt>Type</dt><dd>${h(f.categoryLabel)}</dd>`);
   if (f.what) out.push(`<dt>What it is</dt><dd>${h(f.what)}</dd>`);
+  if (f.origin) out.push(`<dt>Where it came from</dt><dd>${h(f.origin)}</dd>`);
   if (f.risk) out.push(`<dt>What the other person could see or do</dt><dd>${h(f.risk)}</dd>`);
   if (f.canAccess.length > 0) {
     out.push(

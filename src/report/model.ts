@@ -5,7 +5,13 @@
  */
 import { FACT_CHECKS, type Fact } from '../analyze/facts.js';
 import type { Category, Finding, FindingsDoc, NotEvaluated, Severity } from '../analyze/types.js';
-import type { AndroidApp, AndroidSnapshot, CheckStatus, RawRecord } from '../snapshot/types.js';
+import type {
+  AndroidApp,
+  AndroidSnapshot,
+  CheckCause,
+  CheckStatus,
+  RawRecord,
+} from '../snapshot/types.js';
 import { cleanText, hasHiddenCharacters, showHidden } from '../util/sanitize.js';
 import type { DerivedFrom } from './bundle.js';
 
@@ -55,6 +61,8 @@ export interface ReportFinding {
   /** For account findings: the accounts signed in on the phone, in plain words */
   accounts: string[];
   what: string;
+  /** For apps: where it came from, cross-checked against Android's own install record */
+  origin?: string;
   risk: string;
   /** What this app can do on this phone (verb phrases), from access it holds */
   canAccess: string[];
@@ -122,6 +130,8 @@ export interface NotCheckedItem {
   title: string;
   /** Why it could not be checked, as the collector recorded it */
   reason: string;
+  /** The one thing to do about it, in plain words */
+  action?: string;
   /** What that means for the person whose phone it is, in plain words */
   meaning?: string;
   /** How many of our rules could not be judged because of it */
@@ -147,9 +157,9 @@ export const SEVERITY_LABEL: Record<Severity, string> = {
 
 const GROUP_TEXT: Record<Severity, { heading: string; intro: string }> = {
   high: {
-    heading: 'Serious: known spyware or signs of it',
+    heading: 'Serious: spyware or signs that someone can watch this phone',
     intro:
-      'These are apps or settings that spying apps use. Someone may be able to watch this phone. ' +
+      'These are known spying apps, or apps and settings that let someone watch this phone. ' +
       'Do not remove anything yet: read the safety advice first.',
   },
   medium: {
@@ -361,6 +371,12 @@ export const FACT_TEXT: Record<Fact, { title: string; meaning: string }> = {
       'We could not see which computers are trusted for USB debugging on this phone, so we ' +
       'cannot say whether an unknown computer has access.',
   },
+  past_packages: {
+    title: 'Apps that were on the phone before',
+    meaning:
+      'We could not see the phone\u2019s records of apps that were installed and then removed, ' +
+      'so spyware that was taken off the phone before this check would not show up.',
+  },
 };
 
 /** Check id → the facts it supplies. Dashes and underscores are the same ("adb-keys"). */
@@ -439,13 +455,16 @@ export function buildReportModel(input: ReportInput): ReportModel {
     });
   }
 
-  const { headline, notes } = headlineFor(sorted, snapshot);
+  const { headline, notes } = headlineFor(sorted, snapshot, {
+    incomplete: !snapshot.complete || Boolean(findings.incomplete),
+    nextStep: nextStepFor(snapshot, findings),
+  });
   const checks = snapshot.checks ?? [];
   const provenanceWarning = provenanceWarningFor(meta);
   return {
     title: 'Phone check report',
     ...(provenanceWarning ? { provenanceWarning } : {}),
-    complete: snapshot.complete,
+    complete: snapshot.complete && !findings.incomplete,
     headline,
     headlineNotes: notes,
     counts,
@@ -514,9 +533,11 @@ export function notCheckedItems(
     // A partly-run check only matters here when analyze says some rule could not be judged.
     const relevant = c.status === 'partial' ? facts.filter((f) => byFact.has(f)) : facts;
     for (const f of relevant) covered.add(f);
+    const action = c.cause ? CAUSE_ACTION[c.cause] : undefined;
     items.push({
       title: cleanText(c.title) || cleanText(c.id) || 'A check',
       reason: c.status === 'partial' ? `Only partly checked: ${reasonText(c)}` : reasonText(c),
+      ...(action ? { action } : {}),
       ...impact(relevant, byFact),
     });
   }
@@ -570,6 +591,66 @@ function reasonText(c: CheckStatus): string {
   return cleanText(c.reason, { maxLength: 400 }) || 'No reason was recorded.';
 }
 
+/** One thing to do next for each kind of gap. Never "not supported" for a refusal. */
+export const CAUSE_ACTION: Record<CheckCause, string> = {
+  refused:
+    'Unlock the phone, keep the screen on and run the check again. If the phone refuses again, ' +
+    'a newer version of spycheck may be able to ask in another way.',
+  unsupported: 'A newer version of spycheck may be able to check this on this phone.',
+  failed:
+    'Run the check again. If it fails again, a newer version of spycheck may be able to read ' +
+    'this phone.',
+  empty: 'Unlock the phone, keep the screen on and run the check again.',
+  garbled:
+    'Run the check again. If the same part cannot be read, a newer version of spycheck may read it.',
+  'cut-short':
+    'Restart the phone if you can do so safely, then run the check again. Keep this report: the ' +
+    'phone behaving like this is worth noting.',
+  disconnected:
+    'Check the cable (try another one if you can), unlock the phone, plug it in again and run ' +
+    'the check again.',
+  'no-answer': 'Unplug the phone, unlock it, plug it in again and run the check again.',
+  stopped: 'Run the check again and let it finish.',
+  'not-in-import':
+    'If you can, check the phone itself with spycheck: the files this report was made from do ' +
+    'not hold this.',
+  'unreadable-files':
+    'Run the check again. If the same apps cannot be read, note their names for a specialist.',
+};
+
+/** The order in which causes decide the headline's one next step: the broadest fix first. */
+const CAUSE_ORDER: readonly CheckCause[] = [
+  'disconnected',
+  'no-answer',
+  'stopped',
+  'not-in-import',
+  'refused',
+  'empty',
+  'cut-short',
+  'failed',
+  'garbled',
+  'unsupported',
+  'unreadable-files',
+];
+
+/** The one thing to do next when the result is incomplete (undefined when it is not). */
+export function nextStepFor(snapshot: AndroidSnapshot, findings: FindingsDoc): string | undefined {
+  const serious = new Set(findings.incomplete?.checks ?? []);
+  const checks = (snapshot.checks ?? []).filter(
+    (c) => c && c.status !== 'ok' && (serious.size === 0 || serious.has(c.id)),
+  );
+  let best: CheckCause | undefined;
+  for (const c of checks) {
+    if (!c.cause) continue;
+    if (best === undefined || CAUSE_ORDER.indexOf(c.cause) < CAUSE_ORDER.indexOf(best)) {
+      best = c.cause;
+    }
+  }
+  if (best) return CAUSE_ACTION[best];
+  if (!snapshot.complete || serious.size > 0) return CAUSE_ACTION.failed;
+  return undefined;
+}
+
 function countBySeverity(findings: Finding[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { high: 0, medium: 0, low: 0, info: 0 };
   for (const f of findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
@@ -612,21 +693,33 @@ function chainHasUnverified(link: DerivedFrom | undefined): boolean {
 export function headlineFor(
   findings: Finding[],
   snapshot: Pick<AndroidSnapshot, 'complete'> & { raw?: Pick<RawRecord, 'command'>[] },
+  opts: { incomplete?: boolean; nextStep?: string } = {},
 ): { headline: string; notes: string[] } {
-  const spyware = findings.filter((f) => f.severity === 'high' && f.category === 'stalkerware');
+  // known spyware that was removed before the check is counted apart: it is not on the phone now
+  const gone = (f: Finding) => f.evidence?.history !== undefined;
+  const spyware = findings.filter(
+    (f) => f.severity === 'high' && f.category === 'stalkerware' && !gone(f),
+  );
+  const pastSpyware = findings.filter(
+    (f) => f.severity === 'high' && f.category === 'stalkerware' && gone(f),
+  );
   const otherHigh = findings.filter((f) => f.severity === 'high' && f.category !== 'stalkerware');
   const worth = findings.filter((f) => f.severity === 'medium' || f.severity === 'low');
   const notes: string[] = [];
+  const incomplete = opts.incomplete ?? !snapshot.complete;
   // an imported acquisition (androidqf, bugreport) is read from files, not from the phone
   const imported = snapshot.raw?.some((r) => /^(androidqf|bugreport):/.test(r.command)) === true;
-  if (!snapshot.complete) {
+  if (incomplete) {
     notes.push(
       imported
-        ? 'The files this report was made from do not hold everything spycheck checks, so this ' +
-            'report is incomplete: see "What we could not check".'
-        : 'The check did not finish, so this report is incomplete. Some things could not be ' +
-            'checked: see "What we could not check".',
+        ? 'The files this report was made from do not hold everything spycheck needs to check. ' +
+            'See "What we could not check".'
+        : snapshot.complete
+          ? 'Some checks could not run or ran only in part. See "What we could not check".'
+          : 'The check did not finish, so some things could not be checked. See "What we could ' +
+            'not check".',
     );
+    if (opts.nextStep) notes.push(`What to do: ${opts.nextStep}`);
   }
 
   const parts: string[] = [];
@@ -638,6 +731,11 @@ export function headlineFor(
         : `${plural(spyware.length, 'sign', 'signs')} of known spyware`,
     );
   }
+  if (pastSpyware.length > 0) {
+    parts.push(
+      `${plural(pastSpyware.length, 'known spyware app that was', 'known spyware apps that were')} on the phone before`,
+    );
+  }
   if (otherHigh.length > 0) {
     parts.push(
       `${plural(otherHigh.length, 'other serious warning sign', 'other serious warning signs')}`,
@@ -647,15 +745,23 @@ export function headlineFor(
     parts.push(plural(worth.length, 'thing worth checking', 'things worth checking'));
   }
 
-  let headline: string;
-  if (spyware.length > 0 || otherHigh.length > 0) {
-    headline = `We found ${joinParts(parts)}.`;
+  let found: string;
+  if (spyware.length > 0 || pastSpyware.length > 0 || otherHigh.length > 0) {
+    found = `We found ${joinParts(parts)}.`;
   } else if (worth.length > 0) {
-    headline = `We did not find known spyware, but we found ${joinParts(parts)}.`;
-    notes.push('Not finding spyware does not prove the phone is safe.');
+    found = incomplete
+      ? `In what we could check, we did not find known spyware, but we found ${joinParts(parts)}.`
+      : `We did not find known spyware, but we found ${joinParts(parts)}.`;
+    if (!incomplete) notes.push('Not finding spyware does not prove the phone is safe.');
   } else {
-    headline = 'We did not find known spyware. This does not prove the phone is safe.';
+    found = incomplete
+      ? 'In what we could check, we did not find known spyware.'
+      : 'We did not find known spyware. This does not prove the phone is safe.';
   }
+  // Said first, before any finding: a partial picture must never read as clear.
+  const headline = incomplete
+    ? `This check is not complete, so it must not be read as clear. ${found}`
+    : found;
   return { headline, notes };
 }
 
@@ -687,7 +793,11 @@ function toReportFinding(
   apps: Map<string, AndroidApp>,
 ): ReportFinding {
   const subjectId = cleanText(f.subject.id);
-  const app = f.subject.type === 'app' ? apps.get(f.subject.id) : undefined;
+  // an app that was on the phone before can do nothing now: no "it can" list from its old entry
+  const app =
+    f.subject.type === 'app' && f.evidence?.history === undefined
+      ? apps.get(f.subject.id)
+      : undefined;
   const name = cleanText(f.subject.label ?? app?.label ?? '') || subjectId;
   return {
     id: cleanText(f.id, { maxLength: 40 }),
@@ -707,11 +817,59 @@ function toReportFinding(
     showSubject: f.subject.type !== 'device' && f.subject.type !== 'account',
     accounts: f.subject.type === 'account' ? accountLines(snapshot) : [],
     what: cleanText(f.explanation?.what, { maxLength: 2000, multiline: true }),
+    ...(app ? { origin: originText(app) } : {}),
     risk: cleanText(f.explanation?.risk, { maxLength: 2000, multiline: true }),
     canAccess: app ? accessFor(app, snapshot) : [],
     nextSteps: cleanText(f.explanation?.next_steps, { maxLength: 2000, multiline: true }),
     safety: f.severity === 'info' ? [] : [...FINDING_SAFETY],
   };
+}
+
+/** Store packages → the name people know. */
+const STORE_NAMES: Record<string, string> = {
+  'com.android.vending': 'Google Play',
+  'com.sec.android.app.samsungapps': 'the Galaxy Store',
+  'com.huawei.appmarket': 'AppGallery',
+  'com.xiaomi.market': 'the Xiaomi app store',
+  'com.xiaomi.mipicks': 'the Xiaomi app store',
+  'com.amazon.venezia': 'the Amazon Appstore',
+  'org.fdroid.fdroid': 'F-Droid',
+  'com.aurora.store': 'Aurora Store',
+};
+const storeName = (p: string | undefined) => (p && STORE_NAMES[p]) || 'an app store';
+
+/**
+ * Where an app came from, in plain words. The installer field is only a claim:
+ * when Android's own record says otherwise, both are said.
+ */
+export function originText(app: AndroidApp): string {
+  const computer = 'from a computer, over a USB cable';
+  if (app.falseStoreClaim) {
+    return (
+      `It says it came from ${storeName(app.falseStoreClaim)}, but Android\u2019s own record shows ` +
+      (app.installedFromComputer
+        ? `it was put on the phone ${computer}. Someone with the phone and a computer can do this.`
+        : 'it was installed from a file, not from the store.')
+    );
+  }
+  if (app.installedFromComputer) {
+    return `It was put on the phone ${computer}. Someone with the phone and a computer can do this.`;
+  }
+  switch (app.installerClass) {
+    case 'store':
+      return `It was installed from ${storeName(app.installer ?? app.installInitiator)}.`;
+    case 'other-store':
+      return `It came from ${storeName(app.installer ?? app.installInitiator)}, an app store that checks apps less than Google Play does.`;
+    case 'preinstalled':
+      return 'It came with the phone.';
+    case 'sideloaded':
+      return (
+        'It was not installed from an app store: it was installed from a file, for example a ' +
+        'download or a file sent to the phone.'
+      );
+    default:
+      return 'We could not see where it came from.';
+  }
 }
 
 function accountLines(snapshot: AndroidSnapshot): string[] {
@@ -865,8 +1023,59 @@ function buildEvidence(
       bytes: r.bytes,
       sha256: cleanText(r.sha256, { maxLength: 80 }),
     })),
-    warnings: (snapshot.warnings ?? []).map((w) => showHidden(w, 400)),
+    warnings: [
+      ...checkProblemLines(snapshot.checks ?? []),
+      ...(snapshot.warnings ?? []).map((w) => showHidden(w, 400)),
+    ],
   };
+}
+
+/** For police: each check that did not run fully, with the phone's own words where it gave any. */
+function checkProblemLines(checks: CheckStatus[]): string[] {
+  return checks
+    .filter((c) => c && c.status !== 'ok')
+    .map((c) => {
+      const status = c.status === 'partial' ? 'ran in part' : 'did not run';
+      const cause = c.cause ? ` (${c.cause})` : '';
+      const said = c.detail ? ` The phone answered: "${showHidden(c.detail, 200)}"` : '';
+      return `Check "${showHidden(c.id, 60)}" ${status}${cause}: ${showHidden(c.reason ?? '', 300)}.${said}`;
+    });
+}
+
+/** An app that was on the phone before: where it was seen and each time, in UTC and as printed. */
+function historyDetails(h: Record<string, unknown>): [string, string][] {
+  const rows: [string, string][] = [];
+  const sources = Array.isArray(h.sources) ? h.sources : [];
+  const seenIn = sources.map((s) =>
+    s === 'battery-history'
+      ? 'the phone\u2019s battery history (dumpsys batterystats --history)'
+      : s === 'kept-data'
+        ? 'the app list: not installed for the main user, its data kept (pm list packages -u)'
+        : String(s),
+  );
+  if (seenIn.length) rows.push(['Seen in', showHidden(seenIn.join('; '), 300)]);
+  for (const [key, word] of [
+    ['installed', 'Installed'],
+    ['removed', 'Removed'],
+  ] as const) {
+    const t = h[key];
+    if (!t || typeof t !== 'object') {
+      rows.push([word, 'not recorded']);
+      continue;
+    }
+    const v = t as Record<string, unknown>;
+    if (typeof v.utc === 'string') rows.push([`${word} (UTC)`, utc(v.utc)]);
+    if (typeof v.phoneTime === 'string') {
+      rows.push([`${word} (the phone\u2019s own clock)`, showHidden(v.phoneTime, 60)]);
+    }
+    if (typeof v.printed === 'string') {
+      rows.push([`${word} (as printed)`, showHidden(v.printed, 300)]);
+    }
+    if (typeof v.unknown === 'string') {
+      rows.push([`${word}: time not known`, showHidden(v.unknown, 300)]);
+    }
+  }
+  return rows;
 }
 
 function toEvidenceFinding(f: Finding): EvidenceFinding {
@@ -874,6 +1083,10 @@ function toEvidenceFinding(f: Finding): EvidenceFinding {
   const details: [string, string][] = [];
   for (const [key, value] of Object.entries(f.evidence ?? {})) {
     if (key === 'reasons') continue;
+    if (key === 'history' && value && typeof value === 'object') {
+      details.push(...historyDetails(value as Record<string, unknown>));
+      continue;
+    }
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     details.push([showHidden(key, 80), showHidden(text ?? '', 600)]);
   }

@@ -224,10 +224,11 @@ class Layout {
     this.heading('What we could not check', 3);
     if (model.notChecked.length === 0) this.para('Every check ran.');
     this.bullets(
-      model.notChecked.map((c) =>
-        c.meaning
-          ? `${c.title}. ${c.meaning} ${impactText(c)}\nWhy: ${c.reason}`
-          : `${c.title}: ${c.reason}`,
+      model.notChecked.map(
+        (c) =>
+          (c.meaning
+            ? `${c.title}. ${c.meaning} ${impactText(c)}\nWhy: ${c.reason}`
+            : `${c.title}: ${c.reason}`) + (c.action ? `\nWhat to do: ${c.action}` : ''),
       ),
     );
 
@@ -271,6 +272,7 @@ class Layout {
     }
     this.kv('Type', f.categoryLabel);
     if (f.what) this.kv('What it is', f.what);
+    if (f.origin) this.kv('Where it came from', f.origin);
     if (f.risk) this.kv('What the other person could see or do', f.risk);
     if (f.canAccess.length > 0) {
       this.kv('On this phone it can', f.canAccess.map((a) => `• ${a}`).join('\n'));
@@ -303,6 +305,7 @@ class Layout {
       f.accounts.map((a) => `• ${a}`).join('\n'),
       f.categoryLabel,
       f.what,
+      f.origin,
       f.risk,
       f.canAccess.map((a) => `• ${a}`).join('\n'),
       f.nextSteps,

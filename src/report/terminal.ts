@@ -61,6 +61,8 @@ export function renderTerminal(model: ReportModel, opts: TerminalOptions): strin
         const text = `${reason.charAt(0).toUpperCase()}${reason.slice(1)}: ${items.map((n) => t(n.title, 120)).join('; ')}.`;
         out.push(`  - ${wrap(text, 78, '    ').join('\n').trimStart()}`);
       }
+      const action = items.find((n) => n.action)?.action;
+      if (action) out.push(wrap(`What to do: ${t(action, 400)}`, 78, '    ').join('\n'));
     }
     if (model.notChecked.length > 1) {
       out.push(c.dim('  The full report says what each of these means for the survivor.'));

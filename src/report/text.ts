@@ -54,6 +54,7 @@ export function renderText(model: ReportModel): string {
       }
       para(`Type: ${f.categoryLabel}`, '    ');
       if (f.what) para(`What it is: ${f.what}`, '    ');
+      if (f.origin) para(`Where it came from: ${f.origin}`, '    ');
       if (f.risk) para(`What the other person could see or do: ${f.risk}`, '    ');
       if (f.canAccess.length > 0) {
         para('On this phone it can:', '    ');
@@ -78,6 +79,7 @@ export function renderText(model: ReportModel): string {
         ? `${c.title}. ${c.meaning} ${impactText(c)} (Why: ${c.reason})`
         : `${c.title}: ${c.reason}`,
     );
+    if (c.action) para(`What to do: ${c.action}`, '  ');
   }
 
   heading('Things this check cannot see');

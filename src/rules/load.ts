@@ -119,6 +119,7 @@ const KNOWN_KEYS = [
   'platforms',
   'match',
   'raise',
+  'dual_use',
   'labels',
   'explanation',
   'falsepositives',
@@ -141,6 +142,8 @@ const KNOWN_KEYS = [
   'permission',
   'installer',
   'launcher',
+  'platform_name',
+  'false_store_claim',
 ];
 const ALIASES: Record<string, string> = {
   license: 'licence',

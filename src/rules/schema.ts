@@ -85,6 +85,8 @@ export interface MatchExpr {
   system?: boolean;
   permission?: string[];
   appop?: string[];
+  platform_name?: boolean;
+  false_store_claim?: boolean;
   accessibility_service?: boolean;
   notification_listener?: boolean;
   device_admin?: boolean;
@@ -127,6 +129,18 @@ export const MATCH: z.ZodType<MatchExpr> = z
     appop: list(z.string().regex(/^[A-Z_]+$/))
       .optional()
       .describe('app-ops in allow mode (any of)'),
+    platform_name: z
+      .boolean()
+      .optional()
+      .describe(
+        'the package name claims Android or a phone maker (com.android., com.google.android., com.samsung. …)',
+      ),
+    false_store_claim: z
+      .boolean()
+      .optional()
+      .describe(
+        "the installer field names a store, but Android's own install record says otherwise",
+      ),
     accessibility_service: z.boolean().optional(),
     notification_listener: z.boolean().optional(),
     device_admin: z.boolean().optional(),
@@ -207,6 +221,10 @@ const TEST_APP = z.strictObject({
   device_owner: z.boolean().optional(),
   profile_owner: z.boolean().optional(),
   battery_exempt: z.boolean().optional(),
+  /** the store the installer field falsely claims (Android's record says otherwise) */
+  false_store_claim: APP_ID.optional(),
+  /** installed over USB from a computer */
+  from_computer: z.boolean().optional(),
 });
 
 const TEST_DEVICE = z.strictObject({
@@ -251,6 +269,14 @@ export const RULE = z
     raise: list(z.strictObject({ severity: SEVERITY, when: MATCH }))
       .optional()
       .describe('raise the severity when these facts also hold'),
+    dual_use: z
+      .boolean()
+      .optional()
+      .describe(
+        'hand-written packs only: the app is sold openly (family, safety, anti-theft). Its words ' +
+          "replace a generated pack's for the same app; when a stalkerware list also names it, " +
+          'the icon, installer and special access decide the severity (see rules/README.md)',
+      ),
     labels: z
       .record(APP_ID, SHORT)
       .optional()

@@ -29,6 +29,8 @@ function testApp(a: NonNullable<RuleTestCase['app']>): AndroidApp {
       runtime: (a.permissions ?? []).map((name) => ({ name, granted: true })),
     },
     launcher: a.launcher ?? 'visible',
+    ...(a.false_store_claim ? { falseStoreClaim: a.false_store_claim } : {}),
+    ...(a.from_computer ? { installedFromComputer: true } : {}),
     ...(a.apk_sha256 ? { apkSha256: a.apk_sha256 } : {}),
     ...(hasCert
       ? {

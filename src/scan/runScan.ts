@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analyzeSnapshot } from '../analyze/analyze.js';
+import { isComplete } from '../analyze/blindSpots.js';
 import { compileRules } from '../analyze/compile.js';
 import { type FindingsDoc, SEVERITIES, type Severity } from '../analyze/types.js';
 import { type CliContext, EXIT, type ExitCode } from '../cli/context.js';
@@ -218,7 +219,7 @@ export async function runScan(ctx: CliContext, opts: ScanOptions): Promise<ExitC
       stats: collection.stats,
       toStderr: opts.json,
     });
-    return exitCodeFor({ complete: snapshot.complete, findings }, opts.failOn);
+    return exitCodeFor({ complete: isComplete(snapshot, findings), findings }, opts.failOn);
   } finally {
     await conn.close();
   }

@@ -10,7 +10,15 @@ import type {
   ApkCertResult,
   CollectOptions,
 } from '../device/android/collector.js';
-import { parseAppOpsQuery } from '../parse/android/appops.js';
+import { launcherStateOf, parseActivityResolver } from '../parse/android/activityResolver.js';
+import { type AppOpsQuery, parseAppOpsQuery } from '../parse/android/appops.js';
+import {
+  type AppOpHolders,
+  appOpHolders,
+  isAppOpsDump,
+  parseAppOpsDump,
+} from '../parse/android/appopsDump.js';
+import { parseBatteryHistory } from '../parse/android/batteryHistory.js';
 import { parseComponentList } from '../parse/android/components.js';
 import { parseDeviceIdleWhitelist } from '../parse/android/deviceIdle.js';
 import { parseDumpsysAccessibility } from '../parse/android/dumpsysAccessibility.js';
@@ -28,14 +36,26 @@ import { parseLauncherActivities } from '../parse/android/launcherActivities.js'
 import { type PmListPackage, parsePmList } from '../parse/android/pmList.js';
 import { parseSettingsList } from '../parse/android/settings.js';
 import { parseSha256sum } from '../parse/android/sha256sum.js';
-import { detectShellError } from '../parse/android/shellError.js';
+import {
+  classifyShellError,
+  detectShellError,
+  type ShellError,
+} from '../parse/android/shellError.js';
 import { parseWhichSu } from '../parse/android/whichSu.js';
 import { APK_MANIFEST_PARSER, readApkManifest } from '../parse/apk/manifest.js';
 import { APK_SIGNING_PARSER as APK_PARSER, readApkSigningCerts } from '../parse/apk/signing.js';
-import { classifyInstaller, ROOT_MANAGER_PACKAGES } from './installers.js';
+import { checkAndroidVersion } from './androidVersions.js';
+import {
+  classifyInstaller,
+  installOrigin,
+  packageSourceName,
+  ROOT_MANAGER_PACKAGES,
+} from './installers.js';
+import { buildPastApps } from './pastApps.js';
 import {
   type AndroidApp,
   type AndroidSnapshot,
+  type CheckCause,
   type CheckStatus,
   type ComponentRef,
   type ParseResult,
@@ -99,6 +119,11 @@ function isSystem(s: AppSeed): boolean {
   return path !== undefined && !path.startsWith('/data/');
 }
 
+/** Removed for the phone's owner with only its data kept: no app file is left to read. */
+function removedKeepingData(s: AppSeed): boolean {
+  return s.ds?.user0?.installed === false;
+}
+
 function baseApk(s: AppSeed): string | undefined {
   return s.pm?.apkPath ?? s.ds?.apkPaths[0];
 }
@@ -108,6 +133,7 @@ function installerFacts(s: AppSeed) {
   return {
     installer,
     initiator: s.ds?.installInitiatingPackageName,
+    packageSource: s.ds?.packageSource,
     system: isSystem(s),
     unknown: installer === undefined && !s.ds && !s.installerKnown,
   };
@@ -122,13 +148,14 @@ export function androidCollectOptions(
     plan: {
       apksToHash(o) {
         return [...seeds(o).values()]
-          .filter((s) => !isSystem(s))
+          .filter((s) => !isSystem(s) && !removedKeepingData(s))
           .map(baseApk)
           .filter((p): p is string => Boolean(p));
       },
       apksToInspect(o) {
         const order = { sideloaded: 0, unknown: 1, 'other-store': 2 } as Record<string, number>;
         return [...seeds(o).values()]
+          .filter((s) => !removedKeepingData(s))
           .map((s) => ({ s, cls: classifyInstaller(installerFacts(s)) }))
           .filter(({ cls }) => cls !== 'store' && cls !== 'preinstalled')
           .sort((a, b) => (order[a.cls] ?? 9) - (order[b.cls] ?? 9))
@@ -186,6 +213,11 @@ const CHECKS: Record<string, { title: string; steps: AndroidStepId[] }> = {
     steps: ['getprop', 'su'],
   },
   'trusted-computers': { title: 'Computers trusted for USB debugging', steps: ['adbKeys'] },
+  'app-history': {
+    title:
+      'Apps that were installed and then removed recently (from the phone\u2019s battery records)',
+    steps: ['batteryHistory'],
+  },
 };
 
 export function assembleAndroidSnapshot(
@@ -194,19 +226,24 @@ export function assembleAndroidSnapshot(
 ): AndroidSnapshot {
   const o = c.outputs;
   const warnings: string[] = [...c.notes];
-  const stepProblem = new Map<AndroidStepId, string>();
+  const stepProblem = new Map<AndroidStepId, Problem>();
   const stepWarned = new Set<AndroidStepId>();
   const checkWarned = new Set<string>();
 
   function use<T>(step: AndroidStepId, parse: (t: string) => ParseResult<T>): T | undefined {
     const out = o[step];
     if (!out) {
-      stepProblem.set(step, c.complete ? 'spycheck could not run this check' : whyUnread(c));
+      stepProblem.set(
+        step,
+        c.complete
+          ? { reason: 'spycheck could not run this check', cause: 'failed' }
+          : whyUnread(c),
+      );
       return undefined;
     }
-    const err = detectShellError(out.text);
+    const err = classifyShellError(out.text);
     if (err) {
-      stepProblem.set(step, `this phone does not support it (it answered: ${err})`);
+      stepProblem.set(step, shellProblem(err));
       return undefined;
     }
     const r = parse(out.text);
@@ -222,7 +259,10 @@ export function assembleAndroidSnapshot(
   if (!pm) use('packages', parsePmList);
   else if (pm.parsed.packages.length === 0) {
     // every phone has apps; an empty list means the question failed, not a clean phone
-    stepProblem.set('packages', 'the phone answered with an empty app list');
+    stepProblem.set('packages', {
+      reason: 'the phone answered with an empty app list',
+      cause: 'empty',
+    });
   } else if (pm.warnings.length) stepWarned.add('packages');
   const ds = dumpsysOf(o);
   if (!ds) use('packageDetails', parseDumpsysPackage);
@@ -234,10 +274,34 @@ export function assembleAndroidSnapshot(
   // An empty icon list would make every app look hidden: it means the question failed.
   const launcher = launcherRead && launcherRead.packages.length > 0 ? launcherRead : undefined;
   if (launcherRead && !launcher)
-    stepProblem.set('launcher', 'the phone answered with an empty list of app icons');
-  const secure = use('settingsSecure', parseSettingsList) ?? {};
-  const global = use('settingsGlobal', parseSettingsList) ?? {};
-  const system = use('settingsSystem', parseSettingsList) ?? {};
+    stepProblem.set('launcher', {
+      reason: 'the phone answered with an empty list of app icons',
+      cause: 'empty',
+    });
+  // Without the icon question (imports, or a phone that refused it), the full package dump's
+  // activity table tells which apps have no icon; without filter details, not which have one.
+  const checkNote = new Map<string, Problem>();
+  const resolverRead =
+    !launcher && o.packageDetails && !detectShellError(o.packageDetails.text)
+      ? once('resolver', o.packageDetails.text, parseActivityResolver)
+      : undefined;
+  const resolver = resolverRead?.parsed.found ? resolverRead.parsed : undefined;
+  if (resolverRead && resolver) {
+    stepProblem.delete('launcher');
+    if (resolverRead.warnings.length) stepWarned.add('launcher');
+    for (const w of resolverRead.warnings.slice(0, 10))
+      warnings.push(`${o.packageDetails?.command}: ${w}`);
+    if (!resolver.detailed) {
+      checkNote.set('launcher', {
+        reason:
+          'the app list read here shows which apps have no icon, but cannot always tell which apps have one',
+      });
+    }
+  }
+  // `settings list <ns>`, or (bugreports) the full `dumpsys settings` with every namespace
+  const secure = use('settingsSecure', (t) => parseSettingsList(t, 'secure')) ?? {};
+  const global = use('settingsGlobal', (t) => parseSettingsList(t, 'global')) ?? {};
+  const system = use('settingsSystem', (t) => parseSettingsList(t, 'system')) ?? {};
   const a11y = use('accessibility', parseDumpsysAccessibility);
   const policy = use('devicePolicy', parseDumpsysDevicePolicy);
   const accounts = use('accounts', parseDumpsysAccount);
@@ -248,15 +312,45 @@ export function assembleAndroidSnapshot(
     ['SYSTEM_ALERT_WINDOW', 'appopsOverlay'],
     ['REQUEST_INSTALL_PACKAGES', 'appopsInstall'],
   ] as const;
+  // the live scan asks `cmd appops query-op`; imports hold the full `dumpsys appops` tree
+  const opAppIds: [string, number[]][] = [];
+  const opLastAccess: [string, Record<string, string>][] = [];
+  let opDumpWarned = false;
   for (const [op, step] of opSteps) {
-    const r = use(step, parseAppOpsQuery);
+    const r = use<AppOpsQuery | AppOpHolders>(step, (t) => {
+      if (!isAppOpsDump(t)) return parseAppOpsQuery(t);
+      const d = once('appopsDump', t, parseAppOpsDump);
+      // one dump answers all three: its warnings are said once, but mark each check
+      if (opDumpWarned && d.warnings.length) stepWarned.add(step);
+      const w = opDumpWarned ? [] : d.warnings;
+      opDumpWarned = true;
+      return { parsed: appOpHolders(d.parsed, op), warnings: w };
+    });
+    if (r && 'appIds' in r) {
+      opAppIds.push([op, r.appIds]);
+      opLastAccess.push([op, r.lastAccess]);
+    }
     if (r?.supported) appOps[op] = r.packages;
-    else if (r) stepProblem.set(step, 'this phone does not support this question');
+    else if (r) {
+      stepProblem.set(step, {
+        reason:
+          'this phone cannot answer this question (some phones, often older ones, do not have it)',
+        cause: 'unsupported',
+      });
+    }
   }
   const idle = use('deviceIdle', parseDeviceIdleWhitelist);
   const su = use('su', parseWhichSu);
 
   const tz = props['persist.sys.timezone'];
+  // the history prints clock times in the phone's zone: no zone, no UTC time (never a guess)
+  const history = use('batteryHistory', (t) => parseBatteryHistory(t, { timeZone: tz }));
+  if (history && history.lines === 0) {
+    stepProblem.set('batteryHistory', {
+      reason: 'the phone\u2019s battery records were empty, so they cannot show earlier apps',
+      cause: 'empty',
+    });
+  }
   const hashes: Record<string, string> = {};
   for (const h of c.apkHashOutputs) Object.assign(hashes, parseSha256sum(h.text).parsed.hashes);
   const launcherSet = launcher ? new Set(launcher.packages) : undefined;
@@ -266,6 +360,7 @@ export function assembleAndroidSnapshot(
     const d = s.ds;
     const base = baseApk(s);
     const facts = installerFacts(s);
+    const origin = installOrigin(facts);
     const certResult: ApkCertResult | undefined = base ? c.apkCerts[base] : undefined;
     const app: AndroidApp = {
       id: s.id,
@@ -274,7 +369,10 @@ export function assembleAndroidSnapshot(
       installer: facts.installer,
       installInitiator: d?.installInitiatingPackageName,
       installOriginator: d?.installOriginatingPackageName,
-      installerClass: classifyInstaller(facts),
+      installPackageSource: packageSourceName(d?.packageSource),
+      installedFromComputer: origin.fromComputer || undefined,
+      falseStoreClaim: origin.falseStoreClaim,
+      installerClass: origin.installerClass,
       firstInstallTime: toUtc(d?.firstInstallTime ?? d?.user0?.firstInstallTime, tz),
       lastUpdateTime: toUtc(d?.lastUpdateTime, tz),
       uid: d?.userId ?? s.pm?.uid,
@@ -289,7 +387,13 @@ export function assembleAndroidSnapshot(
         install: d?.installPermissions ?? [],
         runtime: d?.user0?.runtimePermissions ?? [],
       },
-      launcher: launcherSet ? (launcherSet.has(s.id) ? 'visible' : 'hidden') : 'unknown',
+      launcher: launcherSet
+        ? launcherSet.has(s.id)
+          ? 'visible'
+          : 'hidden'
+        : resolver
+          ? (launcherStateOf(resolver, s.id) ?? 'unknown')
+          : 'unknown',
     };
     if (base && hashes[base]) app.apkSha256 = hashes[base];
     if (certResult?.ok) {
@@ -307,6 +411,23 @@ export function assembleAndroidSnapshot(
     apps.push(dropUndefined(app));
   }
   apps.sort((a, b) => a.id.localeCompare(b.id));
+  // an op allowed uid-wide reaches every app of that uid (user 0: the uid is the app id)
+  for (const [op, ids] of opAppIds) {
+    const holders = appOps[op];
+    if (!holders || ids.length === 0) continue;
+    for (const a of apps) {
+      if (a.uid !== undefined && ids.includes(a.uid) && !holders.includes(a.id)) holders.push(a.id);
+    }
+  }
+  const appOpsLastAccess: Record<string, Record<string, string>> = {};
+  for (const [op, byPkg] of opLastAccess) {
+    for (const [pkg, raw] of Object.entries(byPkg)) {
+      const utc = toUtc(raw, tz);
+      if (utc) (appOpsLastAccess[op] ??= {})[pkg] = utc;
+    }
+  }
+  const version = checkAndroidVersion(props);
+  if (version.warning) warnings.push(version.warning);
 
   const a11ySetting = parseComponentList(secure.enabled_accessibility_services);
   const listenerSetting = parseComponentList(secure.enabled_notification_listeners);
@@ -336,7 +457,7 @@ export function assembleAndroidSnapshot(
       brand: props['ro.product.brand'],
       model: props['ro.product.model'],
       device: props['ro.product.device'],
-      androidVersion: props['ro.build.version.release'],
+      androidVersion: version.version,
       sdk: /^\d{1,3}$/.test(props['ro.build.version.sdk'] ?? '')
         ? Number(props['ro.build.version.sdk'])
         : undefined,
@@ -355,6 +476,7 @@ export function assembleAndroidSnapshot(
     accounts: accounts ?? [],
     settings: { secure, global, system },
     appOps,
+    ...(Object.keys(appOpsLastAccess).length ? { appOpsLastAccess } : {}),
     batteryOptimisationExempt: idle?.user ?? [],
     root: dropUndefined({
       debuggable: props['ro.debuggable'] === undefined ? undefined : props['ro.debuggable'] === '1',
@@ -371,6 +493,7 @@ export function assembleAndroidSnapshot(
       rootPackages: [...ROOT_MANAGER_PACKAGES].filter((p) => installed.has(p)),
     }),
     ...(adb?.available ? { adbKeys: adb.keys } : {}),
+    pastApps: buildPastApps(apps, history),
     checks: [],
     warnings,
     parsers: [...ANDROID_PARSERS, APK_PARSER, APK_MANIFEST_PARSER],
@@ -378,7 +501,7 @@ export function assembleAndroidSnapshot(
   };
 
   for (const step of c.suspectSteps ?? []) stepWarned.add(step);
-  snapshot.checks = buildChecks(stepProblem, stepWarned, checkWarned, c, apps);
+  snapshot.checks = buildChecks(stepProblem, stepWarned, checkWarned, c, apps, checkNote);
   if (apps.length === 0) {
     // nothing about apps can be said: never let that read as a clean phone
     snapshot.complete = false;
@@ -390,42 +513,66 @@ export function assembleAndroidSnapshot(
 }
 
 function buildChecks(
-  problems: Map<AndroidStepId, string>,
+  problems: Map<AndroidStepId, Problem>,
   warned: Set<AndroidStepId>,
   checkWarned: Set<string>,
   c: AndroidCollection,
   apps: AndroidApp[],
+  /** checks that ran only in part for a reason of their own */
+  notes: Map<string, Problem> = new Map(),
 ): CheckStatus[] {
   const checks: CheckStatus[] = [];
-  for (const [id, def] of Object.entries(CHECKS)) {
-    // accessibility needs either source; the others need every step
+  for (const [id, entry] of Object.entries(CHECKS)) {
+    // without `pm list packages`, the package dump (a bugreport's only list) is the app list
+    const def =
+      id === 'apps' &&
+      problems.has('packages') &&
+      !problems.has('packageDetails') &&
+      apps.length > 0
+        ? { ...entry, steps: ['packageDetails'] as AndroidStepId[] }
+        : entry;
+    // accessibility needs either source; root needs the system properties, and is partly
+    // checked without the search for su; the others need every step
     const failing = def.steps.filter((s) => problems.has(s));
-    const bad = id === 'accessibility' ? failing.length === def.steps.length : failing.length > 0;
+    const bad =
+      id === 'accessibility'
+        ? failing.length === def.steps.length
+        : id === 'root'
+          ? failing.includes('getprop')
+          : failing.length > 0;
     if (bad) {
-      checks.push({
-        id,
-        title: def.title,
-        status: 'not-checked',
-        reason: problems.get(failing[0]!),
-      });
-    } else if (failing.length > 0 || checkWarned.has(id) || def.steps.some((s) => warned.has(s))) {
-      checks.push({
-        id,
-        title: def.title,
-        status: 'partial',
-        reason: failing.length
-          ? problems.get(failing[0]!)
+      checks.push({ id, title: def.title, status: 'not-checked', ...problems.get(failing[0]!) });
+    } else if (
+      failing.length > 0 ||
+      checkWarned.has(id) ||
+      notes.has(id) ||
+      def.steps.some((s) => warned.has(s))
+    ) {
+      const problem: Problem = failing.length
+        ? problems.get(failing[0]!)!
+        : notes.has(id) && !def.steps.some((s) => warned.has(s))
+          ? notes.get(id)!
           : def.steps.some((s) => c.suspectSteps?.includes(s))
             ? c.lostReason
-              ? 'the answer may be cut short, because the scan ended while the phone was sending it'
-              : 'the text may be incomplete or hold smuggled lines; see the evidence section'
-            : 'part of what the phone printed could not be read; see the evidence section',
-      });
+              ? {
+                  reason:
+                    'the answer may be cut short, because the scan ended while the phone was sending it',
+                  cause: causeOfLoss(c),
+                }
+              : cutShortProblem(c, def.steps)
+            : {
+                reason:
+                  'part of what the phone printed could not be read; see the evidence section',
+                cause: 'garbled',
+              };
+      checks.push({ id, title: def.title, status: 'partial', ...problem });
     } else {
       checks.push({ id, title: def.title, status: 'ok' });
     }
   }
-  const thirdParty = apps.filter((a) => !a.system);
+  // an app removed with only its data kept has no app file left to read (pastApps covers it)
+  const current = apps.filter((a) => a.installedForUser0 !== false);
+  const thirdParty = current.filter((a) => !a.system);
   const hashed = thirdParty.filter((a) => a.apkSha256).length;
   checks.push(
     coverage(
@@ -436,7 +583,7 @@ function buildChecks(
       c,
     ),
   );
-  const toInspect = apps.filter(
+  const toInspect = current.filter(
     (a) => a.installerClass !== 'store' && a.installerClass !== 'preinstalled',
   );
   const inspected = toInspect.filter((a) => a.certs && a.certs.length > 0).length;
@@ -460,12 +607,15 @@ function coverage(
   c: AndroidCollection,
 ): CheckStatus {
   if (done === total) return { id, title, status: 'ok' };
-  const why = c.complete ? 'some app files could not be read' : whyUnread(c);
+  const why: Problem = c.complete
+    ? { reason: 'some app files could not be read', cause: 'unreadable-files' }
+    : whyUnread(c);
   return {
     id,
     title,
     status: done === 0 ? 'not-checked' : 'partial',
-    reason: `${done} of ${total} apps checked: ${why}`,
+    reason: `${done} of ${total} apps checked: ${why.reason}`,
+    cause: why.cause,
   };
 }
 
@@ -476,12 +626,48 @@ function toUtc(raw: string | undefined, tz: string | undefined): string | undefi
 }
 
 /** Why a step of an unfinished scan has no answer, in the words the report uses. */
-function whyUnread(c: AndroidCollection): string {
+function whyUnread(c: AndroidCollection): Problem {
+  const cause = causeOfLoss(c);
+  if (cause === 'stopped') return { reason: 'the scan was stopped before this was read', cause };
+  if (cause === 'no-answer') {
+    return { reason: 'the phone stopped answering before this was read', cause };
+  }
+  return { reason: 'the phone was disconnected before this was read', cause };
+}
+
+function causeOfLoss(c: AndroidCollection): CheckCause {
   const r = c.lostReason ?? '';
-  if (/Ctrl-C|stopped before it finished/.test(r))
-    return 'the scan was stopped before this was read';
-  if (/no answer/.test(r)) return 'the phone stopped answering before this was read';
-  return 'the phone was disconnected before this was read';
+  if (/Ctrl-C|stopped before it finished/.test(r)) return 'stopped';
+  if (/no answer/.test(r)) return 'no-answer';
+  return 'disconnected';
+}
+
+/** A step whose answer is suspect although the phone stayed: it never stopped, or smuggled lines. */
+function cutShortProblem(c: AndroidCollection, steps: readonly AndroidStepId[]): Problem {
+  const cut = steps.some((s) => c.notes.some((n) => n.includes(`"${c.outputs[s]?.command}" past`)));
+  return cut
+    ? {
+        reason: 'the phone kept sending output without end, so spycheck stopped reading it',
+        cause: 'cut-short',
+      }
+    : {
+        reason: 'the text may be incomplete or hold smuggled lines; see the evidence section',
+        cause: 'garbled',
+      };
+}
+
+/** A check that did not run or ran in part: plain words, what kind, and the phone's words. */
+type Problem = Pick<CheckStatus, 'reason' | 'cause' | 'detail'> & { reason: string };
+
+/** The phone answered with an error: say what kind in plain words; its own words go to evidence. */
+function shellProblem(err: ShellError): Problem {
+  const reason =
+    err.kind === 'refused'
+      ? 'the phone refused to answer this question'
+      : err.kind === 'unsupported'
+        ? 'this phone cannot answer this question (some phones, often older ones, do not have it)'
+        : 'the phone gave an error instead of an answer';
+  return { reason, cause: err.kind, detail: err.line };
 }
 
 function mergeComponents(a: ComponentRef[], b: ComponentRef[]): ComponentRef[] {

@@ -44,9 +44,54 @@ const FILE_INSTALLERS = new Set([
 export interface InstallerFacts {
   installer?: string;
   initiator?: string;
+  /** Android 14+ packageSource= (0 unspecified, 1 other, 2 store, 3 local file, 4 downloaded file) */
+  packageSource?: number;
   system: boolean;
   /** true when we had no installer information at all */
   unknown?: boolean;
+}
+
+/** The package adb's shell runs as: an install "by" it came over a USB cable from a computer. */
+export const SHELL_PACKAGE = 'com.android.shell';
+
+export const PACKAGE_SOURCES = [
+  'unspecified',
+  'other',
+  'store',
+  'local-file',
+  'downloaded-file',
+] as const;
+export type PackageSource = (typeof PACKAGE_SOURCES)[number];
+
+export function packageSourceName(n: number | undefined): PackageSource | undefined {
+  return n === undefined ? undefined : PACKAGE_SOURCES[n];
+}
+
+export interface InstallOrigin {
+  installerClass: InstallerClass;
+  /** Installed over USB from a computer (adb), by the installer's or the install record's account */
+  fromComputer: boolean;
+  /**
+   * The store the installer field names, when Android's own install record
+   * says the app did not come from it (pm install -i fakes the field).
+   */
+  falseStoreClaim?: string;
+}
+
+/**
+ * Where an app came from, cross-checked: the installer field is only a claim
+ * (anyone with a computer can set it); the record of who started the install
+ * (Android 11+) and how the file arrived (Android 14+) are a second source.
+ */
+export function installOrigin(f: InstallerFacts): InstallOrigin {
+  const installer = normalise(f.installer);
+  const initiator = normalise(f.initiator);
+  const fromComputer = !f.system && (installer === SHELL_PACKAGE || initiator === SHELL_PACKAGE);
+  const installerClass = classifyInstaller(f);
+  const claimsStore = installer !== undefined && STORES.has(installer);
+  const falseStoreClaim =
+    claimsStore && !f.system && installerClass !== 'store' ? installer : undefined;
+  return { installerClass, fromComputer, ...(falseStoreClaim ? { falseStoreClaim } : {}) };
 }
 
 /**
@@ -62,9 +107,10 @@ export function classifyInstaller(f: InstallerFacts): InstallerClass {
   const initiator = normalise(f.initiator);
   if (installer && STORES.has(installer)) {
     // Installing with a forged installer name (pm's -i option) fakes this field, but
-    // Android 11+ still records who really started the install: a shell or a
-    // file installer there means the store claim is false.
+    // Android 11+ still records who really started the install, and Android 14+
+    // how the file arrived: a shell, a file installer or a file means the claim is false.
     if (initiator && FILE_INSTALLERS.has(initiator)) return 'sideloaded';
+    if (f.packageSource === 3 || f.packageSource === 4) return 'sideloaded';
     return 'store';
   }
   if (installer && OTHER_STORES.has(installer)) return 'other-store';
@@ -79,6 +125,43 @@ function normalise(p: string | undefined): string | undefined {
   if (!p) return undefined;
   const t = p.trim();
   return t === '' || t === 'null' ? undefined : t;
+}
+
+/**
+ * Package-name beginnings that belong to Android itself and to phone makers.
+ * An app outside the system image that uses one is dressed up to be
+ * overlooked ("com.android.system.update" from a download).
+ */
+export const PLATFORM_NAMESPACES: readonly string[] = [
+  'android.',
+  'com.android.',
+  'com.google.android.',
+  'com.samsung.',
+  'com.sec.',
+  'com.miui.',
+  'com.xiaomi.',
+  'com.huawei.',
+  'com.hihonor.',
+  'com.oppo.',
+  'com.coloros.',
+  'com.heytap.',
+  'com.oplus.',
+  'com.vivo.',
+  'com.bbk.',
+  'com.oneplus.',
+  'com.realme.',
+  'com.motorola.',
+  'com.lge.',
+  'com.sonymobile.',
+  'com.qualcomm.',
+  'com.mediatek.',
+  'com.transsion.',
+  'com.nothing.',
+];
+
+/** The platform or maker namespace a package name claims, if any. */
+export function platformNamespace(id: string): string | undefined {
+  return PLATFORM_NAMESPACES.find((ns) => id.startsWith(ns) && id.length > ns.length);
 }
 
 /** Apps that manage root access; their presence is a strong sign the phone is rooted. */

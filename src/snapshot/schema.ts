@@ -4,7 +4,7 @@
  * checks that a fresh scan's snapshot passes it.
  */
 import { z } from 'zod';
-import { SNAPSHOT_SCHEMA } from './types.js';
+import { CHECK_CAUSES, SNAPSHOT_SCHEMA } from './types.js';
 
 const grant = z.object({ name: z.string(), granted: z.boolean(), flags: z.string().optional() });
 const cert = z.object({
@@ -13,7 +13,7 @@ const cert = z.object({
   subject: z.string().optional(),
   issuer: z.string().optional(),
   organization: z.string().optional(),
-  scheme: z.enum(['v1', 'v2', 'v3']),
+  scheme: z.enum(['v1', 'v2', 'v3']).optional(),
 });
 const component = z.object({ package: z.string(), component: z.string(), raw: z.string() });
 const isoTime = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
@@ -26,6 +26,11 @@ const app = z.object({
   installer: z.string().optional(),
   installInitiator: z.string().optional(),
   installOriginator: z.string().optional(),
+  installPackageSource: z
+    .enum(['unspecified', 'other', 'store', 'local-file', 'downloaded-file'])
+    .optional(),
+  installedFromComputer: z.boolean().optional(),
+  falseStoreClaim: z.string().optional(),
   installerClass: z.enum(['store', 'other-store', 'sideloaded', 'preinstalled', 'unknown']),
   firstInstallTime: isoTime.optional(),
   lastUpdateTime: isoTime.optional(),
@@ -47,6 +52,19 @@ const app = z.object({
     .regex(/^[0-9A-F]{64}$/)
     .optional(),
   certs: z.array(cert).optional(),
+});
+
+const pastAppTime = z.object({
+  utc: isoTime.optional(),
+  phoneTime: z.string().optional(),
+  printed: z.string().optional(),
+  unknown: z.string().optional(),
+});
+const pastApp = z.object({
+  id: z.string(),
+  sources: z.array(z.enum(['battery-history', 'kept-data'])).min(1),
+  installed: pastAppTime.optional(),
+  removed: pastAppTime.optional(),
 });
 
 export const androidSnapshotSchema = z.object({
@@ -83,6 +101,7 @@ export const androidSnapshotSchema = z.object({
     system: z.record(z.string(), z.string()),
   }),
   appOps: z.record(z.string(), z.array(z.string())),
+  appOpsLastAccess: z.record(z.string(), z.record(z.string(), isoTime)).optional(),
   batteryOptimisationExempt: z.array(z.string()),
   root: z.object({
     debuggable: z.boolean().optional(),
@@ -101,12 +120,15 @@ export const androidSnapshotSchema = z.object({
       }),
     )
     .optional(),
+  pastApps: z.array(pastApp).optional(),
   checks: z.array(
     z.object({
       id: z.string(),
       title: z.string(),
       status: z.enum(['ok', 'partial', 'not-checked']),
       reason: z.string().optional(),
+      cause: z.enum(CHECK_CAUSES).optional(),
+      detail: z.string().optional(),
     }),
   ),
   warnings: z.array(z.string()),

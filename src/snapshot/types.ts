@@ -35,8 +35,11 @@ export interface SigningCert {
   issuer?: string;
   /** Organisation (O=) from the subject, if any */
   organization?: string;
-  /** Which APK signature scheme carried it: v1 (JAR/PKCS#7), v2, v3 */
-  scheme: 'v1' | 'v2' | 'v3';
+  /**
+   * Which APK signature scheme carried it: v1 (JAR/PKCS#7), v2, v3. Absent when another tool
+   * read the file and did not say (androidqf's packages.json).
+   */
+  scheme?: 'v1' | 'v2' | 'v3';
 }
 
 export interface AndroidApp {
@@ -52,6 +55,12 @@ export interface AndroidApp {
   installInitiator?: string;
   /** Android 11+: the app the APK came from, when known */
   installOriginator?: string;
+  /** Android 14+: how the file reached the phone, as the install declared it */
+  installPackageSource?: 'unspecified' | 'other' | 'store' | 'local-file' | 'downloaded-file';
+  /** Installed from a computer over USB (adb), by the installer field or the install record */
+  installedFromComputer?: boolean;
+  /** The store the installer field claims, when Android's own records contradict it */
+  falseStoreClaim?: string;
   installerClass: InstallerClass;
   /** UTC ISO time of first install, when the phone prints one */
   firstInstallTime?: string;
@@ -113,9 +122,32 @@ export interface CheckStatus {
   /** plain-language name of what was checked */
   title: string;
   status: 'ok' | 'partial' | 'not-checked';
-  /** why it is partial / not checked, in plain words */
+  /** why it is partial / not checked, in plain words (never the phone's raw error text) */
   reason?: string;
+  /** what kind of problem it was, so the report can say what to do next */
+  cause?: CheckCause;
+  /** the phone's own words (an error line), for the evidence section only */
+  detail?: string;
 }
+
+/**
+ * Why a check did not run or ran in part. "refused" (the phone said no) is
+ * never the same as "unsupported" (the phone has no such command).
+ */
+export const CHECK_CAUSES = [
+  'refused',
+  'unsupported',
+  'failed',
+  'empty',
+  'garbled',
+  'cut-short',
+  'disconnected',
+  'no-answer',
+  'stopped',
+  'not-in-import',
+  'unreadable-files',
+] as const;
+export type CheckCause = (typeof CHECK_CAUSES)[number];
 
 export interface RawRecord {
   /** Stable id of the collection step (e.g. "dumpsys.package") */
@@ -175,6 +207,32 @@ export interface AdbKey {
   lastConnection?: string;
 }
 
+/** When an app that is gone now was installed or removed, as far as the phone says. */
+export interface PastAppTime {
+  /** UTC ISO time, when it could be worked out */
+  utc?: string;
+  /** the phone's own clock at that moment, "yyyy-MM-dd HH:mm:ss" (the phone's local time) */
+  phoneTime?: string;
+  /** where the time comes from, as the phone printed it (for the evidence section) */
+  printed?: string;
+  /** why no time (or no UTC time) could be worked out, in plain words */
+  unknown?: string;
+}
+
+export interface PastApp {
+  /** Package name */
+  id: string;
+  /**
+   * Where it was seen: the battery history's install and removal records, or the package
+   * list's apps removed with their data kept (the phone's owner no longer has them).
+   */
+  sources: Array<'battery-history' | 'kept-data'>;
+  /** the first install the phone recorded */
+  installed?: PastAppTime;
+  /** the last removal the phone recorded */
+  removed?: PastAppTime;
+}
+
 export interface AndroidSnapshot {
   schema: typeof SNAPSHOT_SCHEMA;
   platform: 'android';
@@ -200,11 +258,22 @@ export interface AndroidSnapshot {
   };
   /** App-op holders in "allow" mode: op name → package names */
   appOps: Record<string, string[]>;
+  /**
+   * App op → package → UTC ISO time the app last used it (usage access, drawing over apps,
+   * installing apps), where the full app-op dump of an import prints it. Absent otherwise.
+   */
+  appOpsLastAccess?: Record<string, Record<string, string>>;
   /** Apps exempt from battery optimisation (can run in the background freely) */
   batteryOptimisationExempt: string[];
   root: RootIndicators;
   /** Trusted computers (adb keys) when readable; undefined when not checked */
   adbKeys?: AdbKey[];
+  /**
+   * Apps that were on the phone before and are not installed now: named in the battery
+   * history's installs and removals, or removed with their data kept (`pm list packages -u`).
+   * Undefined in bundles made before spycheck read them.
+   */
+  pastApps?: PastApp[];
   checks: CheckStatus[];
   warnings: string[];
   parsers: ParserInfo[];

@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeSnapshot } from '../../src/analyze/analyze.js';
+import { type CompiledRules, compileRules } from '../../src/analyze/compile.js';
+import type { Finding } from '../../src/analyze/types.js';
 import {
   defaultRulesDir,
   formatRuleError,
@@ -7,7 +10,7 @@ import {
   type RulePack,
 } from '../../src/rules/load.js';
 import type { MatchExpr } from '../../src/rules/schema.js';
-import { testPacks } from '../../src/rules/tester.js';
+import { snapshotFromCase, testPacks } from '../../src/rules/tester.js';
 
 /** The researched packs and the least number of rules each must keep. */
 const HANDWRITTEN: Record<string, { minRules: number; categories: string[] }> = {
@@ -116,6 +119,131 @@ describe('hand-written rule packs', () => {
       const { package: pkgs, ios_bundle: bundles } = idsOf(r.match);
       expect(r.platforms.includes('android'), r.id).toBe(pkgs.length > 0);
       expect(r.platforms.includes('ios'), r.id).toBe(bundles.length > 0);
+    }
+  });
+});
+
+/**
+ * Family and anti-theft apps that Echap's stalkerware list also names. Each is
+ * a decision a person made (dual_use in the hand-written rule): a new overlap
+ * must be looked at and added here.
+ */
+const LISTED_FAMILY_APPS: Record<string, string> = {
+  'com.alienmanfc6.wheresmyandroid': 'antitheft.wheres-my-droid',
+  'com.lsdroid.cerberus': 'antitheft.cerberus',
+  'com.lsdroid.cerberuss': 'antitheft.cerberus',
+  'com.screentime': 'parental.screen-time',
+  'org.findmykids.app': 'location.findmykids-parent',
+  'org.findmykids.child': 'location.findmykids-child',
+};
+const NOUN: Record<string, string> = {
+  'location-sharing': 'A family-tracking app',
+  'parental-control': 'A parental-control app',
+  'anti-theft': 'An anti-theft app',
+};
+const SPY_WORDS = /spy[^.]*secret|made to spy|stalkerware:/i;
+
+describe('family and anti-theft apps on the stalkerware list', () => {
+  let packs: RulePack[] = [];
+  let compiled: CompiledRules;
+  /** package id → ids of the generated stalkerware rules naming it */
+  const listed = new Map<string, string[]>();
+
+  beforeAll(async () => {
+    const loaded = await loadRulePacks([defaultRulesDir()]);
+    packs = loaded.packs;
+    compiled = compileRules(packs);
+    for (const p of packs.filter((x) => x.meta.generated))
+      for (const r of p.rules.filter((x) => x.category === 'stalkerware'))
+        for (const id of idsOf(r.match).package) listed.set(id, [...(listed.get(id) ?? []), r.id]);
+  });
+
+  const overlaps = () =>
+    packs
+      .filter((p) => !p.meta.generated)
+      .flatMap((p) => p.rules)
+      .flatMap((r) => idsOf(r.match).package.map((id) => ({ id, rule: r })))
+      .filter((o) => listed.has(o.id));
+
+  it('are all known, and their rules say dual_use', () => {
+    const found = Object.fromEntries(overlaps().map((o) => [o.id, o.rule.id]));
+    expect(found).toEqual(LISTED_FAMILY_APPS);
+    for (const o of overlaps()) expect(o.rule.dual_use, o.rule.id).toBe(true);
+  });
+
+  it('mark every family, parental-control and anti-theft rule dual_use', () => {
+    const family = packs.filter((p) =>
+      ['location-sharing', 'parental-control', 'anti-theft'].includes(p.id),
+    );
+    expect(family).toHaveLength(3);
+    for (const r of family.flatMap((p) => p.rules)) expect(r.dual_use, r.id).toBe(true);
+  });
+
+  const scan = (app: Parameters<typeof snapshotFromCase>[0]['app'], notChecked?: string[]) => {
+    const doc = analyzeSnapshot(
+      snapshotFromCase({ app, ...(notChecked ? { device: { not_checked: notChecked } } : {}) }),
+      compiled,
+    );
+    const f = doc.findings.filter((x) => x.subject.id === app?.id);
+    expect(f).toHaveLength(1);
+    return f[0]!;
+  };
+  const rule = (id: string) => packs.flatMap((p) => p.rules).find((r) => r.id === id)!;
+  const noSpyWords = (f: Finding) =>
+    expect(`${f.title} ${f.explanation.what} ${f.explanation.risk}`).not.toMatch(SPY_WORDS);
+
+  it.each(
+    Object.entries(LISTED_FAMILY_APPS),
+  )('%s, visible and from a store: medium, in the words of %s', (id, ruleId) => {
+    const f = scan({ id, installer: 'store', launcher: 'visible' });
+    const r = rule(ruleId);
+    expect(f.severity).toBe('medium');
+    expect([f.rule, f.category, f.title]).toEqual([r.id, r.category, r.title]);
+    expect(f.explanation).toEqual(r.explanation);
+    expect(f.evidence.reasons.map((x) => x.rule)).toEqual(expect.arrayContaining(listed.get(id)!));
+  });
+
+  it.each(
+    Object.entries(LISTED_FAMILY_APPS),
+  )('%s, hidden: high, saying what it is and can do on an adult phone', (id, ruleId) => {
+    const r = rule(ruleId);
+    const f = scan({ id, installer: 'store', launcher: 'hidden' });
+    expect(f.severity).toBe('high');
+    expect(f.rule).toBe(r.id);
+    expect(f.category).toBe(r.category);
+    expect(f.title).toBe(`${NOUN[r.category]} is hidden on this phone`);
+    expect(f.explanation.what.startsWith(r.explanation.what)).toBe(true);
+    expect(f.explanation.risk).toContain(r.explanation.risk);
+    expect(f.explanation.risk).toMatch(/adult's phone/);
+    expect(f.explanation.next_steps).toBe(r.explanation.next_steps);
+    noSpyWords(f);
+  });
+
+  it.each(
+    Object.keys(LISTED_FAMILY_APPS),
+  )('%s with accessibility or device admin, or from outside a store: high', (id) => {
+    for (const extra of [
+      { accessibility_service: true },
+      { device_admin: true },
+      { installer: 'sideloaded' as const },
+    ]) {
+      const f = scan({ id, installer: 'store', launcher: 'visible', ...extra });
+      expect(f.severity, JSON.stringify(extra)).toBe('high');
+      noSpyWords(f);
+    }
+  });
+
+  it.each(
+    Object.keys(LISTED_FAMILY_APPS),
+  )('%s whose icon could not be checked: still high, and says so', (id) => {
+    for (const f of [
+      scan({ id, installer: 'store', launcher: 'unknown' }),
+      scan({ id, installer: 'store' }, ['launcher']),
+    ]) {
+      expect(f.severity).toBe('high');
+      expect(f.title).toMatch(/could not check if it is hidden/);
+      expect(f.explanation.what).toMatch(/could not check whether its icon is hidden/);
+      noSpyWords(f);
     }
   });
 });

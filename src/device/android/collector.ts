@@ -75,6 +75,7 @@ export const ANDROID_STEPS = {
   appopsOverlay: [C.appopsOverlay],
   appopsInstall: [C.appopsInstall],
   deviceIdle: [C.deviceIdleWhitelist],
+  batteryHistory: [C.batteryHistory],
   su: [C.whichSu],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -46,6 +46,23 @@ describe('read-only allowlist', () => {
     'content query --uri content://sms/inbox',
     'dumpsys package com.x\nreboot',
     'bu backup -all',
+    // battery stats: only the exact history command is read-only
+    'dumpsys batterystats --reset',
+    'dumpsys batterystats --charged',
+    'dumpsys batterystats --checkin',
+    'dumpsys batterystats -c',
+    'dumpsys batterystats --write',
+    'dumpsys batterystats --new-daily',
+    'dumpsys batterystats enable full-history',
+    'dumpsys batterystats disable no-auto-reset',
+    'dumpsys batterystats --history --reset',
+    'dumpsys batterystats --history; dumpsys batterystats --reset',
+    'dumpsys batterystats --history && dumpsys batterystats --reset',
+    'dumpsys batterystats --history\ndumpsys batterystats --reset',
+    'dumpsys batterystats --history-start 0',
+    'dumpsys batterystats --history-create-events 100',
+    'dumpsys batterystats --history com.x',
+    'dumpsys batterystats',
     'getprop ',
     '',
   ])('refuses %j', (cmd) => {
@@ -68,6 +85,13 @@ describe('read-only allowlist', () => {
     ).toBe(true);
     expect(isAllowedShell('dumpsys package com.example.app')).toBe(true);
     expect(isAllowedShell('pm path com.example.app')).toBe(true);
+  });
+
+  it('allows reading the battery history, exactly as written', () => {
+    expect(ANDROID_COMMANDS.batteryHistory).toBe('dumpsys batterystats --history');
+    expect(isAllowedShell('dumpsys batterystats --history')).toBe(true);
+    expect(isAllowedShell(' dumpsys batterystats --history')).toBe(false);
+    expect(isAllowedShell('dumpsys batterystats  --history')).toBe(false);
   });
 
   it('only lets sync read APK files', () => {

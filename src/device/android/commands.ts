@@ -29,6 +29,15 @@ export const ANDROID_COMMANDS = {
   appopsOverlay: 'cmd appops query-op --user 0 SYSTEM_ALERT_WINDOW allow',
   appopsInstall: 'cmd appops query-op --user 0 REQUEST_INSTALL_PACKAGES allow',
   deviceIdleWhitelist: 'dumpsys deviceidle whitelist',
+  /**
+   * Only the battery history: the phone's own log of app installs and removals (and battery
+   * levels, screen on/off, wake locks) since it was last charged. `--history` only selects what
+   * is printed; it does not reset, write or switch anything. The variants that do change the
+   * phone stay refused, as does anything else not listed here exactly: `--reset` (clears the
+   * stats), `--checkin` (writes, then clears, the last saved stats), `--write`, `--new-daily`,
+   * `enable`/`disable` (switch recording options) and `--history-create-events` (adds events).
+   */
+  batteryHistory: 'dumpsys batterystats --history',
   whichSu: 'which su',
 } as const;
 

@@ -4,7 +4,7 @@ import { indentOf, isPackageName, quote, splitLines } from './text.js';
 
 export { phoneLocalTimeToUtc } from './phoneTime.js';
 
-export const PARSER = { id: 'android.dumpsysPackage', version: 1 } as const;
+export const PARSER = { id: 'android.dumpsysPackage', version: 2 } as const;
 
 /** `enabled=` of a user state, as PackageManager.COMPONENT_ENABLED_STATE_* */
 export type EnabledState =
@@ -61,6 +61,11 @@ export interface DumpsysPackage {
   installerPackageName?: string;
   installInitiatingPackageName?: string;
   installOriginatingPackageName?: string;
+  /**
+   * Android 14+: how the install reached the phone, as the installer declared
+   * it (0 unspecified, 1 other, 2 store, 3 local file, 4 downloaded file).
+   */
+  packageSource?: number;
   requestedPermissions: string[];
   installPermissions: PermissionGrant[];
   /** State for user 0 (the main user) when printed */
@@ -438,6 +443,7 @@ export function parseDumpsysPackage(text: string): ParseResult<DumpsysPackages> 
       case 'installOriginatingPackageName':
       case 'initiatingPackageName':
       case 'originatingPackageName':
+      case 'packageSource':
         setInstallFields(pkg, body);
         break;
     }
@@ -458,6 +464,8 @@ export function parseDumpsysPackage(text: string): ParseResult<DumpsysPackages> 
       t.get('originatingPackageName') ?? t.get('installOriginatingPackageName'),
     );
     if (c !== undefined) pkg.installOriginatingPackageName = c;
+    const src = t.get('packageSource');
+    if (src !== undefined && /^[0-4]$/.test(src.trim())) pkg.packageSource = Number(src.trim());
   }
 
   for (const pkg of parsed.packages) {

@@ -3,7 +3,10 @@
  * ANDROID_PARSERS so a bundle says which parser versions read it.
  */
 import type { ParserInfo } from '../../snapshot/types.js';
+import * as activityResolver from './activityResolver.js';
 import * as appops from './appops.js';
+import * as appopsDump from './appopsDump.js';
+import * as batteryHistory from './batteryHistory.js';
 import * as components from './components.js';
 import * as deviceIdle from './deviceIdle.js';
 import * as dumpsysAccessibility from './dumpsysAccessibility.js';
@@ -21,7 +24,10 @@ import * as whichSu from './whichSu.js';
 
 // Each module as a namespace (every one exports its own PARSER).
 export {
+  activityResolver,
   appops,
+  appopsDump,
+  batteryHistory,
   components,
   deviceIdle,
   dumpsysAccessibility,
@@ -39,7 +45,10 @@ export {
 };
 
 const MODULES = [
+  activityResolver,
   appops,
+  appopsDump,
+  batteryHistory,
   components,
   deviceIdle,
   dumpsysAccessibility,

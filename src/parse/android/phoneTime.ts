@@ -79,3 +79,24 @@ export function phoneLocalTimeToUtc(raw: string, ianaZone: string): string | und
   const date = new Date(chosen);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
+
+/**
+ * The phone's local clock reading ("2024-03-02 14:05:11") at a UTC instant, or undefined
+ * when the zone cannot be read. The inverse of phoneLocalTimeToUtc.
+ */
+export function utcToPhoneLocal(utcMs: number, ianaZone: string): string | undefined {
+  if (!Number.isFinite(utcMs)) return undefined;
+  const f = formatterFor(ianaZone);
+  if (!f) return undefined;
+  const wall = new Date(Math.floor(utcMs / 1000) * 1000 + offsetAt(f, utcMs));
+  return Number.isNaN(wall.getTime()) ? undefined : formatWall(wall);
+}
+
+/** A wall-clock Date (its UTC fields hold the local reading) as "yyyy-MM-dd HH:mm:ss". */
+export function formatWall(wall: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    `${p(wall.getUTCFullYear(), 4)}-${p(wall.getUTCMonth() + 1)}-${p(wall.getUTCDate())} ` +
+    `${p(wall.getUTCHours())}:${p(wall.getUTCMinutes())}:${p(wall.getUTCSeconds())}`
+  );
+}

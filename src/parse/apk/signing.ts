@@ -327,9 +327,10 @@ function organizationOf(subject: string): string | undefined {
   return clean(line.slice(2).replace(/\\([,+"\\<>;=# ])/g, '$1')) || undefined;
 }
 
-const SCHEME_RANK: Record<SigningCert['scheme'], number> = { v1: 1, v2: 2, v3: 3 };
+type Scheme = NonNullable<SigningCert['scheme']>;
+const SCHEME_RANK: Record<Scheme, number> = { v1: 1, v2: 2, v3: 3 };
 
-function describeCert(der: Buffer, scheme: SigningCert['scheme'], warnings: string[]): SigningCert {
+function describeCert(der: Buffer, scheme: Scheme, warnings: string[]): SigningCert {
   const sha1 = createHash('sha1').update(der).digest('hex').toUpperCase();
   const cert: SigningCert = { sha1, sha256: sha256Hex(der), scheme };
   // Only DER (starts with a SEQUENCE): X509Certificate would also accept PEM text.
@@ -375,11 +376,11 @@ export function readApkSigningCerts(apk: Buffer): ParseResult<ApkSigningInfo> {
 
   const bySha256 = new Map<string, SigningCert>();
   // A key seen only in a rotation history counts as v3; one that signs too keeps its scheme.
-  const add = (der: Buffer, scheme: SigningCert['scheme'], signs = true): string => {
+  const add = (der: Buffer, scheme: Scheme, signs = true): string => {
     const sha256 = sha256Hex(der);
     const seen = bySha256.get(sha256);
     if (seen) {
-      if (signs && SCHEME_RANK[scheme] > SCHEME_RANK[seen.scheme]) seen.scheme = scheme;
+      if (signs && SCHEME_RANK[scheme] > SCHEME_RANK[seen.scheme ?? 'v1']) seen.scheme = scheme;
     } else {
       const cert = describeCert(der, scheme, warnings);
       bySha256.set(sha256, cert);

@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyzeSnapshot } from '../../analyze/analyze.js';
+import { compileRules } from '../../analyze/compile.js';
 import { packageRoot } from '../../util/packageRoot.js';
 import { defaultRulesDir, loadRulePacks } from '../load.js';
+import type { MatchExpr } from '../schema.js';
+import { snapshotFromCase } from '../tester.js';
 import { parseCsv } from './common.js';
 import { importIsdi } from './isdi.js';
 import { importStalkerwareIndicators } from './stalkerware-indicators.js';
@@ -32,6 +36,7 @@ describe.skipIf(!existsSync(ECHAP))('stalkerware-indicators importer (needs upst
       packages: 613,
       certificates: 471,
       sampleHashes: 3228,
+      samplePackages: 57,
       iosBundles: 6,
     });
     expect(files.get('pack.yaml')).toMatch(/a04c5c1958bff93fec3b1b56edbb412b209f2a38/);
@@ -40,6 +45,8 @@ describe.skipIf(!existsSync(ECHAP))('stalkerware-indicators importer (needs upst
     // generic names are kept as exact ids, never turned into prefixes
     expect(ttspy).toMatch(/- com\.fone\n/);
     expect(ttspy).toMatch(/TheTruthSpy \(also sold as/);
+    // a name seen only in a Copy9 sample joins TheTruthSpy, never on a system app
+    expect(ttspy).toMatch(/- package:\n {8}- com\.android\.system\n {6}system: false\n/);
   });
 });
 
@@ -72,9 +79,39 @@ describe('the shipped stalkerware-indicators pack', () => {
         if (!category || r.category === category) walk(r.match);
       return out;
     };
-    expect(values('package', 'stalkerware').size).toBe(613);
+    expect(values('package', 'stalkerware').size).toBe(613 + SAMPLE_ONLY);
     expect(values('cert_sha1', 'stalkerware').size).toBe(471);
     expect(values('apk_sha256').size).toBe(3228);
     expect(values('ios_bundle').size).toBe(6);
+  });
+
+  // Package names of samples.csv that ioc.yaml and watchware.yaml lack (Echap a04c5c1).
+  const SAMPLE_ONLY = 57;
+  const samplesOnly = async () => {
+    const { packs } = await loadRulePacks([join(defaultRulesDir(), 'stalkerware-indicators')]);
+    const out = new Map<string, string>();
+    for (const r of packs[0]?.rules ?? [])
+      for (const sub of (r.match.any ?? []) as MatchExpr[])
+        if (sub.system === false) for (const p of sub.package ?? []) out.set(p, r.id);
+    return { packs, out };
+  };
+
+  it('holds the package names seen only in samples, under their product, never for system apps', async () => {
+    const { packs, out } = await samplesOnly();
+    expect(out.size).toBe(SAMPLE_ONLY);
+    expect(
+      Object.fromEntries([...out].filter(([p]) => /^com\.(android|sec|duiyun\.minspy$)/.test(p))),
+    ).toEqual({
+      'com.android.system': 'stalkerware.thetruthspy',
+      'com.sec.android.as': 'stalkerware.androidspy',
+      'com.duiyun.minspy': 'stalkerware.cocospy',
+    });
+    const rules = compileRules(packs);
+    const run = (app: NonNullable<Parameters<typeof snapshotFromCase>[0]['app']>) =>
+      analyzeSnapshot(snapshotFromCase({ app }), rules).findings.map((f) => [f.rule, f.severity]);
+    for (const [pkg, rule] of out) {
+      expect(run({ id: pkg, installer: 'sideloaded' }), pkg).toEqual([[rule, 'high']]);
+      expect(run({ id: pkg, system: true, installer: 'preinstalled' }), pkg).toEqual([]);
+    }
   });
 });

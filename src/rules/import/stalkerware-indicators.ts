@@ -2,7 +2,9 @@
  * Importer for Echap's stalkerware-indicators (CC BY 4.0): ioc.yaml +
  * watchware.yaml + samples.csv → one rule per product. Exact ids only:
  * some upstream package names are very generic (com.fone, com.smart), so
- * prefixes would flag innocent apps.
+ * prefixes would flag innocent apps. Package names seen only in samples.csv
+ * join their sample's product, matched only on apps that did not come with
+ * the phone: samples often borrow system-looking names (com.android.system).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,6 +23,8 @@ import {
 
 export const ECHAP_REVISION = 'a04c5c1958bff93fec3b1b56edbb412b209f2a38';
 export const ECHAP_URL = 'https://github.com/AssoEchap/stalkerware-indicators';
+/** The pack's own version (what spycheck made of the data); the upstream revision follows the "+". */
+export const PACK_VERSION = '1.1.0';
 
 interface Entry {
   name: string;
@@ -31,6 +35,8 @@ interface Entry {
   organizations: string[];
   iosBundles: string[];
   hashes: string[];
+  /** package names of this product's samples that ioc.yaml and watchware.yaml lack */
+  samplePackages: string[];
   skippedRegex: number;
 }
 
@@ -62,6 +68,8 @@ export async function importStalkerwareIndicators(
     packages: 0,
     certificates: 0,
     sampleHashes: 0,
+    samplePackages: 0,
+    sampleOnlyCertificates: 0,
     iosBundles: 0,
     watchwarePackages: 0,
     watchwareCertificates: 0,
@@ -102,6 +110,7 @@ export async function importStalkerwareIndicators(
           organizations: [],
           iosBundles: [],
           hashes: [],
+          samplePackages: [],
           skippedRegex: 0,
         };
         byKey.set(key, e);
@@ -144,12 +153,21 @@ export async function importStalkerwareIndicators(
   const csv = parseCsv(await readFile(join(sourceDir, 'samples.csv'), 'utf8'));
   const header = (csv.shift() ?? []).map((h) => h.trim().toLowerCase());
   const col = (n: string) => header.indexOf(n);
-  const [iHash, iApp] = [col('sha256'), col('app')];
+  const [iHash, iApp, iPkg, iCert] = [
+    col('sha256'),
+    col('app'),
+    col('package name'),
+    col('certificate'),
+  ];
   if (iHash < 0 || iApp < 0) throw new Error('samples.csv: expected SHA256 and App columns');
   const allHashes = new Set<string>();
+  const samplePackages = new Set<string>();
+  const sampleOnlyCerts = new Set<string>();
   for (const row of csv) {
     const hash = row[iHash]?.trim() ?? '';
     const app = row[iApp]?.trim() ?? '';
+    const pkg = iPkg < 0 ? '' : (row[iPkg]?.trim() ?? '');
+    const cert = iCert < 0 ? '' : (row[iCert]?.trim().toUpperCase() ?? '');
     if (!SHA256.test(hash)) {
       warnings.push(`samples.csv: "${hash.slice(0, 70)}" is not a SHA-256; skipped`);
       stats.invalid!++;
@@ -162,6 +180,19 @@ export async function importStalkerwareIndicators(
     }
     e.hashes.push(hash.toUpperCase());
     allHashes.add(hash.toUpperCase());
+    if (pkg && !iocPackages.has(pkg) && !wwPackages.has(pkg)) {
+      if (APP_ID.test(pkg)) {
+        e.samplePackages.push(pkg);
+        samplePackages.add(pkg);
+      } else {
+        warnings.push(
+          `samples.csv: ${e.name}: package "${pkg.slice(0, 70)}" is not a valid id; skipped`,
+        );
+        stats.invalid!++;
+      }
+    }
+    // A signing key seen only in samples may be shared or a test key: not imported, only counted.
+    if (SHA1.test(cert) && !iocCerts.has(cert) && !wwCerts.has(cert)) sampleOnlyCerts.add(cert);
   }
 
   stats.packages = iocPackages.size;
@@ -169,6 +200,8 @@ export async function importStalkerwareIndicators(
   stats.watchwarePackages = wwPackages.size;
   stats.watchwareCertificates = wwCerts.size;
   stats.sampleHashes = allHashes.size;
+  stats.samplePackages = samplePackages.size;
+  stats.sampleOnlyCertificates = sampleOnlyCerts.size;
   stats.iosBundles = ios.size;
   stats.products = byKey.size;
 
@@ -207,7 +240,7 @@ export async function importStalkerwareIndicators(
     schema: RULE_PACK_SCHEMA,
     id: 'stalkerware-indicators',
     name: 'Known stalkerware and watchware (Echap indicators)',
-    version: `1.0.0+${revision.slice(0, 7)}`,
+    version: `${PACK_VERSION}+${revision.slice(0, 7)}`,
     licence: 'CC-BY-4.0',
     date,
     description:
@@ -245,12 +278,15 @@ function productNames(e: Entry): string {
 
 function toRule(e: Entry): Record<string, unknown> | undefined {
   const packages = sortedUnique(e.packages);
+  const samplePackages = sortedUnique(e.samplePackages);
   const certs = sortedUnique(e.certificates);
   const orgs = sortedUnique(e.organizations);
   const hashes = sortedUnique(e.hashes);
   const bundles = sortedUnique(e.iosBundles);
-  const any: Array<Record<string, string[]>> = [];
+  const any: Array<Record<string, string[] | boolean>> = [];
   if (packages.length) any.push({ package: packages });
+  // Seen only in samples: never a system app (a real system app may share a borrowed name).
+  if (samplePackages.length) any.push({ package: samplePackages, system: false });
   if (certs.length) any.push({ cert_sha1: certs });
   if (orgs.length) any.push({ cert_organization: orgs });
   if (hashes.length) any.push({ apk_sha256: hashes });
@@ -261,19 +297,21 @@ function toRule(e: Entry): Record<string, unknown> | undefined {
   const names = productNames(e);
   const first: Record<string, unknown> = packages.length
     ? { app: { id: packages[0] } }
-    : certs.length
-      ? { app: { id: 'org.example.renamed', installer: 'sideloaded', cert_sha1: certs[0] } }
-      : orgs.length
-        ? {
-            app: {
-              id: 'org.example.renamed',
-              installer: 'sideloaded',
-              cert_organization: orgs[0],
-            },
-          }
-        : hashes.length
-          ? { app: { id: 'org.example.renamed', installer: 'sideloaded', apk_sha256: hashes[0] } }
-          : { ios_app: { id: bundles[0] } };
+    : samplePackages.length
+      ? { app: { id: samplePackages[0], installer: 'sideloaded' } }
+      : certs.length
+        ? { app: { id: 'org.example.renamed', installer: 'sideloaded', cert_sha1: certs[0] } }
+        : orgs.length
+          ? {
+              app: {
+                id: 'org.example.renamed',
+                installer: 'sideloaded',
+                cert_organization: orgs[0],
+              },
+            }
+          : hashes.length
+            ? { app: { id: 'org.example.renamed', installer: 'sideloaded', apk_sha256: hashes[0] } }
+            : { ios_app: { id: bundles[0] } };
   return {
     id,
     title: stalker
@@ -282,7 +320,7 @@ function toRule(e: Entry): Record<string, unknown> | undefined {
     category: stalker ? 'stalkerware' : 'watchware',
     severity: stalker ? 'high' : 'medium',
     platforms: bundles.length
-      ? packages.length || certs.length
+      ? packages.length || samplePackages.length || certs.length
         ? ['android', 'ios']
         : ['ios']
       : ['android'],
@@ -303,8 +341,18 @@ function toRule(e: Entry): Record<string, unknown> | undefined {
       : ['Installed on purpose by the phone owner, for a child or for work.'],
     references: [ECHAP_URL],
     tests: {
-      match: [first],
-      no_match: [{ app: { id: 'org.example.clean' } }],
+      match: [
+        first,
+        ...(packages.length && samplePackages.length
+          ? [{ app: { id: samplePackages[0], installer: 'sideloaded' } }]
+          : []),
+      ],
+      no_match: [
+        { app: { id: 'org.example.clean' } },
+        ...(samplePackages.length
+          ? [{ app: { id: samplePackages[0], system: true, installer: 'preinstalled' } }]
+          : []),
+      ],
     },
   };
 }
@@ -333,6 +381,7 @@ You may share and adapt it, as long as you keep this attribution.
 | watchware package names | ${stats.watchwarePackages} |
 | watchware signing certificates (SHA-1) | ${stats.watchwareCertificates} |
 | APK sample hashes (SHA-256) | ${stats.sampleHashes} |
+| package names seen only in samples | ${stats.samplePackages} |
 | iOS bundle ids | ${stats.iosBundles} |
 | certificate organisations | ${stats.certificateOrganizations} |
 
@@ -340,13 +389,22 @@ One rule per product: \`stalkerware.<name>\` (severity high) or \`watchware.<nam
 (severity medium). Package names are matched exactly, never as prefixes, because
 some upstream names are very generic.
 
+Package names that appear only in samples.csv (not in ioc.yaml or watchware.yaml)
+are added to the rule of their sample's product, under \`system: false\`: spyware
+samples often borrow system-looking names (\`com.android.system\`), and a real app
+that came with the phone must not be flagged for sharing one.
+
+Family, safety and anti-theft apps that this list names are also described by
+spycheck's hand-written packs (\`dual_use: true\`); for those apps the hand-written
+words and the phone's own facts decide the finding (see rules/README.md).
+
 ## Not imported
 
 - Websites, C2 domains and IP addresses: spycheck does not read network data.
 - Certificate common-name regular expressions (${stats.skippedCnameRegex}): spycheck rules do not
   allow regular expressions.
-- Package names and certificates that appear only in samples.csv: only the
-  sample hashes are used, so a shared or test signing key cannot flag innocent apps.
+- Signing certificates that appear only in samples.csv (${stats.sampleOnlyCertificates}): only the sample
+  hashes are used, so a shared or test signing key cannot flag innocent apps.
 - Products with no on-phone indicator (${skipped.length}): ${skipped.join(', ') || 'none'}.
 
 ## Regenerate

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ANDROID_COMMANDS } from '../../device/android/commands.js';
-import { CMD, shortComponent, syntheticPhone, syntheticProfileData } from './synthetic.js';
+import { parseBatteryHistory } from '../../parse/android/batteryHistory.js';
+import {
+  CMD,
+  historyDuration,
+  renderBatteryHistory,
+  shortComponent,
+  syntheticPhone,
+  syntheticProfileData,
+} from './synthetic.js';
 
 function text(v: string | Buffer | undefined): string {
   if (v === undefined) throw new Error('missing output');
@@ -99,8 +107,48 @@ describe('shortComponent', () => {
   });
 });
 
+describe('battery history', () => {
+  it('prints times since the start as Android does', () => {
+    expect(historyDuration(0)).toBe('0');
+    expect(historyDuration(45)).toBe('+45ms');
+    expect(historyDuration(198_601)).toBe('+3m18s601ms');
+    expect(historyDuration(3_723_004)).toBe('+1h02m03s004ms');
+    expect(historyDuration(93_784_005)).toBe('+1d02h03m04s005ms');
+    expect(historyDuration(3_600_000)).toBe('+1h00m00s000ms');
+  });
+
+  it.each([
+    [29, 'u0a30210'],
+    [34, '40210'],
+  ])('Android sdk %i: installs and removals read back at the times they happened', (sdk, code) => {
+    const phone = syntheticPhone({ apps: 40, seed: 4 });
+    phone.sdk = sdk;
+    phone.tzOffsetMin = 0;
+    const start = Date.UTC(2024, 1, 10, 9, 0, 0);
+    phone.batteryHistory = {
+      start,
+      end: start + 50 * 3_600_000,
+      restarts: [start + 20 * 3_600_000],
+      events: [
+        { at: start + 3_723_004, kind: 'installed', pkg: 'com.example.x', versionCode: 40210 },
+        { at: start + 30 * 3_600_000, kind: 'removed', pkg: 'com.example.x' },
+      ],
+    };
+    const out = renderBatteryHistory(phone);
+    expect(out).toMatch(/^Battery History \(\d+% used, /);
+    expect(out).toContain(`pkginst=${code}:"com.example.x"`);
+    const { parsed, warnings } = parseBatteryHistory(out, { timeZone: 'UTC' });
+    expect(warnings).toEqual([]);
+    const mine = parsed.events.filter((e) => e.package === 'com.example.x');
+    expect(mine.map((e) => [e.kind, e.time])).toEqual([
+      ['installed', new Date(start + 3_723_004).toISOString()],
+      ['removed', new Date(start + 30 * 3_600_000).toISOString()],
+    ]);
+  });
+});
+
 describe('committed fixture profiles', () => {
-  const phones = ['clean-pixel14', 'infected-a12', 'dualuse-pixel7', 'old-a10'];
+  const phones = ['clean-pixel14', 'infected-a12', 'dualuse-pixel7', 'old-a10', 'spyware-gone-a10'];
 
   it.each(phones)('%s answers every fixed command and agrees with itself', async (name) => {
     const { loadProfileData } = await import('./loadProfile.js');

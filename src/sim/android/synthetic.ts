@@ -111,6 +111,32 @@ export interface SimPhone {
   seed: number;
   /** UTC offset of the phone's clock in minutes (dumpsys prints local time) */
   tzOffsetMin: number;
+  /**
+   * What the battery history holds. Unset: about a day and a half before the latest app
+   * install or update, with the installs and updates of that time (nothing removed).
+   */
+  batteryHistory?: SimBatteryHistory;
+}
+
+/** An app install or removal in the battery history. */
+export interface SimHistoryEvent {
+  /** epoch ms */
+  at: number;
+  kind: 'installed' | 'removed';
+  pkg: string;
+  /** printed for installs; defaults to the installed app's, or 1 */
+  versionCode?: number;
+}
+
+export interface SimBatteryHistory {
+  /** epoch ms of the history's first line (RESET:TIME, in the phone's local time) */
+  start: number;
+  /** epoch ms of its last line (about when the phone is scanned) */
+  end: number;
+  /** installs and removals to add to those of the apps (updates inside the window) */
+  events: SimHistoryEvent[];
+  /** epoch ms of restarts (SHUTDOWN, START, then a clock line a little later) */
+  restarts?: number[];
 }
 
 // ---------------------------------------------------------------------------
@@ -772,6 +798,119 @@ export function renderDeviceIdle(phone: SimPhone): string {
 }
 
 // ---------------------------------------------------------------------------
+// dumpsys batterystats --history
+
+/** TimeUtils.formatDuration: "0", "+45ms", "+3m18s601ms", "+1d02h03m04s005ms". */
+export function historyDuration(ms: number): string {
+  if (ms <= 0) return '0';
+  const parts: [number, string, number][] = [
+    [Math.floor(ms / 86_400_000), 'd', 0],
+    [Math.floor(ms / 3_600_000) % 24, 'h', 2],
+    [Math.floor(ms / 60_000) % 60, 'm', 2],
+    [Math.floor(ms / 1000) % 60, 's', 2],
+  ];
+  let out = '+';
+  let started = false;
+  for (const [n, unit, pad] of parts) {
+    if (!started && n === 0) continue;
+    out += `${started ? String(n).padStart(pad, '0') : n}${unit}`;
+    started = true;
+  }
+  const milli = ms % 1000;
+  return `${out}${started ? String(milli).padStart(3, '0') : milli}ms`;
+}
+
+/** UserHandle.formatUid, which Android 10 and older also use for installs' version codes. */
+function formatUid(uid: number): string {
+  if (uid < 10_000) return String(uid);
+  const user = Math.floor(uid / 100_000);
+  const appId = uid % 100_000;
+  if (appId >= 99_000) return `u${user}i${appId - 99_000}`;
+  if (appId >= 10_000) return `u${user}a${appId - 10_000}`;
+  return `u${user}s${appId}`;
+}
+
+function defaultHistory(phone: SimPhone): SimBatteryHistory {
+  const latest = Math.max(
+    SYSTEM_IMAGE_TIME,
+    ...installedApps(phone).map((a) => Math.max(a.installTime, a.updateTime)),
+  );
+  const end = latest + 2 * 3_600_000;
+  return { start: end - 36 * 3_600_000, end, events: [] };
+}
+
+/**
+ * The history as `dumpsys batterystats --history` prints it: a header, the RESET:TIME clock
+ * line, battery levels, screen and wake-lock changes every half hour or so, and the app
+ * installs (`pkginst=`) and removals (`pkgunin=`) at the time they happened.
+ */
+export function renderBatteryHistory(phone: SimPhone): string {
+  const h = phone.batteryHistory ?? defaultHistory(phone);
+  const r = rng(phone.seed ^ 0x5eed);
+  const apps = new Map(phone.apps.map((a) => [a.pkg, a]));
+  const events: SimHistoryEvent[] = [...h.events];
+  for (const a of installedApps(phone)) {
+    for (const t of new Set([a.installTime, a.updateTime])) {
+      // the store spreads updates out over the hour after the app list's time
+      const at = t + (strHash(a.pkg, phone.seed) % 3_000_000);
+      if (at > h.start && at < h.end) events.push({ at, kind: 'installed', pkg: a.pkg });
+    }
+  }
+  type Item = { at: number; n: number; text: string };
+  const items: Item[] = [];
+  const clock = (ms: number) => localTime(ms, phone.tzOffsetMin).replace(/[ :]/g, '-');
+  items.push({ at: h.start, n: 15, text: `RESET:TIME: ${clock(h.start)}` });
+  const full = 100 - Math.floor(r() * 6);
+  // about one percent every 40 minutes, never below 5 (charged again)
+  const levelAt = (t: number) =>
+    String(Math.max(5, full - Math.floor((t - h.start) / 2_400_000))).padStart(3, '0');
+  const extra = phone.sdk >= 31 ? ' modemRailChargemAh=0 wifiRailChargemAh=0' : '';
+  items.push({
+    at: h.start,
+    n: 2,
+    text: `${levelAt(h.start)} status=discharging health=good plug=none temp=${250 + Math.floor(r() * 40)} volt=${4200 + Math.floor(r() * 180)} charge=${3000 + Math.floor(r() * 1500)}${extra} +running +wake_lock +screen phone_signal_strength=great brightness=medium +wifi_radio +wifi wifi_signal_strength=4 wifi_suppl=completed`,
+  });
+  let screen = true;
+  for (let t = h.start + 60_000 + Math.floor(r() * 600_000); t < h.end; ) {
+    const lv = levelAt(t);
+    if (r() < 0.35) {
+      screen = !screen;
+      items.push({ at: t, n: 3, text: `${lv} ${screen ? '+screen' : '-screen'}` });
+    } else {
+      items.push({ at: t, n: 2, text: `${lv} +wake_lock=1000:"*alarm*"` });
+      items.push({ at: t + 150 + Math.floor(r() * 900), n: 1, text: `${lv} -wake_lock` });
+    }
+    t += 20 * 60_000 + Math.floor(r() * 25 * 60_000);
+  }
+  for (const at of h.restarts ?? []) {
+    items.push({ at, n: 1, text: 'SHUTDOWN' });
+    items.push({ at: at + 400, n: 1, text: 'START' });
+    items.push({ at: at + 21_000, n: 13, text: `TIME: ${clock(at + 21_000)}` });
+  }
+  for (const e of events) {
+    const code = e.versionCode ?? apps.get(e.pkg)?.versionCode ?? 1;
+    const tag =
+      e.kind === 'installed'
+        ? `pkginst=${phone.sdk >= 31 ? String(code) : formatUid(code)}:"${e.pkg}"`
+        : `pkgunin=0:"${e.pkg}"`;
+    items.push({ at: e.at, n: 2, text: `${levelAt(e.at)} ${tag}` });
+  }
+  // stable order: by time, the clock line first at equal times
+  const ordered = items
+    .map((it, i) => ({ it, i }))
+    .sort((a, b) => a.it.at - b.it.at || a.i - b.i)
+    .map(({ it }) => it);
+  const lines = ordered.map(
+    (it) => `  ${historyDuration(it.at - h.start).padStart(19)} (${it.n}) ${it.text}`,
+  );
+  const bytes = lines.reduce((n, l) => n + l.length, 0);
+  const kb = Math.max(1, Math.round(bytes / 4096));
+  const total = phone.sdk >= 31 ? 4096 : 2048;
+  const header = `Battery History (${Math.floor((kb * 100) / total)}% used, ${kb}KB used of ${total}KB, ${20 + events.length * 2} strings using ${Math.max(1, Math.round(kb / 3))}KB):`;
+  return `${header}\n${lines.join('\n')}\n\n`;
+}
+
+// ---------------------------------------------------------------------------
 // The whole phone
 
 /** Every fixed command's output, keyed by the exact command string. */
@@ -806,6 +945,7 @@ export function renderShell(phone: SimPhone): Record<string, string> {
     [CMD.appopsOverlay]: renderQueryOp(phone, 'SYSTEM_ALERT_WINDOW'),
     [CMD.appopsInstall]: renderQueryOp(phone, 'REQUEST_INSTALL_PACKAGES'),
     [CMD.deviceIdleWhitelist]: renderDeviceIdle(phone),
+    [CMD.batteryHistory]: renderBatteryHistory(phone),
     // toybox `which` prints nothing (exit 1) when su is absent
     [CMD.whichSu]: '',
   };
@@ -1045,6 +1185,8 @@ export function syntheticPhone(opts: {
       : [],
     seed,
     tzOffsetMin: 60,
+    // the day and a bit before the scan: updates of that time, nothing removed
+    batteryHistory: { start: SYNTH_NOW - 30 * 3_600_000, end: SYNTH_NOW, events: [] },
   };
 }
 

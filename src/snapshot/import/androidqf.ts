@@ -1,12 +1,15 @@
 /**
  * androidqf acquisitions (github.com/mvt-project/androidqf): a folder (or its ZIP) with
  * getprop.txt, settings_<ns>.txt (`settings list <ns>`), dumpsys.txt (one full `dumpsys`),
- * packages.json (each app's name, installer, uid, system flag and its files with SHA-256) and
- * optionally the APKs under apks/. Anything it does not hold stays missing: "not checked".
+ * packages.json (each app's name, installer, uid, system flag and its files with SHA-256 and,
+ * when androidqf copied the file, its signing certificate), root_binaries.json (where `which -a`
+ * found su, magisk and other root tools) and optionally the APKs under apks/. Anything it does
+ * not hold stays missing: "not checked".
  */
 import { createHash } from 'node:crypto';
 import type { AndroidStepId, ApkCertResult } from '../../device/android/collector.js';
 import { androidCollectOptions } from '../android.js';
+import type { SigningCert } from '../types.js';
 import { CollectionBuilder, serialFromGetprop, toText } from './collection.js';
 import { splitDumpsysServices, strayPackageEntries } from './sections.js';
 import { findByBaseName, type ImportFiles } from './zipFolder.js';
@@ -36,16 +39,58 @@ export const DUMPSYS_SERVICES = {
   device_policy: 'devicePolicy',
   account: 'accounts',
   adb: 'adbKeys',
+  // a full `dumpsys batterystats` starts with the battery history (app installs and removals)
+  batterystats: 'batteryHistory',
 } as const;
+
+/**
+ * Full service dumps that answer what a live scan asks with narrower commands (`cmd appops
+ * query-op …`, `dumpsys deviceidle whitelist`): the assembler reads either form.
+ */
+export const DUMPSYS_FULL_SERVICES = {
+  appops: ['appopsUsageStats', 'appopsOverlay', 'appopsInstall'],
+  deviceidle: ['deviceIdle'],
+  // androidqf's settings_<ns>.txt come first; a bugreport has only this
+  settings: ['settingsSecure', 'settingsGlobal', 'settingsSystem'],
+} as const satisfies Record<string, readonly AndroidStepId[]>;
+
+/** Puts the full appops, deviceidle and settings dumps where the live scan's answers go. */
+export function useFullServiceDumps(
+  b: CollectionBuilder,
+  services: Map<string, string>,
+  source: string,
+): boolean {
+  let used = false;
+  // text smuggled around the package dump (see noteStrayPackages) may shape these too
+  const tainted = b.suspect.has('packageDetails');
+  for (const [service, steps] of Object.entries(DUMPSYS_FULL_SERVICES)) {
+    const text = services.get(service);
+    if (text === undefined) continue;
+    for (const step of steps) {
+      if (b.outputs[step]) continue;
+      b.outputs[step] = { command: `${source} (DUMP OF SERVICE ${service})`, text };
+      if (tainted) b.suspect.add(step);
+      used = true;
+    }
+  }
+  return used;
+}
 
 interface QfFile {
   path: string;
   sha256?: string;
+  /** the signer androidqf read from its copy of the file (apkverifier's CertInfo) */
+  cert?: SigningCert;
+  /** why androidqf could not read the signer, when it says */
+  certError?: string;
 }
 interface QfPackage {
   name: string;
   installer?: string;
   uid?: number;
+  /** `pm list packages -s` / `-3` membership, as androidqf recorded it */
+  system?: boolean;
+  thirdParty?: boolean;
   files: QfFile[];
 }
 
@@ -83,12 +128,16 @@ export function importAndroidqf(
       b.outputs[step] = { command: `androidqf:${dumpsys.name} (DUMP OF SERVICE ${service})`, text };
       used = true;
     }
+    if (useFullServiceDumps(b, services, `androidqf:${dumpsys.name}`)) used = true;
     if (used) b.keep(dumpsys.name, dumpsys.buf);
-    if (services.has('deviceidle')) {
-      b.notes.push(
-        'The full "dumpsys deviceidle" in this acquisition lists battery exemptions in a form spycheck does not read yet; that check was not made.',
-      );
-    }
+  }
+
+  const root = textOf('root_binaries.json', 1024 * 1024);
+  if (root?.buf) {
+    const paths = readRootBinaries(root.buf, b.notes);
+    // marked as made by spycheck from androidqf's `which -a` answers
+    if (paths) b.step('su', root.name, paths.length ? `${paths.join('\n')}\n` : '', root.buf);
+    if (b.outputs.su) b.outputs.su.command += ' (root tools found, as which su)';
   }
 
   const pj = textOf('packages.json');
@@ -120,6 +169,7 @@ export function importAndroidqf(
         });
       }
       readApkCerts(files, pkgs, b);
+      useListedCerts(pkgs, b);
     }
   }
   return b.build(serialFromGetprop(b.outputs.getprop?.text), times.started, times.finished, [
@@ -159,7 +209,17 @@ export function readPackagesJson(buf: Buffer, notes: string[]): QfPackage[] {
       const fo = (f ?? {}) as Record<string, unknown>;
       if (typeof fo.path !== 'string' || !APK_PATH.test(fo.path)) continue;
       const sha = typeof fo.sha256 === 'string' && HEX64.test(fo.sha256) ? fo.sha256 : undefined;
-      files.push({ path: fo.path, ...(sha ? { sha256: sha } : {}) });
+      const cert = readCertInfo(fo.certificate);
+      const certError =
+        typeof fo.certificate_error === 'string' && fo.certificate_error.trim() !== ''
+          ? cleanText(fo.certificate_error, 200)
+          : undefined;
+      files.push({
+        path: fo.path,
+        ...(sha ? { sha256: sha } : {}),
+        ...(cert ? { cert } : {}),
+        ...(certError ? { certError } : {}),
+      });
     }
     const uid =
       typeof o.uid === 'number' && Number.isInteger(o.uid) && o.uid >= 0 ? o.uid : undefined;
@@ -168,6 +228,8 @@ export function readPackagesJson(buf: Buffer, notes: string[]): QfPackage[] {
       // an empty installer is "not read", not "none" (androidqf writes "null" for none)
       installer: typeof o.installer === 'string' && o.installer !== '' ? o.installer : undefined,
       uid,
+      ...(typeof o.system === 'boolean' ? { system: o.system } : {}),
+      ...(typeof o.third_party === 'boolean' ? { thirdParty: o.third_party } : {}),
       files,
     });
   }
@@ -209,6 +271,126 @@ function readApkCerts(files: ImportFiles, pkgs: QfPackage[], b: CollectionBuilde
     }
     b.apkCerts[path] = result;
   }
+}
+
+const HEX40 = /^[0-9a-fA-F]{40}$/;
+const RDN = /, (?=(?:C|ST|L|O|OU|CN)=)/;
+
+/** Control characters out, length capped: text another tool wrote goes into reports. */
+function cleanText(s: string, max: number): string {
+  const t = s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+}
+
+/**
+ * androidqf's `certificate`: apkverifier's CertInfo, written with Go's field names
+ * ({"Md5","Sha1","Sha256","ValidFrom","ValidTo","Issuer","Subject","SignatureAlgorithm",
+ * "SerialNumber"}), hashes in lower-case hex, names as "C=US, O=Android, CN=Android". An
+ * empty one (all "") means androidqf did not read the file. Names are turned CN-first, as
+ * spycheck writes them when it reads an APK itself.
+ */
+export function readCertInfo(v: unknown): SigningCert | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  const sha1 = typeof o.Sha1 === 'string' && HEX40.test(o.Sha1) ? o.Sha1.toUpperCase() : '';
+  const sha256 = typeof o.Sha256 === 'string' && HEX64.test(o.Sha256) ? o.Sha256.toUpperCase() : '';
+  if (!sha1 || !sha256) return undefined;
+  const name = (x: unknown) =>
+    typeof x === 'string' && x.trim() !== ''
+      ? cleanText(x, 1024).split(RDN).reverse().join(', ')
+      : undefined;
+  const subject = name(o.Subject);
+  const issuer = name(o.Issuer);
+  const org =
+    typeof o.Subject === 'string'
+      ? /(?:^|, )O=(.*?)(?=, (?:OU|CN)=|$)/.exec(cleanText(o.Subject, 1024))?.[1]
+      : undefined;
+  return {
+    sha1,
+    sha256,
+    ...(subject ? { subject } : {}),
+    ...(issuer ? { issuer } : {}),
+    // apkverifier joins several O= values with ";": the first is the one a rule names
+    ...(org?.split(';')[0]?.trim() ? { organization: org.split(';')[0]!.trim() } : {}),
+  };
+}
+
+/**
+ * Signers androidqf itself read (packages.json), for apps whose APK is not in apks/ or could
+ * not be read here: androidqf may have deleted copies signed by well-known companies, or been
+ * told to keep none.
+ */
+function useListedCerts(pkgs: QfPackage[], b: CollectionBuilder): void {
+  let used = 0;
+  const failed: string[] = [];
+  for (const p of pkgs) {
+    const base = basePath(p);
+    if (!base || b.apkCerts[base]?.ok) continue;
+    const withCert = p.files.find((f) => f.path === base && f.cert) ?? p.files.find((f) => f.cert);
+    if (!withCert?.cert) {
+      const why = p.files.find((f) => f.certError)?.certError;
+      if (why) failed.push(`${p.name} (${why})`);
+      continue;
+    }
+    b.apkCerts[base] = {
+      ok: true,
+      certs: [withCert.cert],
+      schemes: [],
+      bytes: 0,
+      warnings: [],
+    };
+    used++;
+  }
+  if (failed.length > 0) {
+    b.notes.push(
+      `androidqf could not read who signed ${failed.length === 1 ? 'this app' : `these ${failed.length} apps`}: ${failed.slice(0, 5).join('; ')}${failed.length > 5 ? '; …' : ''}`,
+    );
+  }
+  if (used > 0) {
+    b.notes.push(
+      `${used === 1 ? 'For 1 app, who signed it was' : `For ${used} apps, who signed them was`} taken from androidqf's own reading of the app files (packages.json), not read again by spycheck.`,
+    );
+  }
+}
+
+/** Root tool binary names androidqf looks for; busybox alone is not a sign of root. */
+const ROOT_TOOL =
+  /^(?:su|supersu|magisk|magiskhide|magiskinit|magiskpolicy|superuser\.apk|kingouser\.apk|supersu\.apk)$/i;
+
+/**
+ * root_binaries.json: a list of what `which -a <name>` printed for su, busybox, magisk and
+ * other root tools (each entry may hold several paths, one a line). undefined when unreadable.
+ */
+export function readRootBinaries(buf: Buffer, notes: string[]): string[] | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(buf.toString('utf8'));
+  } catch {
+    notes.push('root_binaries.json is not valid JSON; the search for root tools was not read');
+    return undefined;
+  }
+  if (!Array.isArray(doc)) {
+    notes.push('root_binaries.json does not hold a list; the search for root tools was not read');
+    return undefined;
+  }
+  const paths: string[] = [];
+  const other: string[] = [];
+  for (const item of doc.slice(0, 200)) {
+    if (typeof item !== 'string') continue;
+    for (const line of item.split(/\r?\n/)) {
+      const t = line.trim();
+      if (!/^\/[^\s\0-\x1f]{1,255}$/.test(t)) continue;
+      const base = t.slice(t.lastIndexOf('/') + 1);
+      const list = ROOT_TOOL.test(base) ? paths : other;
+      if (!list.includes(t)) list.push(t);
+    }
+  }
+  if (other.length > 0) {
+    notes.push(
+      `androidqf also found ${other.slice(0, 5).join(', ')}: tools often added to rooted phones, but not proof of root on their own.`,
+    );
+  }
+  return paths;
 }
 
 function acquisitionTimes(files: ImportFiles, now: Date): { started: string; finished: string } {

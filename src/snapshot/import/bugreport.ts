@@ -1,12 +1,13 @@
 /**
  * Android bugreport ZIPs (`adb bugreport`): main_entry.txt names the main text file
  * (bugreport-<device>-<build>-<time>.txt), which holds `------ SYSTEM PROPERTIES (getprop) ------`
- * and the full dumpsys (`DUMP OF SERVICE package:` …). A bugreport has no `settings list`, no
- * `pm list packages`, no launcher query, no app ops queries and no APK hashes: those checks stay
- * "not checked"; apps are read from the package service dump.
+ * and the full dumpsys (`DUMP OF SERVICE package:` …). Apps, and which of them have an icon,
+ * are read from the package service dump; app-op permissions, battery exemptions and settings
+ * from the full appops, deviceidle and settings dumps. A bugreport has no search for su and no
+ * APK hashes: those checks stay "not checked" (or partly checked).
  */
 import { phoneLocalTimeToUtc } from '../../parse/android/phoneTime.js';
-import { DUMPSYS_SERVICES, noteStrayPackages } from './androidqf.js';
+import { DUMPSYS_SERVICES, noteStrayPackages, useFullServiceDumps } from './androidqf.js';
 import { CollectionBuilder, serialFromGetprop } from './collection.js';
 import { bugreportSection, splitDumpsysServices } from './sections.js';
 import { findByBaseName, type ImportFiles } from './zipFolder.js';
@@ -51,8 +52,9 @@ export function importBugreport(
     if (t !== undefined)
       b.outputs[step] = { command: `bugreport:${main} (DUMP OF SERVICE ${service})`, text: t };
   }
+  useFullServiceDumps(b, services, `bugreport:${main}`);
   b.notes.push(
-    'Imported from a bugreport: it holds no settings lists, app ops answers, app icon list or app file fingerprints, so those checks were not made.',
+    'Imported from a bugreport: it holds no search for root tools such as su and no app file fingerprints, so those checks were not made or were made only in part.',
   );
 
   // "== dumpstate: 2024-03-01 10:22:33" is the phone's local time

@@ -116,6 +116,7 @@ export function importAcquisition(
   for (const check of snapshot.checks ?? []) {
     if (check.reason?.includes(unread)) {
       check.reason = check.reason.replace(unread, `${source} does not contain this information`);
+      check.cause = 'not-in-import';
     }
   }
   return { format, snapshot, raw: c.raw };

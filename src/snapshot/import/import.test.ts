@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildZip } from '../../parse/apk/zip-builder.test-util.js';
-import { importAndroidqf, readPackagesJson } from './androidqf.js';
+import { importAndroidqf, readCertInfo, readPackagesJson, readRootBinaries } from './androidqf.js';
 import { importBugreport } from './bugreport.js';
 import { serialFromGetprop } from './collection.js';
 import { importAcquisition } from './detect.js';
@@ -176,7 +176,191 @@ describe('readPackagesJson', () => {
   });
 });
 
+describe("androidqf's own readings", () => {
+  // apkverifier's CertInfo as Go writes it: capitalised field names, lower-case hex, C= first
+  const certInfo = {
+    Md5: '6da90ba37957a92bdd0be8605a527595',
+    Sha1: '6bdb2cb7b0d9472a9791bac4839b0b3276e502d3',
+    Sha256: '39b389f830f715bb8926de18f96e2a637adb38f8644f33cc2b1b5d022e21e216',
+    ValidFrom: '2026-11-23T19:16:36Z',
+    ValidTo: '2054-04-10T19:16:36Z',
+    Issuer: 'C=XX, L=Nowhere, O=Example Ltd;Second Org, OU=Unit, CN=Example Signer',
+    Subject: 'C=XX, L=Nowhere, O=Example Ltd;Second Org, OU=Unit, CN=Example Signer',
+    SignatureAlgorithm: 'SHA256-RSA',
+    SerialNumber: 1234567,
+  };
+
+  it('reads the signer of packages.json in the form spycheck writes it', () => {
+    expect(readCertInfo(certInfo)).toEqual({
+      sha1: '6BDB2CB7B0D9472A9791BAC4839B0B3276E502D3',
+      sha256: '39B389F830F715BB8926DE18F96E2A637ADB38F8644F33CC2B1B5D022E21E216',
+      subject: 'CN=Example Signer, OU=Unit, O=Example Ltd;Second Org, L=Nowhere, C=XX',
+      issuer: 'CN=Example Signer, OU=Unit, O=Example Ltd;Second Org, L=Nowhere, C=XX',
+      organization: 'Example Ltd',
+    });
+    // what androidqf writes for a file it did not read, and junk
+    const empty = { ...certInfo, Md5: '', Sha1: '', Sha256: '', Subject: '', Issuer: '' };
+    for (const bad of [empty, null, 'x', [], { Sha1: 'zz', Sha256: certInfo.Sha256 }]) {
+      expect(readCertInfo(bad)).toBeUndefined();
+    }
+    const hostile = readCertInfo({ ...certInfo, Subject: 'CN=a\u202e\nb, O=x\u0000y' });
+    expect(hostile?.subject).not.toMatch(/[\u0000-\u001f\u202e]/);
+  });
+
+  it('keeps the signer, the system flag and the reason a signer is missing', () => {
+    const notes: string[] = [];
+    const [app, sys] = readPackagesJson(
+      Buffer.from(
+        JSON.stringify([
+          {
+            name: 'com.example.notes',
+            installer: 'com.google.android.packageinstaller',
+            uid: 10190,
+            system: false,
+            third_party: true,
+            files: [
+              {
+                path: '/data/app/~~a==/com.example.notes-b==/base.apk',
+                sha256: 'ab'.repeat(32),
+                certificate: certInfo,
+                certificate_error: '',
+              },
+            ],
+          },
+          {
+            name: 'com.android.chrome',
+            system: true,
+            third_party: false,
+            files: [
+              {
+                path: '/data/app/~~c==/com.android.chrome-d==/base.apk',
+                certificate: { ...certInfo, Sha1: '', Sha256: '' },
+                certificate_error: 'zip: not a valid zip file',
+              },
+            ],
+          },
+        ]),
+      ),
+      notes,
+    );
+    expect(app).toMatchObject({ system: false, thirdParty: true });
+    expect(app?.files[0]?.cert?.sha1).toBe('6BDB2CB7B0D9472A9791BAC4839B0B3276E502D3');
+    expect(sys).toMatchObject({ system: true, thirdParty: false });
+    expect(sys?.files[0]).toEqual({
+      path: '/data/app/~~c==/com.android.chrome-d==/base.apk',
+      certError: 'zip: not a valid zip file',
+    });
+    expect(notes).toEqual([]);
+  });
+
+  it('reads root_binaries.json: one entry may hold several paths; busybox alone is no proof', () => {
+    const notes: string[] = [];
+    expect(
+      readRootBinaries(
+        Buffer.from(
+          JSON.stringify([
+            '/system/bin/su\n/system/xbin/su',
+            '/system/xbin/busybox',
+            '/sbin/magisk',
+            'which: not found',
+            42,
+            '/system/bin/su',
+          ]),
+        ),
+        notes,
+      ),
+    ).toEqual(['/system/bin/su', '/system/xbin/su', '/sbin/magisk']);
+    expect(notes.join('\n')).toMatch(/busybox: tools often added to rooted phones/);
+    expect(readRootBinaries(Buffer.from('[]'), [])).toEqual([]);
+    const bad: string[] = [];
+    expect(readRootBinaries(Buffer.from('{"su":1}'), bad)).toBeUndefined();
+    expect(readRootBinaries(Buffer.from('nope'), bad)).toBeUndefined();
+    expect(bad).toHaveLength(2);
+  });
+});
+
 describe('importAndroidqf', () => {
+  it('answers the app-op, battery and su questions from the dumps and root_binaries.json', () => {
+    const dumpsys = [
+      'DUMP OF SERVICE appops:',
+      'Current AppOps Service state:',
+      '  Uid u0a5:',
+      '    Package com.a.b:',
+      '      GET_USAGE_STATS (allow):',
+      '--------- 0.1s was the duration of dumpsys appops, ending at: 2026-01-01 00:00:00',
+      'DUMP OF SERVICE deviceidle:',
+      '  Whitelist user apps:',
+      '    com.a.b',
+      '  mLightEnabled=true  mDeepEnabled=true',
+      '--------- 0.1s was the duration of dumpsys deviceidle, ending at: 2026-01-01 00:00:00',
+    ].join('\n');
+    const files = openZipBuffer(
+      zip([
+        ['x/dumpsys.txt', dumpsys],
+        ['x/root_binaries.json', '["/system/bin/su"]'],
+      ]),
+    ).files!;
+    const c = importAndroidqf(files);
+    for (const step of ['appopsUsageStats', 'appopsOverlay', 'appopsInstall'] as const) {
+      expect(c.outputs[step]?.command).toBe('androidqf:x/dumpsys.txt (DUMP OF SERVICE appops)');
+      expect(c.outputs[step]?.text).toContain('GET_USAGE_STATS (allow):');
+    }
+    expect(c.outputs.deviceIdle?.text).toContain('Whitelist user apps:');
+    expect(c.outputs.su).toEqual({
+      command: 'androidqf:x/root_binaries.json (root tools found, as which su)',
+      text: '/system/bin/su\n',
+    });
+    expect(c.notes.join('\n')).not.toMatch(/deviceidle/);
+    expect(c.raw.map((r) => r.record.command)).toEqual([
+      'androidqf:x/dumpsys.txt',
+      'androidqf:x/root_binaries.json',
+    ]);
+  });
+
+  it('takes the signer from packages.json only where the APK copy is missing', () => {
+    const cert = {
+      Sha1: '6bdb2cb7b0d9472a9791bac4839b0b3276e502d3',
+      Sha256: '39b389f830f715bb8926de18f96e2a637adb38f8644f33cc2b1b5d022e21e216',
+      Subject: 'C=XX, O=Example Ltd, CN=Example',
+    };
+    const files = openZipBuffer(
+      zip([
+        [
+          'packages.json',
+          JSON.stringify([
+            {
+              name: 'com.a.b',
+              installer: 'null',
+              files: [{ path: '/data/app/a/base.apk', certificate: cert }],
+            },
+            { name: 'c.d', installer: 'null', files: [{ path: '/data/app/c/base.apk' }] },
+            {
+              name: 'e.f',
+              installer: 'null',
+              files: [
+                {
+                  path: '/data/app/e/base.apk',
+                  certificate: { Sha1: '', Sha256: '' },
+                  certificate_error: 'zip: not a valid zip file',
+                },
+              ],
+            },
+          ]),
+        ],
+      ]),
+    ).files!;
+    const c = importAndroidqf(files);
+    expect(c.apkCerts['/data/app/a/base.apk']).toMatchObject({
+      ok: true,
+      certs: [{ sha1: '6BDB2CB7B0D9472A9791BAC4839B0B3276E502D3', organization: 'Example Ltd' }],
+    });
+    expect(c.apkCerts['/data/app/c/base.apk']).toBeUndefined();
+    expect(c.notes.join('\n')).toMatch(/For 1 app, who signed it was taken from androidqf/);
+    expect(c.notes.join('\n')).toMatch(
+      /androidqf could not read who signed this app: e\.f \(zip: not a valid zip file\)/,
+    );
+  });
+
   it('synthesises a marked app list and hashes from packages.json', () => {
     const files = openZipBuffer(
       zip([
@@ -237,6 +421,28 @@ describe('importAndroidqf', () => {
 });
 
 describe('importBugreport', () => {
+  it('answers the app-op and battery questions from the full dumps in its DUMPSYS section', () => {
+    const text = [
+      '------ SYSTEM PROPERTIES (getprop) ------',
+      '[ro.serialno]: [Q9]',
+      '------ DUMPSYS (/system/bin/dumpsys) ------',
+      'DUMP OF SERVICE appops:',
+      'Current AppOps Service state:',
+      '--------- 0.1s was the duration of dumpsys appops, ending at: 2026-01-01 00:00:00',
+      'DUMP OF SERVICE deviceidle:',
+      '  mLightEnabled=true  mDeepEnabled=true',
+      '--------- 0.1s was the duration of dumpsys deviceidle, ending at: 2026-01-01 00:00:00',
+      "------ 0.2s was the duration of 'DUMPSYS' ------",
+    ].join('\n');
+    const c = importBugreport(openZipBuffer(zip([['bugreport-x.txt', text]])).files!);
+    if ('error' in c) throw new Error(c.error);
+    expect(c.outputs.appopsOverlay?.command).toBe(
+      'bugreport:bugreport-x.txt (DUMP OF SERVICE appops)',
+    );
+    expect(c.outputs.deviceIdle?.text).toContain('mLightEnabled=true');
+    expect(c.outputs.su).toBeUndefined();
+  });
+
   it('ignores a main_entry.txt that points outside and falls back to bugreport-*.txt', () => {
     const files = openZipBuffer(
       zip([

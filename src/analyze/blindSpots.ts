@@ -1,0 +1,37 @@
+/**
+ * Which checks that did not run (or ran only in part) leave a high-severity
+ * rule unable to see what it needs. Any such gap makes the whole result
+ * incomplete: it must never read as clear (safety rule 6).
+ */
+import type { Snapshot } from '../snapshot/types.js';
+import type { CompiledRules } from './compile.js';
+import { FACT_CHECKS, type Fact } from './facts.js';
+import type { FindingsDoc } from './types.js';
+
+export function blindSpots(
+  snapshot: Snapshot,
+  rules: CompiledRules,
+): FindingsDoc['incomplete'] | undefined {
+  const seriousFacts = new Set<Fact>();
+  for (const r of rules.rules) {
+    const canBeHigh = r.rule.severity === 'high' || r.raise.some((x) => x.severity === 'high');
+    if (canBeHigh) for (const f of r.facts) seriousFacts.add(f);
+  }
+  const checks = new Set<string>();
+  const facts = new Set<Fact>();
+  for (const c of snapshot.checks ?? []) {
+    if (!c || c.status === 'ok') continue;
+    for (const [fact, ids] of Object.entries(FACT_CHECKS) as [Fact, readonly string[]][]) {
+      if (!seriousFacts.has(fact) || !ids.includes(c.id)) continue;
+      checks.add(c.id);
+      facts.add(fact);
+    }
+  }
+  if (checks.size === 0) return undefined;
+  return { checks: [...checks].sort(), facts: [...facts].sort() };
+}
+
+/** A scan or import is complete only when it finished and no serious check is missing. */
+export function isComplete(snapshot: Pick<Snapshot, 'complete'>, findings: FindingsDoc): boolean {
+  return snapshot.complete === true && !findings.incomplete;
+}
