@@ -201,6 +201,15 @@ export const FINDING_SAFETY: readonly string[] = [
     'anything is removed.',
 ];
 
+/** For spyware that was on the phone before: nothing to remove, but the same care. */
+export const PAST_APP_SAFETY: readonly string[] = [
+  'Do not change passwords or settings on this phone yet. The person who installed it may ' +
+    'notice, and that could put you in more danger.',
+  'Talk it through with your caseworker and make a safety plan first.',
+  'Keep this report: the dates are evidence. If you might go to the police, ask them to look at ' +
+    'the phone.',
+];
+
 const SAFETY_FIRST: readonly string[] = [
   'If you are in danger now, call 999. If you cannot speak, call 999 and then press 55 when asked.',
   'Removing an app or changing a setting may alert the person who set it up. Make a safety ' +
@@ -821,7 +830,12 @@ function toReportFinding(
     risk: cleanText(f.explanation?.risk, { maxLength: 2000, multiline: true }),
     canAccess: app ? accessFor(app, snapshot) : [],
     nextSteps: cleanText(f.explanation?.next_steps, { maxLength: 2000, multiline: true }),
-    safety: f.severity === 'info' ? [] : [...FINDING_SAFETY],
+    safety:
+      f.severity === 'info'
+        ? []
+        : f.evidence?.history !== undefined
+          ? [...PAST_APP_SAFETY]
+          : [...FINDING_SAFETY],
   };
 }
 
