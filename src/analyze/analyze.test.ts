@@ -1,35 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadedRule, RulePack } from '../rules/load.js';
 import type { RuleDef } from '../rules/schema.js';
 import { snapshotFromCase } from '../rules/tester.js';
 import type { AndroidSnapshot } from '../snapshot/types.js';
 import { analyzeSnapshot } from './analyze.js';
 import { compileRules } from './compile.js';
-
-const EXPL = { what: 'w', risk: 'r', next_steps: 'n' };
-
-function pack(rules: Array<Partial<RuleDef> & Pick<RuleDef, 'id' | 'match'>>): RulePack {
-  const loaded: LoadedRule[] = rules.map((r) => ({
-    title: r.id,
-    category: 'stalkerware',
-    severity: 'high',
-    platforms: ['android'],
-    explanation: EXPL,
-    ...r,
-    pack: 'p',
-    packVersion: '1.0.0',
-    file: 'x.yaml',
-  }));
-  return {
-    id: 'p',
-    name: 'p',
-    version: '1.0.0',
-    sha256: '0',
-    dir: '.',
-    meta: { schema: 1, id: 'p', name: 'p', version: '1.0.0', licence: 'MIT', date: '2026-01-01' },
-    rules: loaded,
-  };
-}
+import { pack } from './pack.test-util.js';
 
 type Case = Parameters<typeof snapshotFromCase>[0];
 const run = (rules: Parameters<typeof pack>[0], c: Case) =>
