@@ -7,8 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSnapshot } from '../src/analyze/analyze.js';
 import { type CompiledRules, compileRules } from '../src/analyze/compile.js';
+import { snapshotFromCase } from '../src/analyze/ruleTester.js';
 import { defaultRulesDir, loadRulePacks } from '../src/rules/load.js';
-import { snapshotFromCase } from '../src/rules/tester.js';
 
 const EVERY_PERMISSION = [
   'android.permission.ACCESS_FINE_LOCATION',

@@ -6,7 +6,7 @@ import { createHash, sign } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FindingsDoc } from '../src/analyze/types.js';
+import type { FindingsDoc } from '../src/model/findings.js';
 import { generateSigningKey, rawPublicKey } from '../src/report/keys.js';
 import { loadProfile } from '../src/sim/android/device.js';
 import { type FakeAdbServer, startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';

@@ -8,11 +8,11 @@ import { createAdbClient } from '../src/device/android/adbServer.js';
 import { collectAndroid } from '../src/device/android/collector.js';
 import { ANDROID_COMMANDS } from '../src/device/android/commands.js';
 import { ReadOnlyAndroidPhone, type ReadOnlyPhoneOptions } from '../src/device/android/phone.js';
+import type { AndroidSnapshot } from '../src/model/snapshot.js';
 import { DeviceProfile, loadProfile, loadProfileData } from '../src/sim/android/device.js';
 import { type FakeAdbServer, startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../src/snapshot/android.js';
 import { androidSnapshotSchema } from '../src/snapshot/schema.js';
-import type { AndroidSnapshot } from '../src/snapshot/types.js';
 import { forbiddenRequests } from './helpers.js';
 
 const TRAINING_CERT_SHA1 = '6BDB2CB7B0D9472A9791BAC4839B0B3276E502D3';

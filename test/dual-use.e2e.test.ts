@@ -6,7 +6,7 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Finding, FindingsDoc } from '../src/analyze/types.js';
+import type { Finding, FindingsDoc } from '../src/model/findings.js';
 import { profilesDir } from '../src/sim/android/loadProfile.js';
 import { runCli, tempDir } from './helpers.js';
 

@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AndroidSnapshot } from '../src/snapshot/types.js';
+import type { AndroidSnapshot } from '../src/model/snapshot.js';
 import { runCli, tempDir } from './helpers.js';
 
 // One computer: its own config folder (signing key), so the tests can point links at it.

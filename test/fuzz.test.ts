@@ -9,12 +9,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  ANDROID_STEPS,
-  type AndroidCollection,
-  type AndroidStepId,
-  type ApkCertResult,
-} from '../src/device/android/collector.js';
+import { ANDROID_STEPS } from '../src/device/android/collector.js';
+import type {
+  AndroidCollection,
+  AndroidStepId,
+  ApkCertResult,
+} from '../src/model/androidCollection.js';
+import type { ParseResult } from '../src/model/parse.js';
 import * as P from '../src/parse/android/index.js';
 import { phoneLocalTimeToUtc } from '../src/parse/android/phoneTime.js';
 import { readApkSigningCerts } from '../src/parse/apk/signing.js';
@@ -22,7 +23,6 @@ import { loadProfile } from '../src/sim/android/device.js';
 import type { DeviceProfile } from '../src/sim/android/deviceProfile.js';
 import { assembleAndroidSnapshot } from '../src/snapshot/android.js';
 import { androidSnapshotSchema } from '../src/snapshot/schema.js';
-import type { ParseResult } from '../src/snapshot/types.js';
 import { rng } from '../src/util/random.js';
 
 const ROOT = join(import.meta.dirname, '..');

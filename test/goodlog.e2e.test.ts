@@ -6,15 +6,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSnapshot } from '../src/analyze/analyze.js';
 import { type CompiledRules, compileRules } from '../src/analyze/compile.js';
-import type { Finding, FindingsDoc } from '../src/analyze/types.js';
 import { createAdbClient } from '../src/device/android/adbServer.js';
 import { collectAndroid } from '../src/device/android/collector.js';
 import { ReadOnlyAndroidPhone } from '../src/device/android/phone.js';
+import type { Finding, FindingsDoc } from '../src/model/findings.js';
+import type { AndroidSnapshot } from '../src/model/snapshot.js';
 import { defaultRulesDir, loadRulePacks } from '../src/rules/load.js';
 import { loadProfile } from '../src/sim/android/device.js';
 import { startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../src/snapshot/android.js';
-import type { AndroidSnapshot } from '../src/snapshot/types.js';
 
 /**
  * Findings a clean phone may show, with why they are acceptable. Only low

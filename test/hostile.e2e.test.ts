@@ -10,13 +10,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdbClient } from '../src/device/android/adbServer.js';
-import { type AndroidCollection, collectAndroid } from '../src/device/android/collector.js';
+import { collectAndroid } from '../src/device/android/collector.js';
 import { ReadOnlyAndroidPhone } from '../src/device/android/phone.js';
+import type { AndroidCollection } from '../src/model/androidCollection.js';
+import type { AndroidSnapshot } from '../src/model/snapshot.js';
 import { loadProfile } from '../src/sim/android/device.js';
 import type { DeviceProfile } from '../src/sim/android/deviceProfile.js';
 import { type FakeAdbServer, startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../src/snapshot/android.js';
-import type { AndroidSnapshot } from '../src/snapshot/types.js';
 import { type CapturedRun, forbiddenRequests, runCli, tempDir } from './helpers.js';
 
 const PROFILE = 'hostile-a13';

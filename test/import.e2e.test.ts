@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FindingsDoc } from '../src/analyze/types.js';
+import type { FindingsDoc } from '../src/model/findings.js';
+import type { AndroidSnapshot } from '../src/model/snapshot.js';
 import { openZip } from '../src/snapshot/import/zipFolder.js';
-import type { AndroidSnapshot } from '../src/snapshot/types.js';
 import { runCli, tempDir } from './helpers.js';
 
 const testdata = join(import.meta.dirname, '../src/snapshot/import/testdata');

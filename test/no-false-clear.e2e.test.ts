@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSnapshot } from '../src/analyze/analyze.js';
 import { type CompiledRules, compileRules } from '../src/analyze/compile.js';
-import type { FindingsDoc } from '../src/analyze/types.js';
+import { snapshotFromCase } from '../src/analyze/ruleTester.js';
+import type { FindingsDoc } from '../src/model/findings.js';
+import type { AndroidSnapshot } from '../src/model/snapshot.js';
 import { defaultRulesDir, loadRulePacks } from '../src/rules/load.js';
 import type { RuleTestCase } from '../src/rules/schema.js';
-import { snapshotFromCase } from '../src/rules/tester.js';
 import { DeviceProfile, loadProfileData } from '../src/sim/android/device.js';
 import { type FakeAdbServer, startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';
-import type { AndroidSnapshot } from '../src/snapshot/types.js';
 import { runCli, tempDir } from './helpers.js';
 
 const trainingPack = join(import.meta.dirname, '../fixtures/devices/infected-a12/training-pack');

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { AndroidSnapshot } from '../model/snapshot.js';
 import type { RuleDef } from '../rules/schema.js';
-import { snapshotFromCase } from '../rules/tester.js';
-import type { AndroidSnapshot } from '../snapshot/types.js';
 import { analyzeSnapshot } from './analyze.js';
 import { compileRules } from './compile.js';
 import { pack } from './pack.test-util.js';
+import { snapshotFromCase } from './ruleTester.js';
 
 type Case = Parameters<typeof snapshotFromCase>[0];
 const run = (rules: Parameters<typeof pack>[0], c: Case) =>

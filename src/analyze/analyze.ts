@@ -4,14 +4,7 @@
  * findings).
  */
 
-import { CATEGORIES } from '../rules/vocab.js';
-import type { AndroidApp, Snapshot } from '../snapshot/types.js';
-import { blindSpots } from './blindSpots.js';
-import type { CompiledRule, CompiledRules } from './compile.js';
-import { dualUseWords } from './dualUse.js';
-import { unknownFacts } from './facts.js';
-import { type Ctx, makeCtx, type Outcome } from './match.js';
-import { pastAppFindings } from './pastApps.js';
+import { CATEGORIES } from '../model/category.js';
 import {
   FINDINGS_SCHEMA,
   type Finding,
@@ -19,11 +12,16 @@ import {
   type FindingsDoc,
   type MatchReason,
   type NotEvaluated,
-  SEVERITIES,
-  type Severity,
-} from './types.js';
+} from '../model/findings.js';
+import { SEVERITIES, type Severity, severityRank } from '../model/severity.js';
+import type { AndroidApp, Snapshot } from '../model/snapshot.js';
+import { blindSpots } from './blindSpots.js';
+import type { CompiledRule, CompiledRules } from './compile.js';
+import { dualUseWords } from './dualUse.js';
+import { unknownFacts } from './facts.js';
+import { type Ctx, makeCtx, type Outcome } from './match.js';
+import { pastAppFindings } from './pastApps.js';
 
-const RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2, info: 3 };
 const CATEGORY_RANK = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));
 const SUBJECT_RANK: Record<FindingSubject['type'], number> = {
   app: 0,
@@ -53,7 +51,7 @@ export function judge(
     const o = r.when(ctx, app);
     if (o.v === 'yes') {
       raw.push(...o.reasons);
-      if (RANK[r.severity] < RANK[severity]) severity = r.severity;
+      if (severityRank(r.severity) < severityRank(severity)) severity = r.severity;
     }
   }
   const seen = new Set<string>();
@@ -96,10 +94,10 @@ function candidates(rules: CompiledRules, app: AndroidApp): CompiledRule[] {
 /**
  * The hit whose rule explains a finding: most severe; then known stalkerware;
  * then (outside stalkerware) words a maintainer wrote for this very app over
- * generated ones; then the most specific category.
+ * generated ones; then the more serious category, in the order reports list them.
  */
 function better(a: RuleHit, b: RuleHit): boolean {
-  if (RANK[a.severity] !== RANK[b.severity]) return RANK[a.severity] < RANK[b.severity];
+  if (a.severity !== b.severity) return severityRank(a.severity) < severityRank(b.severity);
   const ca = CATEGORY_RANK.get(a.rule.rule.category) ?? 99;
   const cb = CATEGORY_RANK.get(b.rule.rule.category) ?? 99;
   const sa = a.rule.rule.category === 'stalkerware';
@@ -180,7 +178,7 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
   findings.push(...pastAppFindings(snapshot, rules));
   findings.sort(
     (a, b) =>
-      RANK[a.severity] - RANK[b.severity] ||
+      severityRank(a.severity) - severityRank(b.severity) ||
       SUBJECT_RANK[a.subject.type] - SUBJECT_RANK[b.subject.type] ||
       (a.subject.id < b.subject.id ? -1 : a.subject.id > b.subject.id ? 1 : 0) ||
       (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),

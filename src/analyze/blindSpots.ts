@@ -3,10 +3,11 @@
  * rule unable to see what it needs. Any such gap makes the whole result
  * incomplete: it must never read as clear (safety rule 6).
  */
-import type { Snapshot } from '../snapshot/types.js';
+
+import type { FindingsDoc } from '../model/findings.js';
+import type { Snapshot } from '../model/snapshot.js';
 import type { CompiledRules } from './compile.js';
 import { FACT_CHECKS, type Fact } from './facts.js';
-import type { FindingsDoc } from './types.js';
 
 export function blindSpots(
   snapshot: Snapshot,

@@ -3,12 +3,13 @@
  * and rules guarded by exact ids (package, certificate, APK hash) are
  * indexed in Maps so each app only meets the rules that can concern it.
  */
+
+import type { Severity } from '../model/severity.js';
 import type { LoadedRule, RulePack } from '../rules/load.js';
 import type { MatchExpr } from '../rules/schema.js';
 import type { Fact } from './facts.js';
 import { type AnchorKind, anchorsOf, compileMatch, type Eval, usesAppMatchers } from './match.js';
 import { emptyPastIndex, indexPastRule, type PastIndex } from './pastApps.js';
-import type { Severity } from './types.js';
 
 export interface CompiledRule {
   rule: LoadedRule;

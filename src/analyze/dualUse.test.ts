@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../model/findings.js';
 import type { LoadedRule, RulePack } from '../rules/load.js';
 import type { RuleDef } from '../rules/schema.js';
-import { snapshotFromCase } from '../rules/tester.js';
 import { analyzeSnapshot } from './analyze.js';
 import { compileRules } from './compile.js';
-import type { Finding } from './types.js';
+import { snapshotFromCase } from './ruleTester.js';
 
 type RuleIn = Partial<RuleDef> & Pick<RuleDef, 'id' | 'match'>;
 

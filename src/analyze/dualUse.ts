@@ -17,16 +17,13 @@
  *
  * Pure: reads only the snapshot facts already prepared in the match context.
  */
-import type { AndroidApp } from '../snapshot/types.js';
+
+import type { Category } from '../model/category.js';
+import type { Explanation, MatchReason } from '../model/findings.js';
+import { type Severity, severityRank } from '../model/severity.js';
+import type { AndroidApp } from '../model/snapshot.js';
 import type { CompiledRule } from './compile.js';
 import { type Ctx, compileMatch, type Eval } from './match.js';
-import {
-  type Category,
-  type Explanation,
-  type MatchReason,
-  SEVERITIES,
-  type Severity,
-} from './types.js';
 
 /** One rule's hit on one app (the same shape as analyze.ts's RuleHit). */
 export interface Hit {
@@ -122,8 +119,7 @@ const ADULT_UNCHECKED =
 
 // ---- Logic
 
-const rank = (s: Severity) => SEVERITIES.indexOf(s);
-const higher = (a: Severity, b: Severity): Severity => (rank(a) <= rank(b) ? a : b);
+const higher = (a: Severity, b: Severity): Severity => (severityRank(a) <= severityRank(b) ? a : b);
 
 const FACT_CHECKS: Array<
   [Extract<Concern, 'hidden' | 'accessibility' | 'device_admin'>, Unchecked, Eval]

@@ -4,7 +4,7 @@
  * needs it neither fires nor counts as clean (analyze reports it under
  * `notEvaluated`).
  */
-import type { Snapshot } from '../snapshot/types.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 export type Fact =
   | 'packages'

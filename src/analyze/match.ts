@@ -3,9 +3,10 @@
  * 'yes', 'no', or 'unknown' when a fact the matcher needs was not read.
  * Lists become Sets once, so a rule with thousands of ids costs O(1) per app.
  */
+
+import type { AndroidApp, Snapshot } from '../model/snapshot.js';
 import type { MatchExpr } from '../rules/schema.js';
 import { platformNamespace } from '../snapshot/installers.js';
-import type { AndroidApp, Snapshot } from '../snapshot/types.js';
 import type { Fact } from './facts.js';
 
 export type Tri = 'yes' | 'no' | 'unknown';

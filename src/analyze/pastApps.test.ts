@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { snapshotFromCase } from '../rules/tester.js';
-import type { AndroidSnapshot, PastApp } from '../snapshot/types.js';
+import type { AndroidSnapshot, PastApp } from '../model/snapshot.js';
 import { analyzeSnapshot } from './analyze.js';
 import { compileRules } from './compile.js';
 import { pack } from './pack.test-util.js';
 import { packagesAlone } from './pastApps.js';
+import { snapshotFromCase } from './ruleTester.js';
 
 const SPY = {
   id: 'stalkerware.spyco',

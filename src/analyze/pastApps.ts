@@ -9,11 +9,12 @@
  * merged with an installed app: an app installed now is judged as it is, and is not also
  * reported as "was here before". Pure: no I/O, no clock.
  */
+
+import type { Explanation, Finding, MatchReason } from '../model/findings.js';
+import type { PastApp, PastAppTime, Snapshot } from '../model/snapshot.js';
 import type { LoadedRule } from '../rules/load.js';
 import type { MatchExpr } from '../rules/schema.js';
-import type { PastApp, PastAppTime, Snapshot } from '../snapshot/types.js';
 import type { CompiledRule, CompiledRules } from './compile.js';
-import type { Explanation, Finding, MatchReason } from './types.js';
 
 /** Package ids for which `m` holds when nothing but the package name is known. */
 export function packagesAlone(m: MatchExpr): Set<string> {

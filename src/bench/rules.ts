@@ -4,9 +4,9 @@
  */
 import { analyzeSnapshot } from '../analyze/analyze.js';
 import { compileRules } from '../analyze/compile.js';
+import { snapshotFromCase } from '../analyze/ruleTester.js';
+import type { AndroidApp } from '../model/snapshot.js';
 import type { LoadedRule, RulePack } from '../rules/load.js';
-import { snapshotFromCase } from '../rules/tester.js';
-import type { AndroidApp } from '../snapshot/types.js';
 
 const hex = (n: number, len: number) => n.toString(16).toUpperCase().padStart(len, '0');
 

@@ -5,7 +5,9 @@ import { Command } from 'commander';
 import { analyzeSnapshot } from '../analyze/analyze.js';
 import { isComplete } from '../analyze/blindSpots.js';
 import { compileRules } from '../analyze/compile.js';
-import type { RawOutput } from '../device/android/phone.js';
+import type { RawOutput } from '../model/raw.js';
+import type { AndroidSnapshot } from '../model/snapshot.js';
+import { SNAPSHOT_SCHEMA } from '../model/snapshot.js';
 import {
   type DerivedFrom,
   type ImportSource,
@@ -17,14 +19,14 @@ import {
 import { readPlainFile, safeRelativePath } from '../report/files.js';
 import { trustedFingerprints } from '../report/keys.js';
 import { verifyBundle } from '../report/verify.js';
-import { defaultBundleDir, loadScanRules } from '../scan/runScan.js';
+import { defaultBundleDir } from '../scan/bundleDir.js';
+import { loadScanRules } from '../scan/loadRules.js';
 import { detectInput, importAcquisition } from '../snapshot/import/detect.js';
 import { androidSnapshotSchema } from '../snapshot/schema.js';
-import type { AndroidSnapshot } from '../snapshot/types.js';
-import { SNAPSHOT_SCHEMA } from '../snapshot/types.js';
 import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
+import { exitCodeFor } from './exitCode.js';
 import { parseFormats, REPORT_FORMATS, type ReportFormat } from './scan.js';
 import { printScanSummary } from './scanSummary.js';
 
@@ -201,11 +203,13 @@ async function finish(
   derivedFrom?: DerivedFrom,
   source?: ImportSource,
 ): Promise<void> {
-  const packs = await loadScanRules(ctx, { rules: opts.rules, defaultRules: opts.defaultRules });
-  if (!packs) {
-    ctx.exit(EXIT.error);
+  const loaded = await loadScanRules({ rules: opts.rules, defaultRules: opts.defaultRules });
+  if (!loaded.ok) {
+    ctx.stderr.write(`${loaded.message}\n`);
+    ctx.exit(exitCodeFor({ stopped: 'error' }));
     return;
   }
+  const packs = loaded.packs;
   const findings = analyzeSnapshot(snapshot, compileRules(packs));
   const suffix = derivedFrom ? 'reanalysed' : 'imported';
   const out = resolve(
@@ -236,7 +240,7 @@ async function finish(
     ...(derivedFrom ? { derivedFrom } : {}),
   });
   // exit 3 for imports as for scans: a check that serious rules need was missing
-  ctx.exit(isComplete(snapshot, findings) ? EXIT.ok : EXIT.incomplete);
+  ctx.exit(exitCodeFor({ complete: isComplete(snapshot, findings), findings }));
 }
 
 function sha256File(path: string): string {

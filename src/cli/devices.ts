@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { connectAdb } from '../scan/connect.js';
+import { connectAdb } from '../platform/android/connect.js';
 import { stateHelp } from '../scan/pickDevice.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
@@ -10,7 +10,7 @@ export function devicesCommand(ctx: CliContext): Command {
     .option('--json', 'print the list as JSON on stdout')
     .option('--demo [profile]', 'list the built-in simulated phone instead of real ones')
     .action(async (opts: { json?: boolean; demo?: string | boolean }) => {
-      const conn = await connectAdb(ctx, opts.demo);
+      const conn = await connectAdb(ctx.env, opts.demo);
       if (!conn.ok) {
         ctx.stderr.write(`${conn.message}\n`);
         ctx.exit(EXIT.error);

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
 import { adbServerAddress, createAdbClient } from '../device/android/adbServer.js';
+import { describeAdbError } from '../platform/android/connect.js';
 import { defaultRulesDir, loadRulePacks } from '../rules/load.js';
-import { describeAdbError } from '../scan/connect.js';
 import { stateHelp } from '../scan/pickDevice.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';

@@ -11,7 +11,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import type { FindingsDoc } from '../analyze/types.js';
+import type { FindingsDoc } from '../model/findings.js';
+import type { AndroidSnapshot } from '../model/snapshot.js';
 import { MANIFEST_FILE, type Manifest, REPORT_FILES } from '../report/bundle.js';
 import { makePrivateDir, writeFileAtomic } from '../report/files.js';
 import { renderHtml } from '../report/html.js';
@@ -20,7 +21,6 @@ import { buildReportModel } from '../report/model.js';
 import { renderPdf } from '../report/pdf.js';
 import { renderText } from '../report/text.js';
 import { verifyBundle } from '../report/verify.js';
-import type { AndroidSnapshot } from '../snapshot/types.js';
 import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal, hasHiddenCharacters } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { compileRules } from '../analyze/compile.js';
+import { testPacks } from '../analyze/ruleTester.js';
 import { writePack } from '../rules/import/common.js';
 import { importIsdi } from '../rules/import/isdi.js';
 import { importStalkerwareIndicators } from '../rules/import/stalkerware-indicators.js';
 import { defaultRulesDir, formatRuleError, loadRulePacks, type RulePack } from '../rules/load.js';
 import { packJsonSchema, ruleJsonSchema } from '../rules/schema.js';
-import { testPacks } from '../rules/tester.js';
 import { forTerminal, forTerminalLines } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 

@@ -1,8 +1,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { SEVERITIES, type Severity } from '../analyze/types.js';
+import { SEVERITIES, type Severity } from '../model/severity.js';
+import { android } from '../platform/android/platform.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/bundle.js';
-import { runScan } from '../scan/runScan.js';
+import { type ScanResult, scanPhone } from '../scan/scanPhone.js';
+import { forTerminal } from '../util/sanitize.js';
+import { resolveCaseDetails } from './caseDetails.js';
 import type { CliContext } from './context.js';
+import { type CommandOutcome, exitCodeFor } from './exitCode.js';
+import { interruptHandling } from './scanInterrupts.js';
+import { printScanSummary } from './scanSummary.js';
 
 export { REPORT_FORMATS, type ReportFormat };
 
@@ -51,24 +57,79 @@ export function scanCommand(ctx: CliContext): Command {
     .action(async (opts: ScanCliOptions) => {
       if (opts.platform === 'ios') {
         ctx.stderr.write('iPhone scans are not available in this version of spycheck yet.\n');
-        ctx.exit(2);
+        ctx.exit(exitCodeFor({ stopped: 'usage' }));
         return;
       }
-      const code = await runScan(ctx, {
+      ctx.exit(await runScan(ctx, opts));
+    });
+}
+
+/** Runs the scan use case and turns what it returns into words, files on stdout and an exit code. */
+async function runScan(ctx: CliContext, opts: ScanCliOptions) {
+  const say = (s: string): void => {
+    ctx.stderr.write(`${s}\n`);
+  };
+  const json = opts.json === true;
+  const interrupt = interruptHandling(say);
+  let result: ScanResult;
+  try {
+    const given = { caseRef: opts.case, examiner: opts.examiner, consent: opts.consent };
+    result = await scanPhone(
+      android,
+      {
         serial: opts.serial,
         out: opts.out,
         formats: opts.format,
-        caseRef: opts.case,
-        examiner: opts.examiner,
-        consent: opts.consent,
+        ...given,
         rules: opts.rules,
         defaultRules: opts.defaultRules,
         demo: opts.demo,
-        json: opts.json === true,
-        failOn: opts.failOn,
-      });
-      ctx.exit(code);
-    });
+        env: ctx.env,
+        askCaseDetails: () => resolveCaseDetails(ctx, given),
+      },
+      {
+        signal: interrupt.signal,
+        onProgress: (p) => {
+          interrupt.follow(p);
+          if (p.kind === 'status') say(p.message);
+          else if (p.kind === 'step') say(`  ${p.message}`);
+        },
+      },
+    );
+  } finally {
+    interrupt.release();
+  }
+
+  const outcome = ((): CommandOutcome => {
+    switch (result.status) {
+      case 'not-read':
+        say(result.message);
+        return { stopped: result.problem };
+      case 'no-consent':
+        say(
+          ctx.interactive
+            ? 'spycheck only reads a phone when its owner has agreed. Nothing was read. Explain what the check reads (apps, settings and accounts on the phone; never messages, photos or contacts) and run the scan again when they agree.'
+            : 'spycheck only reads a phone when its owner has agreed. Nothing was read. Add --consent once the owner has agreed to this check.',
+        );
+        return { stopped: 'usage' };
+      case 'not-saved':
+        say(result.message);
+        if (json) ctx.stdout.write(`${JSON.stringify(result.findings, null, 2)}\n`);
+        return { stopped: 'error' };
+      case 'saved':
+        for (const w of result.warnings) say(`Warning: ${forTerminal(w, { maxLength: 400 })}`);
+        if (json) ctx.stdout.write(`${JSON.stringify(result.findings, null, 2)}\n`);
+        printScanSummary(ctx, {
+          snapshot: result.snapshot,
+          findings: result.findings,
+          bundleDir: result.bundleDir,
+          stats: result.stats,
+          toStderr: json,
+        });
+        return { complete: result.complete, findings: result.findings };
+    }
+  })();
+  return exitCodeFor(outcome, opts.failOn);
 }
 
 interface ScanCliOptions {

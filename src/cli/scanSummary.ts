@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
-import type { FindingsDoc } from '../analyze/types.js';
+import type { FindingsDoc } from '../model/findings.js';
+import type { AndroidSnapshot } from '../model/snapshot.js';
 import type { DerivedFrom } from '../report/bundle.js';
 import { buildReportModel } from '../report/model.js';
 import { renderTerminal } from '../report/terminal.js';
-import type { AndroidSnapshot } from '../snapshot/types.js';
 import { toolInfo } from '../util/packageRoot.js';
 import type { CliContext } from './context.js';
 

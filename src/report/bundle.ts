@@ -7,8 +7,9 @@
 import { createHash, sign } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FindingsDoc } from '../analyze/types.js';
-import type { AndroidSnapshot, RawRecord } from '../snapshot/types.js';
+import type { FindingsDoc } from '../model/findings.js';
+import type { RawRecord } from '../model/raw.js';
+import type { AndroidSnapshot } from '../model/snapshot.js';
 import { makePrivateDir, safeRelativePath, writeFileAtomic } from './files.js';
 import { renderHtml } from './html.js';
 import { loadOrCreateSigningKey, rawPublicKey, type SigningKey } from './keys.js';

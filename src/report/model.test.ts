@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FindingsDoc } from '../analyze/types.js';
-import type { AndroidSnapshot } from '../snapshot/types.js';
+import type { FindingsDoc } from '../model/findings.js';
+import type { AndroidSnapshot } from '../model/snapshot.js';
 import { buildReportModel, headlineFor, type ReportMeta } from './model.js';
 import { sampleFindings, sampleSnapshot } from './testdata/sample.js';
 

@@ -4,14 +4,12 @@
  * that came from the phone is cleaned here (and again by each renderer).
  */
 import { FACT_CHECKS, type Fact } from '../analyze/facts.js';
-import type { Category, Finding, FindingsDoc, NotEvaluated, Severity } from '../analyze/types.js';
-import type {
-  AndroidApp,
-  AndroidSnapshot,
-  CheckCause,
-  CheckStatus,
-  RawRecord,
-} from '../snapshot/types.js';
+import { CATEGORIES, type Category } from '../model/category.js';
+import type { CheckCause, CheckStatus } from '../model/check.js';
+import type { Finding, FindingsDoc, NotEvaluated } from '../model/findings.js';
+import type { RawRecord } from '../model/raw.js';
+import { SEVERITIES, type Severity } from '../model/severity.js';
+import type { AndroidApp, AndroidSnapshot } from '../model/snapshot.js';
 import { cleanText, hasHiddenCharacters, showHidden } from '../util/sanitize.js';
 import type { DerivedFrom } from './bundle.js';
 
@@ -145,8 +143,6 @@ export interface ReportInput {
   findings: FindingsDoc;
   meta: ReportMeta;
 }
-
-const SEVERITY_ORDER: Severity[] = ['high', 'medium', 'low', 'info'];
 
 export const SEVERITY_LABEL: Record<Severity, string> = {
   high: 'Serious',
@@ -397,21 +393,6 @@ function factsForCheck(checkId: string): Fact[] {
     .map(([fact]) => fact);
 }
 
-/** Most serious kind first inside a severity: known spyware before posture notes. */
-const CATEGORY_ORDER: readonly Category[] = [
-  'stalkerware',
-  'root-jailbreak',
-  'behaviour',
-  'watchware',
-  'remote-access',
-  'location-sharing',
-  'parental-control',
-  'dual-use',
-  'anti-theft',
-  'smart-home',
-  'device-posture',
-];
-
 /** Account types → the name people know them by. */
 const ACCOUNT_TYPES: Record<string, string> = {
   'com.google': 'Google',
@@ -454,7 +435,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const apps = new Map(snapshot.apps.map((a) => [a.id, a]));
 
   const groups: FindingGroup[] = [];
-  for (const severity of SEVERITY_ORDER) {
+  for (const severity of SEVERITIES) {
     const list = sorted.filter((f) => f.severity === severity);
     if (list.length === 0) continue;
     groups.push({
@@ -508,8 +489,8 @@ export function sortFindings(findings: Finding[]): Finding[] {
     .map((f, i) => ({ f, i }))
     .sort(
       (a, b) =>
-        rank(SEVERITY_ORDER, a.f.severity) - rank(SEVERITY_ORDER, b.f.severity) ||
-        rank(CATEGORY_ORDER, a.f.category) - rank(CATEGORY_ORDER, b.f.category) ||
+        rank(SEVERITIES, a.f.severity) - rank(SEVERITIES, b.f.severity) ||
+        rank(CATEGORIES, a.f.category) - rank(CATEGORIES, b.f.category) ||
         rulesBehind(b.f) - rulesBehind(a.f) ||
         a.i - b.i,
     )

@@ -3,8 +3,8 @@
  * of findings, the phone's name, and findings about the phone itself or its accounts.
  */
 import { describe, expect, it } from 'vitest';
-import type { Finding, FindingsDoc, NotEvaluated } from '../analyze/types.js';
-import type { CheckStatus } from '../snapshot/types.js';
+import type { CheckStatus } from '../model/check.js';
+import type { Finding, FindingsDoc, NotEvaluated } from '../model/findings.js';
 import { renderHtml } from './html.js';
 import {
   buildReportModel,

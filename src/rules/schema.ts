@@ -5,12 +5,13 @@
  * changes meaning; packs declaring another version are refused.
  */
 import { z } from 'zod';
+import { CATEGORIES } from '../model/category.js';
+import { SEVERITIES } from '../model/severity.js';
 import { HIDDEN_CHARS_EXCEPT_LINE_BREAKS } from '../util/sanitize.js';
-import { CATEGORIES } from './vocab.js';
 
 export const RULE_PACK_SCHEMA = 1;
 
-const SEVERITY = z.enum(['high', 'medium', 'low', 'info']);
+const SEVERITY = z.enum(SEVERITIES);
 const CATEGORY = z.enum(CATEGORIES);
 const INSTALLER_CLASS = z.enum(['store', 'other-store', 'sideloaded', 'preinstalled', 'unknown']);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { testPacks } from '../analyze/ruleTester.js';
 import { defaultRulesDir, formatRuleError, loadRulePacks } from './load.js';
-import { testPacks } from './tester.js';
 
 describe('shipped rule packs', () => {
   it('load cleanly and pass every rule test', async () => {

@@ -1,10 +1,5 @@
+import type { ListedDevice } from '../platform/platform.js';
 import { forTerminal } from '../util/sanitize.js';
-
-export interface ListedDevice {
-  serial: string;
-  state: string;
-  model?: string;
-}
 
 export type PickResult =
   | { ok: true; device: ListedDevice }

@@ -4,12 +4,20 @@
  * output usable? which APKs need a closer look?) so device code never has
  * to understand output formats.
  */
+import type { CollectOptions } from '../device/android/collector.js';
 import type {
   AndroidCollection,
   AndroidStepId,
   ApkCertResult,
-  CollectOptions,
-} from '../device/android/collector.js';
+} from '../model/androidCollection.js';
+import type { CheckCause, CheckStatus } from '../model/check.js';
+import type { ParseResult } from '../model/parse.js';
+import {
+  type AndroidApp,
+  type AndroidSnapshot,
+  type ComponentRef,
+  SNAPSHOT_SCHEMA,
+} from '../model/snapshot.js';
 import { launcherStateOf, parseActivityResolver } from '../parse/android/activityResolver.js';
 import { type AppOpsQuery, parseAppOpsQuery } from '../parse/android/appops.js';
 import {
@@ -52,15 +60,6 @@ import {
   ROOT_MANAGER_PACKAGES,
 } from './installers.js';
 import { buildPastApps } from './pastApps.js';
-import {
-  type AndroidApp,
-  type AndroidSnapshot,
-  type CheckCause,
-  type CheckStatus,
-  type ComponentRef,
-  type ParseResult,
-  SNAPSHOT_SCHEMA,
-} from './types.js';
 
 type Outputs = AndroidCollection['outputs'];
 

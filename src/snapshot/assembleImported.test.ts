@@ -3,11 +3,8 @@
  * `pm list`, no `which su`) as it reads a live scan, and checks the phone's version claim.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  ANDROID_STEPS,
-  type AndroidCollection,
-  type AndroidStepId,
-} from '../device/android/collector.js';
+import { ANDROID_STEPS } from '../device/android/collector.js';
+import type { AndroidCollection, AndroidStepId } from '../model/androidCollection.js';
 import { loadProfile } from '../sim/android/device.js';
 import { assembleAndroidSnapshot } from './android.js';
 import { checkAndroidVersion } from './androidVersions.js';

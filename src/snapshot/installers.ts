@@ -1,4 +1,4 @@
-import type { InstallerClass } from './types.js';
+import type { InstallerClass } from '../model/snapshot.js';
 
 /** App stores that review what they publish. */
 const STORES = new Set([

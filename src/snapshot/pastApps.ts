@@ -3,8 +3,9 @@
  * its battery history (installs and removals since it was last charged, roughly) and apps
  * removed with their data kept. Pure: no I/O.
  */
+
+import type { AndroidApp, PastApp, PastAppTime } from '../model/snapshot.js';
 import type { BatteryHistory, BatteryHistoryEvent } from '../parse/android/batteryHistory.js';
-import type { AndroidApp, PastApp, PastAppTime } from './types.js';
 
 export function buildPastApps(
   apps: readonly AndroidApp[],

@@ -4,7 +4,8 @@
  * checks that a fresh scan's snapshot passes it.
  */
 import { z } from 'zod';
-import { CHECK_CAUSES, SNAPSHOT_SCHEMA } from './types.js';
+import { CHECK_CAUSES } from '../model/check.js';
+import { SNAPSHOT_SCHEMA } from '../model/snapshot.js';
 
 const grant = z.object({ name: z.string(), granted: z.boolean(), flags: z.string().optional() });
 const cert = z.object({

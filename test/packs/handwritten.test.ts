@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSnapshot } from '../../src/analyze/analyze.js';
 import { type CompiledRules, compileRules } from '../../src/analyze/compile.js';
-import type { Finding } from '../../src/analyze/types.js';
+import { snapshotFromCase, testPacks } from '../../src/analyze/ruleTester.js';
+import type { Finding } from '../../src/model/findings.js';
 import {
   defaultRulesDir,
   formatRuleError,
@@ -10,7 +11,6 @@ import {
   type RulePack,
 } from '../../src/rules/load.js';
 import type { MatchExpr } from '../../src/rules/schema.js';
-import { snapshotFromCase, testPacks } from '../../src/rules/tester.js';
 
 /** The researched packs and the least number of rules each must keep. */
 const HANDWRITTEN: Record<string, { minRules: number; categories: string[] }> = {

@@ -1,64 +1,15 @@
-import type { SigningCert } from '../../snapshot/types.js';
+import {
+  ANDROID_STEP_IDS,
+  type AndroidCollection,
+  type AndroidStepId,
+  type ApkCertResult,
+  type StepOutput,
+} from '../../model/androidCollection.js';
 import { mapLimit } from '../../util/limit.js';
 import { ANDROID_COMMANDS as C, sha256sumCommands } from './commands.js';
-import {
-  OutputCutShortError,
-  PhoneLostError,
-  type RawOutput,
-  type ReadOnlyAndroidPhone,
-} from './phone.js';
+import { OutputCutShortError, PhoneLostError, type ReadOnlyAndroidPhone } from './phone.js';
 
-/**
- * What one scan read from the phone, before any interpretation. Device code
- * only fetches; src/snapshot turns this into facts. Keeping the two apart
- * lets an offline import (a saved bundle's raw/ outputs) rebuild the same
- * Snapshot with newer parsers.
- */
-export interface AndroidCollection {
-  serial: string;
-  started: string;
-  finished: string;
-  /** false when the phone went away or a step could not finish */
-  complete: boolean;
-  /** step id → output text; a missing step was not run (phone lost) */
-  outputs: Partial<Record<AndroidStepId, StepOutput>>;
-  /** one output per sha256sum batch */
-  apkHashOutputs: StepOutput[];
-  /** APK path → certificates read from the pulled file, or why not */
-  apkCerts: Record<string, ApkCertResult>;
-  /** plain-language notes about the collection itself */
-  notes: string[];
-  /** why the scan ended early, when it did (unplugged, stopped by the user, no answer) */
-  lostReason?: string;
-  /**
-   * Steps whose answer may be incomplete: those that finished just before the
-   * phone was lost (a shell stream cut by an unplug ends like a short answer),
-   * and those whose answer spycheck stopped reading because it never ended.
-   */
-  suspectSteps?: AndroidStepId[];
-  raw: RawOutput[];
-  stats: { roundTrips: number; bytesRead: number; wallMs: number; apksPulled: number };
-}
-
-export interface StepOutput {
-  command: string;
-  text: string;
-}
-
-export type ApkCertResult =
-  | {
-      ok: true;
-      certs: SigningCert[];
-      schemes: string[];
-      bytes: number;
-      warnings: string[];
-      /** the app's name and package as its own manifest gives them */
-      label?: string;
-      manifestPackage?: string;
-    }
-  | { ok: false; reason: string };
-
-/** Steps that run once per scan, whatever the number of apps. */
+/** Each step's commands: the first, then the fallbacks tried when the phone refuses it. */
 export const ANDROID_STEPS = {
   getprop: [C.getprop],
   packages: [C.pmList, C.pmListUser0, C.pmListNoUid, C.pmListBare],
@@ -77,9 +28,7 @@ export const ANDROID_STEPS = {
   deviceIdle: [C.deviceIdleWhitelist],
   batteryHistory: [C.batteryHistory],
   su: [C.whichSu],
-} as const satisfies Record<string, readonly string[]>;
-
-export type AndroidStepId = keyof typeof ANDROID_STEPS;
+} as const satisfies Record<AndroidStepId, readonly string[]>;
 
 /**
  * Decides whether a step's output is usable, or whether the phone refused
@@ -136,9 +85,8 @@ export async function collectAndroid(
   };
 
   progress('Reading the phone settings and app list');
-  const stepIds = Object.keys(ANDROID_STEPS) as AndroidStepId[];
   const finishedOrder: AndroidStepId[] = [];
-  await mapLimit(stepIds, concurrency, async (id) => {
+  await mapLimit(ANDROID_STEP_IDS, concurrency, async (id) => {
     for (const command of ANDROID_STEPS[id]) {
       try {
         const text = await phone.shell(id, command);

@@ -1,19 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { Client, DeviceClient } from '@devicefarmer/adbkit';
-import type { RawRecord } from '../../snapshot/types.js';
+import type { RawOutput } from '../../model/raw.js';
 import { assertAllowedShell, assertAllowedSync } from './commands.js';
-
-/** One raw output exactly as the phone sent it, with what was asked and when. */
-export interface RawOutput {
-  record: RawRecord;
-  data: Buffer;
-  /**
-   * Set when `data` is only the start of the answer: spycheck stopped reading
-   * before the phone finished (it sent too much, or too slowly). Plain words.
-   */
-  cutShort?: string;
-}
 
 /** The phone stopped answering (unplugged, screen-locked into "charge only", adb restarted…). */
 export class PhoneLostError extends Error {

@@ -1,4 +1,4 @@
-import type { ParseResult } from '../../snapshot/types.js';
+import type { ParseResult } from '../../model/parse.js';
 import type { AppOpsQuery } from './appops.js';
 import { detectShellError } from './shellError.js';
 import { indentOf, isPackageName, quote, splitLines } from './text.js';

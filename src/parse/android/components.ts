@@ -1,4 +1,5 @@
-import type { ComponentRef, ParseResult } from '../../snapshot/types.js';
+import type { ParseResult } from '../../model/parse.js';
+import type { ComponentRef } from '../../model/snapshot.js';
 import { isPackageName, quote } from './text.js';
 
 export const PARSER = { id: 'android.components', version: 1 } as const;

@@ -1,4 +1,5 @@
-import type { ComponentRef, ParseResult } from '../../snapshot/types.js';
+import type { ParseResult } from '../../model/parse.js';
+import type { ComponentRef } from '../../model/snapshot.js';
 import { parseComponent } from './components.js';
 import { detectShellError } from './shellError.js';
 import { quote, splitLines } from './text.js';

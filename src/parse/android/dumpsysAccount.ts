@@ -1,4 +1,5 @@
-import type { Account, ParseResult } from '../../snapshot/types.js';
+import type { ParseResult } from '../../model/parse.js';
+import type { Account } from '../../model/snapshot.js';
 import { detectShellError } from './shellError.js';
 import { quote, splitLines } from './text.js';
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { AdbKey, ParseResult } from '../../snapshot/types.js';
+import type { ParseResult } from '../../model/parse.js';
+import type { AdbKey } from '../../model/snapshot.js';
 import { detectShellError } from './shellError.js';
 import { quote, splitLines } from './text.js';
 

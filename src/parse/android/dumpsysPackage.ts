@@ -1,4 +1,5 @@
-import type { ParseResult, PermissionGrant } from '../../snapshot/types.js';
+import type { ParseResult } from '../../model/parse.js';
+import type { PermissionGrant } from '../../model/snapshot.js';
 import { detectShellError } from './shellError.js';
 import { indentOf, isPackageName, quote, splitLines } from './text.js';
 

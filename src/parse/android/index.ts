@@ -2,7 +2,7 @@
  * Every Android output parser, listed once. The snapshot records
  * ANDROID_PARSERS so a bundle says which parser versions read it.
  */
-import type { ParserInfo } from '../../snapshot/types.js';
+import type { ParserInfo } from '../../model/parse.js';
 import * as activityResolver from './activityResolver.js';
 import * as appops from './appops.js';
 import * as appopsDump from './appopsDump.js';

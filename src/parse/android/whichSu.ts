@@ -1,4 +1,4 @@
-import type { ParseResult } from '../../snapshot/types.js';
+import type { ParseResult } from '../../model/parse.js';
 import { detectShellError } from './shellError.js';
 import { quote, splitLines } from './text.js';
 

@@ -10,7 +10,7 @@
  * tools: every offset and count is checked against its chunk, strings are decoded only when
  * asked for, work is bounded by the buffer size, and problems become warnings, never throws.
  */
-import type { ParseResult } from '../../snapshot/types.js';
+import type { ParseResult } from '../../model/parse.js';
 
 export const RES_STRING_POOL_TYPE = 0x0001;
 export const RES_TABLE_TYPE = 0x0002;

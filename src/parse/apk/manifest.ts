@@ -9,7 +9,7 @@
  * elements in the places Android looks at count (a <service> outside <application> is ignored
  * by the phone, so it is ignored here too).
  */
-import type { ParseResult, ParserInfo } from '../../snapshot/types.js';
+import type { ParseResult, ParserInfo } from '../../model/parse.js';
 import {
   type AxmlAttribute,
   type AxmlDocument,

@@ -9,7 +9,7 @@
  * Entries are located lazily per lookup, so a table with millions of entries costs only what
  * is asked for. Hostile offsets, counts and reference loops become warnings.
  */
-import type { ParseResult } from '../../snapshot/types.js';
+import type { ParseResult } from '../../model/parse.js';
 import {
   type Chunk,
   childChunks,

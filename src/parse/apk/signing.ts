@@ -12,7 +12,8 @@
  * indicators describe; the phone's package manager has already verified installed APKs.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import type { ParseResult, ParserInfo, SigningCert } from '../../snapshot/types.js';
+import type { ParseResult, ParserInfo } from '../../model/parse.js';
+import type { SigningCert } from '../../model/snapshot.js';
 import {
   children,
   oidToString,

@@ -8,7 +8,7 @@
  * 4.3.14–4.3.16 ZIP64 and end of central directory).
  */
 import { inflateRawSync } from 'node:zlib';
-import type { ParseResult } from '../../snapshot/types.js';
+import type { ParseResult } from '../../model/parse.js';
 
 export interface ZipEntry {
   name: string;

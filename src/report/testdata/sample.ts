@@ -5,8 +5,9 @@
  * with a hostile label.
  */
 import { createHash } from 'node:crypto';
-import type { FindingsDoc, MatchReason } from '../../analyze/types.js';
-import type { AndroidApp, AndroidSnapshot, RawRecord } from '../../snapshot/types.js';
+import type { FindingsDoc, MatchReason } from '../../model/findings.js';
+import type { AndroidApp, AndroidSnapshot } from '../../model/snapshot.js';
+import type { RawRecord } from '../../model/raw.js';
 
 export const HOSTILE_LABEL =
   '\u202Egpj.exe\x1b[2J\x1b]8;;https://evil.example/\x07System <script>alert(1)</script>\x00' +

@@ -7,9 +7,9 @@
  * not hold stays missing: "not checked".
  */
 import { createHash } from 'node:crypto';
-import type { AndroidStepId, ApkCertResult } from '../../device/android/collector.js';
+import type { AndroidStepId, ApkCertResult } from '../../model/androidCollection.js';
+import type { SigningCert } from '../../model/snapshot.js';
 import { androidCollectOptions } from '../android.js';
-import type { SigningCert } from '../types.js';
 import { CollectionBuilder, serialFromGetprop, toText } from './collection.js';
 import { splitDumpsysServices, strayPackageEntries } from './sections.js';
 import { findByBaseName, type ImportFiles } from './zipFolder.js';

@@ -4,13 +4,13 @@
  * used is kept byte for byte as raw evidence, named by where it came from.
  */
 import { createHash } from 'node:crypto';
+import { ANDROID_STEPS } from '../../device/android/collector.js';
 import type {
   AndroidCollection,
   AndroidStepId,
   StepOutput,
-} from '../../device/android/collector.js';
-import { ANDROID_STEPS } from '../../device/android/collector.js';
-import type { RawOutput } from '../../device/android/phone.js';
+} from '../../model/androidCollection.js';
+import type { RawOutput } from '../../model/raw.js';
 
 export type ImportFormat = 'androidqf' | 'bugreport';
 

@@ -4,10 +4,10 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { AndroidCollection } from '../../device/android/collector.js';
-import type { RawOutput } from '../../device/android/phone.js';
+import type { AndroidCollection } from '../../model/androidCollection.js';
+import type { RawOutput } from '../../model/raw.js';
+import type { AndroidSnapshot } from '../../model/snapshot.js';
 import { assembleAndroidSnapshot } from '../android.js';
-import type { AndroidSnapshot } from '../types.js';
 import { ANDROIDQF_MARKERS, importAndroidqf } from './androidqf.js';
 import { BUGREPORT_MAIN, importBugreport } from './bugreport.js';
 import type { ImportFormat } from './collection.js';

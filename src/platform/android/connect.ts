@@ -1,9 +1,8 @@
 import type { Client } from '@devicefarmer/adbkit';
-import type { CliContext } from '../cli/context.js';
-import { adbServerAddress, createAdbClient } from '../device/android/adbServer.js';
-import { loadProfile } from '../sim/android/device.js';
-import { startFakeAdbServer } from '../sim/android/fakeAdbServer.js';
-import type { ListedDevice } from './pickDevice.js';
+import { adbServerAddress, createAdbClient } from '../../device/android/adbServer.js';
+import { loadProfile } from '../../sim/android/device.js';
+import { startFakeAdbServer } from '../../sim/android/fakeAdbServer.js';
+import type { ListedDevice } from '../platform.js';
 
 export const DEFAULT_DEMO_PROFILE = 'infected-a12';
 
@@ -27,7 +26,7 @@ export type AdbConnection =
  * --demo, for an in-process simulated phone that speaks the same protocol.
  */
 export async function connectAdb(
-  ctx: CliContext,
+  env: NodeJS.ProcessEnv,
   demo: string | boolean | undefined,
 ): Promise<AdbConnection> {
   let client: Client;
@@ -56,8 +55,8 @@ export async function connectAdb(
     }
   } else {
     try {
-      const address = adbServerAddress(ctx.env);
-      client = createAdbClient(address, ctx.env.SPYCHECK_ADB_BIN || 'adb');
+      const address = adbServerAddress(env);
+      client = createAdbClient(address, env.SPYCHECK_ADB_BIN || 'adb');
       where = `the adb server at ${address.host}:${address.port}${address.source === 'default' ? '' : ` (from ${address.source})`}`;
     } catch (e) {
       return { ok: false, message: e instanceof Error ? e.message : String(e) };

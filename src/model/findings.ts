@@ -1,21 +1,8 @@
 /** findings.json contract (DESIGN.md). Bump FINDINGS_SCHEMA on breaking change. */
+import type { Category } from './category.js';
+import type { Severity } from './severity.js';
+
 export const FINDINGS_SCHEMA = 1;
-
-export type Severity = 'high' | 'medium' | 'low' | 'info';
-export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low', 'info'];
-
-export type Category =
-  | 'stalkerware'
-  | 'watchware'
-  | 'dual-use'
-  | 'location-sharing'
-  | 'parental-control'
-  | 'remote-access'
-  | 'anti-theft'
-  | 'smart-home'
-  | 'root-jailbreak'
-  | 'device-posture'
-  | 'behaviour';
 
 export interface Explanation {
   /** What it is, in plain words */

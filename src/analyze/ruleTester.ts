@@ -3,11 +3,12 @@
  * and facts that must not (like ESLint's RuleTester). A rule without both
  * kinds of case is refused.
  */
-import { analyzeSnapshot } from '../analyze/analyze.js';
-import { compileRules } from '../analyze/compile.js';
-import type { AndroidApp, AndroidSnapshot, Snapshot } from '../snapshot/types.js';
-import type { LoadedRule, RuleLoadError, RulePack } from './load.js';
-import type { RuleTestCase } from './schema.js';
+
+import type { AndroidApp, AndroidSnapshot, Snapshot } from '../model/snapshot.js';
+import type { LoadedRule, RuleLoadError, RulePack } from '../rules/load.js';
+import type { RuleTestCase } from '../rules/schema.js';
+import { analyzeSnapshot } from './analyze.js';
+import { compileRules } from './compile.js';
 
 /** Fixed "now" for test snapshots so patch-age rules test the same every day. */
 export const TEST_NOW = '2025-06-01T12:00:00Z';

@@ -1,11 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import type { CliContext } from '../cli/context.js';
-
-export interface CaseDetails {
-  ref?: string;
-  examiner?: string;
-  consent: boolean;
-}
+import type { CaseDetails } from '../scan/scanPhone.js';
+import type { CliContext } from './context.js';
 
 /**
  * Chain-of-custody details. Missing ones are asked for on a terminal; in a

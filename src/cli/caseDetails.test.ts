@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliContext } from '../cli/context.js';
 import { resolveCaseDetails } from './caseDetails.js';
+import type { CliContext } from './context.js';
 
 function ctx(interactive: boolean): CliContext & { err: () => string } {
   const stderr = new PassThrough();

@@ -3,9 +3,14 @@
  * Device code fills it, analyze/ judges it, report/ writes it. Bump
  * SNAPSHOT_SCHEMA when a field changes meaning; the bundle records it.
  */
+import type { CheckStatus } from './check.js';
+import type { ParserInfo } from './parse.js';
+import type { RawRecord } from './raw.js';
+
 export const SNAPSHOT_SCHEMA = 1;
 
-export type Platform = 'android' | 'ios';
+/** The phone families spycheck reads; the Snapshot and the bundle record which one. */
+export type PlatformId = 'android' | 'ios';
 
 /** Where an app came from, as far as the installer tells us. */
 export type InstallerClass =
@@ -111,61 +116,6 @@ export interface Account {
   type: string;
   /** Account name as the phone shows it (an email address or phone number, usually) */
   name: string;
-}
-
-/**
- * Whether a check could run. A check that could not run is "not checked",
- * never "clean" — the report must say so.
- */
-export interface CheckStatus {
-  id: string;
-  /** plain-language name of what was checked */
-  title: string;
-  status: 'ok' | 'partial' | 'not-checked';
-  /** why it is partial / not checked, in plain words (never the phone's raw error text) */
-  reason?: string;
-  /** what kind of problem it was, so the report can say what to do next */
-  cause?: CheckCause;
-  /** the phone's own words (an error line), for the evidence section only */
-  detail?: string;
-}
-
-/**
- * Why a check did not run or ran in part. "refused" (the phone said no) is
- * never the same as "unsupported" (the phone has no such command).
- */
-export const CHECK_CAUSES = [
-  'refused',
-  'unsupported',
-  'failed',
-  'empty',
-  'garbled',
-  'cut-short',
-  'disconnected',
-  'no-answer',
-  'stopped',
-  'not-in-import',
-  'unreadable-files',
-] as const;
-export type CheckCause = (typeof CHECK_CAUSES)[number];
-
-export interface RawRecord {
-  /** Stable id of the collection step (e.g. "dumpsys.package") */
-  id: string;
-  /** Exact command sent (shell) or sync path */
-  command: string;
-  /** Path of the raw file inside the bundle, relative to raw/ */
-  file: string;
-  /** UTC ISO time the command was sent */
-  time: string;
-  durationMs: number;
-  bytes: number;
-  sha256: string;
-}
-
-export interface ParserInfo {
-  id: string;
-  version: number;
 }
 
 export interface AndroidDevice {
@@ -281,9 +231,3 @@ export interface AndroidSnapshot {
 }
 
 export type Snapshot = AndroidSnapshot;
-
-/** What every parser returns: what it understood, plus warnings for what it did not. */
-export interface ParseResult<T> {
-  parsed: T;
-  warnings: string[];
-}

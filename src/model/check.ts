@@ -1,0 +1,35 @@
+/**
+ * Whether a check could run. A check that could not run is "not checked",
+ * never "clean" — the report must say so.
+ */
+export interface CheckStatus {
+  id: string;
+  /** plain-language name of what was checked */
+  title: string;
+  status: 'ok' | 'partial' | 'not-checked';
+  /** why it is partial / not checked, in plain words (never the phone's raw error text) */
+  reason?: string;
+  /** what kind of problem it was, so the report can say what to do next */
+  cause?: CheckCause;
+  /** the phone's own words (an error line), for the evidence section only */
+  detail?: string;
+}
+
+/**
+ * Why a check did not run or ran in part. "refused" (the phone said no) is
+ * never the same as "unsupported" (the phone has no such command).
+ */
+export const CHECK_CAUSES = [
+  'refused',
+  'unsupported',
+  'failed',
+  'empty',
+  'garbled',
+  'cut-short',
+  'disconnected',
+  'no-answer',
+  'stopped',
+  'not-in-import',
+  'unreadable-files',
+] as const;
+export type CheckCause = (typeof CHECK_CAUSES)[number];

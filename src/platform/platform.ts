@@ -1,0 +1,73 @@
+/**
+ * The seam between "a phone family" and the scan use case. Each platform
+ * (Android now, iOS next) knows how to reach its phones, read one and turn
+ * what it read into a Snapshot; the use case (src/scan/scanPhone.ts) knows
+ * the order of things (rules before the phone, consent before reading,
+ * evidence saved even when the phone goes away) and never which phone it is.
+ */
+import type { RawOutput } from '../model/raw.js';
+import type { PlatformId, Snapshot } from '../model/snapshot.js';
+
+/** A phone the transport knows about, as listed before anything is asked of it. */
+export interface ListedDevice {
+  serial: string;
+  state: string;
+  model?: string;
+}
+
+/** An open transport (adb server, usbmuxd, or a simulated phone behind the same protocol). */
+export interface PhoneConnection {
+  ok: true;
+  /** set when talking to a built-in simulated phone */
+  demoProfile?: string;
+  /** directory of the demo profile (holds its training rule pack) */
+  demoProfileDir?: string;
+  /** The transport's error in plain words, naming where spycheck tried to reach it */
+  describeError(e: unknown): string;
+  close(): Promise<void>;
+}
+
+export interface ConnectFailure {
+  ok: false;
+  message: string;
+}
+
+/** What the use case needs of any platform's reading: the evidence and how long it took. */
+export interface PhoneReading {
+  raw: RawOutput[];
+  stats: { roundTrips: number; wallMs: number };
+}
+
+export interface CollectHooks {
+  /** one line per collection step, for the person waiting */
+  onProgress?: (message: string) => void;
+  /** stops reading; what was read is kept and the scan is marked incomplete */
+  signal?: AbortSignal;
+}
+
+export interface Platform<
+  Connection extends PhoneConnection = PhoneConnection,
+  Reading extends PhoneReading = PhoneReading,
+> {
+  readonly id: PlatformId;
+  /** Opens the transport; `demo` asks for a built-in simulated phone (true: the default one). */
+  connect(env: NodeJS.ProcessEnv, demo?: string | true): Promise<Connection | ConnectFailure>;
+  /** Phones the transport knows; must send nothing to any phone (no consent yet). */
+  list(connection: Connection): Promise<ListedDevice[]>;
+  /** Reads one phone, read-only; returns what was read even when the phone goes away. */
+  collect(
+    connection: Connection,
+    device: ListedDevice,
+    env: NodeJS.ProcessEnv,
+    hooks: CollectHooks,
+  ): Promise<Reading>;
+  /** Pure: what was read → the normalized Snapshot. */
+  assemble(reading: Reading, tool: { name: string; version: string }): Snapshot;
+}
+
+/** The reason a stop request gives, or a plain default when the caller gave none. */
+export function stopReason(signal: AbortSignal): string {
+  return typeof signal.reason === 'string'
+    ? signal.reason
+    : 'The scan was stopped before it finished';
+}

@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { defaultRulesDir, formatRuleError, loadRulePacks, type RulePack } from '../rules/load.js';
+
+export type LoadedRules = { ok: true; packs: RulePack[] } | { ok: false; message: string };
+
+/**
+ * The rule packs a scan or an import judges with: the shipped ones unless
+ * turned off, then the caller's. A broken pack stops everything, so a
+ * phone is never judged by half a rule set.
+ */
+export async function loadScanRules(opts: {
+  rules: string[];
+  defaultRules: boolean;
+  extra?: string[];
+}): Promise<LoadedRules> {
+  const paths = [
+    ...(opts.defaultRules ? [defaultRulesDir()] : []),
+    ...opts.rules.map((p) => resolve(p)),
+    ...(opts.extra ?? []),
+  ];
+  if (paths.length === 0) {
+    return {
+      ok: false,
+      message: 'No rule packs to use: --no-default-rules needs at least one --rules PATH.',
+    };
+  }
+  const { packs, errors } = await loadRulePacks(paths);
+  if (errors.length === 0) return { ok: true, packs };
+  const lines = [
+    'A rule pack is broken, so spycheck stopped before reading the phone. Fix or remove the pack and try again:',
+    ...errors.slice(0, 20).map((e) => `  ${formatRuleError(e)}`),
+    ...(errors.length > 20 ? [`  … and ${errors.length - 20} more problems`] : []),
+  ];
+  return { ok: false, message: lines.join('\n') };
+}

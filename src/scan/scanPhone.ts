@@ -1,0 +1,203 @@
+/**
+ * The scan use case: rules, phone, consent, reading, judging, evidence. It
+ * returns what happened and leaves the words on screen, Ctrl-C and exit
+ * codes to the CLI, so a future front end (or a test) drives the same scan.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { analyzeSnapshot } from '../analyze/analyze.js';
+import { isComplete } from '../analyze/blindSpots.js';
+import { compileRules } from '../analyze/compile.js';
+import type { FindingsDoc } from '../model/findings.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { PhoneConnection, PhoneReading, Platform } from '../platform/platform.js';
+import { type ReportFormat, writeBundle } from '../report/bundle.js';
+import { loadOrCreateSigningKey, type SigningKey } from '../report/keys.js';
+import { toolInfo } from '../util/packageRoot.js';
+import { forTerminal } from '../util/sanitize.js';
+import { defaultBundleDir, errorText, prepareBundleDir } from './bundleDir.js';
+import { loadScanRules } from './loadRules.js';
+import { pickDevice } from './pickDevice.js';
+
+/** Chain of custody, recorded in the bundle. */
+export interface CaseDetails {
+  ref?: string;
+  examiner?: string;
+  consent: boolean;
+}
+
+export interface ScanPhoneOptions {
+  serial?: string;
+  out?: string;
+  formats: ReportFormat[];
+  caseRef?: string;
+  examiner?: string;
+  consent?: boolean;
+  rules: string[];
+  defaultRules: boolean;
+  demo?: string | boolean;
+  env: NodeJS.ProcessEnv;
+  /** Chain-of-custody details and consent for a real phone (a demo needs none) */
+  askCaseDetails(): Promise<CaseDetails>;
+}
+
+/**
+ * What the person running the scan is told while it runs. `phase` marks
+ * where a stop request would land, so a front end can decide what Ctrl-C
+ * means at that moment.
+ */
+export type ScanProgress =
+  | { kind: 'status'; message: string }
+  | { kind: 'step'; message: string }
+  | { kind: 'phase'; phase: 'reading' | 'judging' | 'saving' | 'done' };
+
+export interface ScanHooks {
+  onProgress?: (progress: ScanProgress) => void;
+  /** stops reading the phone; what was read is judged and saved, marked incomplete */
+  signal?: AbortSignal;
+}
+
+export type ScanResult =
+  /** Nothing was read: the way it was asked (usage) or something failed (error) */
+  | { status: 'not-read'; problem: 'usage' | 'error'; message: string }
+  /** The owner has not agreed: nothing was read */
+  | { status: 'no-consent' }
+  /** Read and judged, but the evidence could be saved nowhere */
+  | { status: 'not-saved'; findings: FindingsDoc; message: string }
+  | {
+      status: 'saved';
+      snapshot: Snapshot;
+      findings: FindingsDoc;
+      bundleDir: string;
+      /** problems writing the bundle that did not stop it (a report format that failed) */
+      warnings: string[];
+      stats: PhoneReading['stats'];
+      /** finished, and no check that serious rules need is missing */
+      complete: boolean;
+    };
+
+export async function scanPhone<C extends PhoneConnection, R extends PhoneReading>(
+  platform: Platform<C, R>,
+  opts: ScanPhoneOptions,
+  { onProgress, signal }: ScanHooks = {},
+): Promise<ScanResult> {
+  const status = (message: string) => onProgress?.({ kind: 'status', message });
+  const notRead = (problem: 'usage' | 'error', message: string): ScanResult => ({
+    status: 'not-read',
+    problem,
+    message,
+  });
+
+  // Rules first: a broken pack must stop us before we touch the phone.
+  const demoName = opts.demo ? (typeof opts.demo === 'string' ? opts.demo : undefined) : undefined;
+  const conn = await platform.connect(opts.env, opts.demo ? (demoName ?? true) : undefined);
+  if (!conn.ok) return notRead('error', conn.message);
+  try {
+    const trainingPack = conn.demoProfileDir
+      ? join(conn.demoProfileDir, 'training-pack')
+      : undefined;
+    const loaded = await loadScanRules({
+      rules: opts.rules,
+      defaultRules: opts.defaultRules,
+      extra: trainingPack && existsSync(trainingPack) ? [trainingPack] : [],
+    });
+    if (!loaded.ok) return notRead('error', loaded.message);
+    const packs = loaded.packs;
+    const compiled = compileRules(packs);
+
+    let devices: Awaited<ReturnType<typeof platform.list>>;
+    try {
+      // no command goes to a phone before consent: listing asks the phones nothing
+      devices = await platform.list(conn);
+    } catch (e) {
+      return notRead('error', conn.describeError(e));
+    }
+    const pick = pickDevice(devices, opts.serial);
+    if (!pick.ok) return notRead(pick.usage ? 'usage' : 'error', pick.message);
+
+    const caseDetails: CaseDetails = conn.demoProfile
+      ? {
+          ref: opts.caseRef ?? 'DEMO',
+          examiner: opts.examiner ?? 'demo',
+          consent: opts.consent ?? true,
+        }
+      : await opts.askCaseDetails();
+    if (!caseDetails.consent) return { status: 'no-consent' };
+    // Everything that could stop the bundle being written is checked now,
+    // before the phone is read: the folder and the signing key.
+    const outDir = resolve(
+      opts.out ?? defaultBundleDir(new Date().toISOString(), pick.device.serial),
+    );
+    const ready = prepareBundleDir(outDir);
+    if (ready) return notRead('usage', ready);
+    let key: SigningKey;
+    try {
+      key = loadOrCreateSigningKey(opts.env);
+    } catch (e) {
+      return notRead(
+        'error',
+        `Could not load this computer's signing key, so nothing was read: ${errorText(e)}`,
+      );
+    }
+
+    if (conn.demoProfile) {
+      status(`Demo: scanning the simulated phone "${conn.demoProfile}". No real phone is read.`);
+    }
+    status(
+      `Reading the phone ${forTerminal(pick.device.model ?? pick.device.serial)} (nothing on it will be changed)…`,
+    );
+
+    onProgress?.({ kind: 'phase', phase: 'reading' });
+    const reading = await platform.collect(conn, pick.device, opts.env, {
+      onProgress: (message) => onProgress?.({ kind: 'step', message }),
+      ...(signal ? { signal } : {}),
+    });
+    onProgress?.({ kind: 'phase', phase: 'judging' });
+    const snapshot = platform.assemble(reading, toolInfo());
+    const findings = analyzeSnapshot(snapshot, compiled);
+
+    const bundle = {
+      snapshot,
+      findings,
+      raw: reading.raw,
+      case: caseDetails,
+      rules: packs.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256 })),
+      formats: opts.formats,
+      tool: toolInfo(),
+      key,
+    };
+    onProgress?.({ kind: 'phase', phase: 'saving' });
+    let written: { dir: string; warnings: string[] };
+    try {
+      written = await writeBundle({ dir: outDir, ...bundle });
+    } catch (e) {
+      // What was read must not be lost: try a private folder of our own.
+      const rescue = join(mkdtempSync(join(tmpdir(), 'spycheck-rescue-')), 'bundle');
+      status(`Could not write the evidence bundle to ${outDir}: ${errorText(e)}`);
+      try {
+        written = await writeBundle({ dir: rescue, ...bundle });
+        status(`The bundle was saved here instead. Move it somewhere safe: ${rescue}`);
+      } catch (e2) {
+        return {
+          status: 'not-saved',
+          findings,
+          message: `Could not save it anywhere (${errorText(e2)}).`,
+        };
+      }
+    } finally {
+      onProgress?.({ kind: 'phase', phase: 'done' });
+    }
+    return {
+      status: 'saved',
+      snapshot,
+      findings,
+      bundleDir: written.dir,
+      warnings: written.warnings,
+      stats: reading.stats,
+      complete: isComplete(snapshot, findings),
+    };
+  } finally {
+    await conn.close();
+  }
+}
