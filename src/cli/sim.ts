@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runSim } from '../sim/android/run.js';
+import { runIosSim } from '../sim/ios/run.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 
@@ -13,7 +14,7 @@ function port(value: string): number {
 export function simCommand(ctx: CliContext): Command {
   return new Command('sim')
     .description('Run a simulated phone for training and manual tests, until Ctrl-C')
-    .argument('<platform>', 'android (iOS is not available yet)')
+    .argument('<platform>', 'android or ios')
     .argument('<profile>', 'a profile name from fixtures/devices, or a profile folder')
     .option('--port <n>', 'TCP port to listen on', port)
     .option(
@@ -21,15 +22,30 @@ export function simCommand(ctx: CliContext): Command {
       'act as a phone that the real adb connects to ("adb connect"), not as an adb server',
     )
     .option('--latency <ms>', 'delay each answer, like a real phone (ms)', port, 0)
+    .option(
+      '--socket <path>',
+      'ios: the unix socket the simulated usbmuxd listens on (default: USBMUXD_SOCKET_ADDRESS, else a temp file)',
+    )
     .action(
       async (
         platform: string,
         profile: string,
-        opts: { port?: number; adbd?: boolean; latency: number },
+        opts: { port?: number; adbd?: boolean; latency: number; socket?: string },
       ) => {
+        if (platform === 'ios') {
+          try {
+            await runIosSim(profile, { socketPath: opts.socket, env: ctx.env, stderr: ctx.stderr });
+          } catch (e) {
+            ctx.stderr.write(
+              `Could not run the simulated iPhone: ${forTerminal(e instanceof Error ? e.message : String(e), { maxLength: 1000 })}\n`,
+            );
+            ctx.exit(EXIT.error);
+          }
+          return;
+        }
         if (platform !== 'android') {
           ctx.stderr.write(
-            `Simulated ${forTerminal(platform)} phones are not available yet. Use: spycheck sim android PROFILE\n`,
+            `There are no simulated ${forTerminal(platform)} phones. Use: spycheck sim android PROFILE or spycheck sim ios PROFILE\n`,
           );
           ctx.exit(EXIT.usage);
           return;
