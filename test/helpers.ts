@@ -26,7 +26,12 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
     stdout: out,
     stderr: err,
     // one signing key per test file, as on one computer: scan signs, verify trusts it
-    env: { SPYCHECK_CONFIG_DIR: configDir(), ...env },
+    // no test reaches a real usbmuxd by chance: tests that want iPhones start a simulated one
+    env: {
+      SPYCHECK_CONFIG_DIR: configDir(),
+      USBMUXD_SOCKET_ADDRESS: 'UNIX:/nonexistent/spycheck-test-usbmuxd',
+      ...env,
+    },
     interactive: false,
     color: false,
     exit: (c) => {

@@ -73,10 +73,19 @@ describe.skipIf(!hasAdb)(
       expect(locked.log.filter('shell')).toEqual([]);
       expect(r.code).toBe(0);
       const { devices } = JSON.parse(r.stdout) as {
-        devices: { serial: string; state: string; model?: string }[];
+        devices: { platform: string; serial: string; state: string; model?: string }[];
       };
-      expect(devices).toContainEqual({ serial, state: 'device', model: 'SM_A125F' });
-      expect(devices).toContainEqual({ serial: `127.0.0.1:${locked.port}`, state: 'unauthorized' });
+      expect(devices).toContainEqual({
+        platform: 'android',
+        serial,
+        state: 'device',
+        model: 'SM_A125F',
+      });
+      expect(devices).toContainEqual({
+        platform: 'android',
+        serial: `127.0.0.1:${locked.port}`,
+        state: 'unauthorized',
+      });
     });
 
     it('refuses to guess which phone to scan, and explains an unauthorized one', async () => {

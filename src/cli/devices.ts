@@ -1,42 +1,70 @@
 import { Command } from 'commander';
-import { connectAdb } from '../platform/android/connect.js';
+import type { PlatformId } from '../model/snapshot.js';
+import { android } from '../platform/android/platform.js';
+import { ios } from '../platform/ios/platform.js';
+import type { PhoneAccess } from '../platform/platform.js';
+import { listPhones } from '../scan/listPhones.js';
 import { stateHelp } from '../scan/pickDevice.js';
+import { demoPlatformOf } from '../sim/demoPlatform.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 
+const FAMILIES: Record<PlatformId, { access: PhoneAccess; name: string; plural: string }> = {
+  android: { access: android, name: 'Android', plural: 'Android phones' },
+  ios: { access: ios, name: 'iPhone', plural: 'iPhones' },
+};
+
 export function devicesCommand(ctx: CliContext): Command {
   return new Command('devices')
-    .description('List connected phones and whether they can be read')
+    .description('List connected phones (Android and iPhone) and whether they can be read')
     .option('--json', 'print the list as JSON on stdout')
-    .option('--demo [profile]', 'list the built-in simulated phone instead of real ones')
+    .option(
+      '--demo [profile]',
+      'list a built-in simulated phone instead of real ones (an ios-* profile is an iPhone)',
+    )
     .action(async (opts: { json?: boolean; demo?: string | boolean }) => {
-      const conn = await connectAdb(ctx.env, opts.demo);
-      if (!conn.ok) {
-        ctx.stderr.write(`${conn.message}\n`);
-        ctx.exit(EXIT.error);
-        return;
+      const demo = opts.demo ? (typeof opts.demo === 'string' ? opts.demo : true) : undefined;
+      // A demo lists only its own simulated phone; otherwise every family is asked.
+      const only: PlatformId | undefined = demo
+        ? demo === true
+          ? 'android'
+          : demoPlatformOf(demo)
+        : undefined;
+      const ids: PlatformId[] = only ? [only] : ['android', 'ios'];
+      const listings = await listPhones(
+        ids.map((id) => FAMILIES[id].access),
+        ctx.env,
+        demo,
+      );
+      const devices = listings.flatMap((l) =>
+        l.devices.map((d) => ({ platform: l.platform, ...d })),
+      );
+      const unreachable = listings.flatMap((l) =>
+        l.note ? [{ platform: l.platform, message: l.note }] : [],
+      );
+      // A family that cannot be reached is one line; the others are still listed.
+      for (const u of unreachable) {
+        ctx.stderr.write(
+          `${FAMILIES[u.platform].plural}: ${forTerminal(u.message, { maxLength: 1000 })}\n`,
+        );
       }
-      try {
-        const devices = await conn.listDevices();
-        if (opts.json) {
-          ctx.stdout.write(`${JSON.stringify({ devices }, null, 2)}\n`);
-        } else if (devices.length === 0) {
-          ctx.stderr.write(
-            'No phone found. Check the cable, unlock the phone and turn on USB debugging. "spycheck doctor" can help.\n',
-          );
-        } else {
-          for (const d of devices) {
-            const help = stateHelp(d.state);
-            ctx.stdout.write(
-              `${forTerminal(d.serial)}\t${forTerminal(d.state)}${d.model ? `\t${forTerminal(d.model)}` : ''}${help ? `\n  ${help}` : ''}\n`,
-            );
-          }
+      if (opts.json) {
+        ctx.stdout.write(
+          `${JSON.stringify({ devices, ...(unreachable.length ? { unreachable } : {}) }, null, 2)}\n`,
+        );
+      } else if (devices.length === 0 && unreachable.length < listings.length) {
+        ctx.stderr.write(
+          'No phone found. Check the cable and unlock the phone. Android: turn on USB debugging. iPhone: tap "Trust This Computer". "spycheck doctor" can help.\n',
+        );
+      } else {
+        for (const d of devices) {
+          const help = stateHelp(d.state);
+          const columns = [FAMILIES[d.platform].name, d.serial, d.state, d.model, d.connection]
+            .filter((c): c is string => c !== undefined && c !== '')
+            .map((c) => forTerminal(c));
+          ctx.stdout.write(`${columns.join('\t')}${help ? `\n  ${help}` : ''}\n`);
         }
-      } catch (e) {
-        ctx.stderr.write(`${conn.describeError(e)}\n`);
-        ctx.exit(EXIT.error);
-      } finally {
-        await conn.close();
       }
+      if (unreachable.length === listings.length) ctx.exit(EXIT.error);
     });
 }

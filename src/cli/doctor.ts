@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
 import { adbServerAddress, createAdbClient } from '../device/android/adbServer.js';
+import { checkUsbmuxd, listUsbmuxdPhones, parseUsbmuxdAddress } from '../device/ios/phone.js';
 import { describeAdbError } from '../platform/android/connect.js';
+import { USBMUXD_MISSING_HELP } from '../platform/ios/connect.js';
 import { defaultRulesDir, loadRulePacks } from '../rules/load.js';
 import { stateHelp } from '../scan/pickDevice.js';
 import { forTerminal } from '../util/sanitize.js';
@@ -76,12 +78,7 @@ export function doctorCommand(ctx: CliContext): Command {
         });
       }
 
-      checks.push({
-        ok: 'warn',
-        title: 'iPhone support',
-        detail:
-          'iPhones are read through usbmuxd and need the computer to be paired with the phone first ("idevicepair pair", or Finder/iTunes). iPhone scans are not in this version yet.',
-      });
+      checks.push(...(await iphoneChecks(ctx.env)));
 
       try {
         const { packs, errors } = await loadRulePacks([defaultRulesDir()]);
@@ -104,4 +101,63 @@ export function doctorCommand(ctx: CliContext): Command {
       }
       ctx.exit(checks.some((c) => c.ok === false) ? EXIT.error : EXIT.ok);
     });
+}
+
+/**
+ * iPhones: is usbmuxd there (checked on its socket), which iPhones it sees,
+ * and whether it holds a pair record for each. Only usbmuxd is asked
+ * (ListDevices, ReadPairRecord): nothing is sent to any iPhone.
+ */
+async function iphoneChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const given = env.USBMUXD_SOCKET_ADDRESS?.trim();
+  const address = parseUsbmuxdAddress(given);
+  const shown = `${'path' in address ? address.path : `${address.host}:${address.port}`}${given ? ' (from USBMUXD_SOCKET_ADDRESS)' : ''}`;
+  const socketAddress = given || `UNIX:${shown}`;
+  const checks: Check[] = [];
+  try {
+    await checkUsbmuxd({ socketAddress });
+  } catch {
+    return [
+      {
+        ok: 'warn',
+        title:
+          'usbmuxd is not running, so iPhones cannot be seen (Android phones are not affected)',
+        detail: `Nothing answers at ${shown}. ${USBMUXD_MISSING_HELP}`,
+      },
+    ];
+  }
+  checks.push({ ok: true, title: `usbmuxd answers at ${shown}` });
+  try {
+    const phones = await listUsbmuxdPhones({ socketAddress });
+    if (phones.length === 0) {
+      checks.push({
+        ok: 'warn',
+        title: 'No iPhone connected',
+        detail:
+          'To check an iPhone: connect it with a cable, unlock it and tap "Trust This Computer" when it asks.',
+      });
+    }
+    for (const p of phones) {
+      const how =
+        p.connection === 'USB' ? 'cable' : p.connection === 'Network' ? 'Wi-Fi' : p.connection;
+      checks.push({
+        ok: p.paired ? true : 'warn',
+        title: `iPhone ${p.udid} (${how}): ${p.paired ? 'paired with this computer' : 'not paired with this computer'}`,
+        detail: p.paired ? undefined : stateHelp('not paired'),
+      });
+    }
+  } catch (e) {
+    checks.push({
+      ok: 'warn',
+      title: 'usbmuxd did not list the iPhones',
+      detail: e instanceof Error ? e.message : String(e),
+    });
+  }
+  checks.push({
+    ok: 'warn',
+    title: 'iPhone scans are not in this version yet',
+    detail:
+      'spycheck can already see iPhones and check that this computer is paired with them, but it cannot scan them yet.',
+  });
+  return checks;
 }

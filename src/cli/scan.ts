@@ -1,8 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { android } from '../platform/android/platform.js';
+import { ios } from '../platform/ios/platform.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/bundle.js';
+import { stateHelp } from '../scan/pickDevice.js';
 import { type ScanResult, scanPhone } from '../scan/scanPhone.js';
+import { demoPlatformOf } from '../sim/demoPlatform.js';
 import { forTerminal } from '../util/sanitize.js';
 import { resolveCaseDetails } from './caseDetails.js';
 import type { CliContext } from './context.js';
@@ -55,13 +58,53 @@ export function scanCommand(ctx: CliContext): Command {
       ).choices(SEVERITIES.filter((s) => s !== 'info')),
     )
     .action(async (opts: ScanCliOptions) => {
-      if (opts.platform === 'ios') {
+      const iosDemo =
+        typeof opts.demo === 'string' &&
+        opts.platform !== 'android' &&
+        demoPlatformOf(opts.demo) === 'ios';
+      if (opts.platform === 'ios' || iosDemo) {
         ctx.stderr.write('iPhone scans are not available in this version of spycheck yet.\n');
+        ctx.stderr.write(`${await iphoneStatus(ctx.env, opts.demo, opts.serial)}\n`);
         ctx.exit(exitCodeFor({ stopped: 'usage' }));
         return;
       }
       ctx.exit(await runScan(ctx, opts));
     });
+}
+
+/**
+ * Whether an iPhone is connected and this computer is paired with it, in
+ * plain words. Only usbmuxd is asked (ListDevices, ReadPairRecord): nothing
+ * goes to the phone.
+ */
+async function iphoneStatus(
+  env: NodeJS.ProcessEnv,
+  demo: string | boolean | undefined,
+  serial: string | undefined,
+): Promise<string> {
+  const conn = await ios.connect(env, demo ? (typeof demo === 'string' ? demo : true) : undefined);
+  if (!conn.ok) return conn.message;
+  try {
+    const all = await ios.list(conn);
+    const phones = serial ? all.filter((d) => d.serial === serial) : all;
+    if (phones.length === 0)
+      return serial
+        ? `No iPhone with the id "${forTerminal(serial)}" is connected.`
+        : 'No iPhone is connected.';
+    return phones
+      .map((d) => {
+        const id = forTerminal(d.serial);
+        return d.state === 'paired'
+          ? `An iPhone is connected (${id}) and this computer is paired with it.`
+          : `An iPhone is connected (${id}). ${stateHelp(d.state) ?? `It is in the state "${forTerminal(d.state)}".`}`;
+      })
+      .join('\n');
+  } catch (e) {
+    // the error may quote what usbmuxd sent
+    return forTerminal(conn.describeError(e), { maxLength: 1000 });
+  } finally {
+    await conn.close();
+  }
 }
 
 /** Runs the scan use case and turns what it returns into words, files on stdout and an exit code. */

@@ -10,9 +10,13 @@ import type { PlatformId, Snapshot } from '../model/snapshot.js';
 
 /** A phone the transport knows about, as listed before anything is asked of it. */
 export interface ListedDevice {
+  /** adb serial, or an iPhone's UDID */
   serial: string;
+  /** adb's state (`device`, `unauthorized`…) or an iPhone's (`paired`, `not paired`) */
   state: string;
   model?: string;
+  /** How the phone is reached, when the transport says (usbmuxd: `USB` or `Network`) */
+  connection?: string;
 }
 
 /** An open transport (adb server, usbmuxd, or a simulated phone behind the same protocol). */
@@ -45,7 +49,12 @@ export interface CollectHooks {
   signal?: AbortSignal;
 }
 
-export interface Platform<
+/**
+ * Reaching and reading one phone family. A family whose readings cannot be
+ * turned into a Snapshot yet (iOS, until its Snapshot lands) stops here:
+ * it lists and reads phones, but scanPhone cannot take it.
+ */
+export interface PhoneAccess<
   Connection extends PhoneConnection = PhoneConnection,
   Reading extends PhoneReading = PhoneReading,
 > {
@@ -61,6 +70,13 @@ export interface Platform<
     env: NodeJS.ProcessEnv,
     hooks: CollectHooks,
   ): Promise<Reading>;
+}
+
+/** A phone family the scan use case can run end to end: it also turns a reading into a Snapshot. */
+export interface Platform<
+  Connection extends PhoneConnection = PhoneConnection,
+  Reading extends PhoneReading = PhoneReading,
+> extends PhoneAccess<Connection, Reading> {
   /** Pure: what was read → the normalized Snapshot. */
   assemble(reading: Reading, tool: { name: string; version: string }): Snapshot;
 }

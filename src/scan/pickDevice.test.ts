@@ -2,6 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { pickDevice } from './pickDevice.js';
 
 describe('choosing the phone to scan', () => {
+  it('takes an iPhone this computer is paired with', () => {
+    const r = pickDevice([{ serial: '00008110-001C3D5E2A6B801E', state: 'paired' }]);
+    expect(r).toMatchObject({ ok: true, device: { serial: '00008110-001C3D5E2A6B801E' } });
+  });
+  it('explains an iPhone that is not paired, locked, or no longer trusts this computer', () => {
+    const says = (state: string) => {
+      const r = pickDevice([{ serial: 'U', state }]);
+      return r.ok ? '' : r.message;
+    };
+    expect(says('not paired')).toMatch(/idevicepair pair.*Trust This Computer/);
+    expect(says('locked')).toMatch(/Unlock it/);
+    expect(says('pairing refused')).toMatch(/no longer trusts this computer/);
+  });
   it('takes the only ready phone', () => {
     const r = pickDevice([{ serial: 'A', state: 'device' }]);
     expect(r).toMatchObject({ ok: true, device: { serial: 'A' } });

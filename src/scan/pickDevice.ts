@@ -14,7 +14,17 @@ const STATE_HELP: Record<string, string> = {
     'The phone is still deciding whether to trust this computer. Wait a moment and try again.',
   'no permissions':
     'This computer is not allowed to use the USB device. On Linux, add a udev rule for the phone (see README) or run "adb devices" once as the same user.',
+  // iPhones (usbmuxd)
+  'not paired':
+    'This computer is not paired with the iPhone yet. Unlock the iPhone and keep it plugged in. Then pair it: on a Mac open Finder, on Windows open Apple Devices (or iTunes), on Linux run "idevicepair pair". Tap "Trust This Computer" on the iPhone and enter its passcode. After the check, the iPhone can forget this computer: Settings > General > Transfer or Reset iPhone > Reset > Reset Location & Privacy.',
+  locked:
+    'The iPhone is locked. Unlock it with its passcode and keep it unlocked during the check.',
+  'pairing refused':
+    'The iPhone no longer trusts this computer. Unplug it, unlock it, plug it back in and tap "Trust This Computer", then enter its passcode. If the question does not appear, pair again (Finder, Apple Devices or "idevicepair pair").',
 };
+
+/** States in which a phone can be read: adb's "device", an iPhone this computer is paired with. */
+const READY_STATES: ReadonlySet<string> = new Set(['device', 'paired']);
 
 export function stateHelp(state: string): string | undefined {
   return STATE_HELP[state];
@@ -59,7 +69,7 @@ export function pickDevice(devices: readonly ListedDevice[], serial?: string): P
 }
 
 function readiness(d: ListedDevice): PickResult {
-  if (d.state === 'device') return { ok: true, device: d };
+  if (READY_STATES.has(d.state)) return { ok: true, device: d };
   return {
     ok: false,
     usage: false,

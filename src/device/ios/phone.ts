@@ -216,9 +216,27 @@ export function classifyIosError(e: unknown): IosDeviceError {
   return new IosDeviceError('failed', e instanceof Error ? e.message : String(e), e);
 }
 
-/** Lists the UDIDs usbmuxd knows. Throws usbmuxd-missing when nothing listens at the socket. */
-export async function listIPhones(options: ReadOnlyIPhoneOptions = {}): Promise<string[]> {
+/** An iPhone as usbmuxd itself reports it: nothing here was asked of the phone. */
+export interface UsbmuxdPhone {
+  udid: string;
+  /** How usbmuxd reaches it: `USB`, or `Network` (Wi-Fi sync) */
+  connection: string;
+  /** usbmuxd holds a pair record for it (this computer was trusted once) */
+  paired: boolean;
+}
+
+/**
+ * Checks that usbmuxd answers on its socket (a unix socket is checked on the
+ * socket file itself first). Throws usbmuxd-missing in plain words.
+ */
+export async function checkUsbmuxd(options: ReadOnlyIPhoneOptions = {}): Promise<string> {
   const address = parseUsbmuxdAddress(options.socketAddress);
+  const socket = await openUsbmuxdChecked(address, options.requestTimeoutMs ?? 5_000);
+  socket.destroy();
+  return describeAddress(address);
+}
+
+async function openUsbmuxdChecked(address: UsbmuxdAddress, timeoutMs: number): Promise<Socket> {
   if ('path' in address) {
     const st = await stat(address.path).catch(() => undefined);
     if (!st?.isSocket())
@@ -227,14 +245,52 @@ export async function listIPhones(options: ReadOnlyIPhoneOptions = {}): Promise<
         `usbmuxd is not running (no socket at ${address.path}). On Linux install and start usbmuxd; on Windows install iTunes or Apple Devices`,
       );
   }
-  const socket = await openUsbmuxd(address, options.requestTimeoutMs ?? 5_000);
+  return openUsbmuxd(address, timeoutMs);
+}
+
+/** Lists the UDIDs usbmuxd knows. Throws usbmuxd-missing when nothing listens at the socket. */
+export async function listIPhones(options: ReadOnlyIPhoneOptions = {}): Promise<string[]> {
+  return (await listUsbmuxdPhones(options, { pairRecords: false })).map((p) => p.udid);
+}
+
+/**
+ * The iPhones usbmuxd knows, one entry per UDID (USB preferred over Wi-Fi),
+ * and, unless told not to, whether usbmuxd holds a pair record for each.
+ * Only ListDevices and ReadPairRecord go out, both answered by usbmuxd on
+ * this computer: nothing is sent to any phone. The pair record itself (it
+ * holds this computer's private key) is neither kept nor returned.
+ */
+export async function listUsbmuxdPhones(
+  options: ReadOnlyIPhoneOptions = {},
+  { pairRecords = true }: { pairRecords?: boolean } = {},
+): Promise<UsbmuxdPhone[]> {
+  const address = parseUsbmuxdAddress(options.socketAddress);
+  const timeoutMs = options.requestTimeoutMs ?? 5_000;
+  const socket = await openUsbmuxdChecked(address, timeoutMs);
+  socket.on('error', () => {});
   const mux = guardedUsbmux(socket);
   try {
-    const devices = (await mux.listDevices()) as { Properties?: { SerialNumber?: unknown } }[];
-    const udids = devices
-      .map((d) => d.Properties?.SerialNumber)
-      .filter((s): s is string => typeof s === 'string');
-    return [...new Set(udids)];
+    const devices = (await mux.listDevices(timeoutMs)) as {
+      Properties?: { SerialNumber?: unknown; ConnectionType?: unknown };
+    }[];
+    const byUdid = new Map<string, UsbmuxdPhone>();
+    for (const d of devices) {
+      const udid = d.Properties?.SerialNumber;
+      if (typeof udid !== 'string' || udid === '') continue;
+      const type = d.Properties?.ConnectionType;
+      const connection = typeof type === 'string' && type !== '' ? type : 'USB';
+      const seen = byUdid.get(udid);
+      if (!seen || (seen.connection !== 'USB' && connection === 'USB'))
+        byUdid.set(udid, { udid, connection, paired: false });
+    }
+    const phones = [...byUdid.values()];
+    if (pairRecords) {
+      for (const p of phones) {
+        const rec: unknown = await mux.readPairRecord(p.udid, timeoutMs);
+        p.paired = isDict(rec) && typeof rec.HostID === 'string';
+      }
+    }
+    return phones;
   } catch (e) {
     throw classifyIosError(e);
   } finally {
