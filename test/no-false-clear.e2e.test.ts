@@ -101,6 +101,19 @@ describe('a phone that refuses the device-policy and launcher questions', () => 
   });
 });
 
+describe('a phone that refuses getprop', () => {
+  it('says the basic facts were not read, and rules about them are not judged (never "no")', async () => {
+    const { findings, snapshot } = await scanInfected((shell) => {
+      shell.getprop = 'Permission denied\n';
+    });
+    const props = snapshot.checks.find((c) => c.id === 'props');
+    expect(props?.status).toBe('not-checked');
+    expect(props?.cause).toBe('refused');
+    const notJudged = (findings.notEvaluated ?? []).filter((n) => n.facts.includes('props'));
+    expect(notJudged.length).toBeGreaterThan(0);
+  });
+});
+
 describe('a phone with a check that no serious rule needs', () => {
   it('stays complete (exit 0) but still lists what could not be checked', async () => {
     const out = join(tempDir(), 'old');

@@ -177,6 +177,12 @@ export function androidCollectOptions(
 }
 
 const CHECKS: Record<string, { title: string; steps: AndroidStepId[] }> = {
+  // analyze's "props" fact (patch age, system properties) comes from here: without its own
+  // check, a phone that refused getprop would have read as "no" to property rules
+  props: {
+    title: 'Basic facts about the phone (model, Android version, last security update)',
+    steps: ['getprop'],
+  },
   apps: { title: 'The list of installed apps', steps: ['packages'] },
   'app-details': {
     title: 'App details: where each app came from, when it was installed and what it may use',
