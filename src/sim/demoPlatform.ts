@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { PlatformId } from '../model/snapshot.js';
-import { resolveProfileDir } from './android/loadProfile.js';
+import { resolveProfileDir } from './profileFiles.js';
 
 /**
  * `ios` when the profile says `platform: ios`; otherwise `android` (Android

@@ -1,10 +1,12 @@
 /** Reads `fixtures/devices/<name>/profile.yaml` and the files it names into a DeviceProfile. */
 
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { packageRoot } from '../../util/packageRoot.js';
+import { readProfileYaml } from '../profileFiles.js';
+
+export { profilesDir, resolveProfileDir } from '../profileFiles.js';
+
 import { DeviceProfile, type DeviceProfileData, normalizePath } from './deviceProfile.js';
 
 const nonEmpty = z.string().min(1);
@@ -59,19 +61,6 @@ export class ProfileError extends Error {
   }
 }
 
-/** Where a bare profile name lives. */
-export function profilesDir(): string {
-  return join(packageRoot(), 'fixtures', 'devices');
-}
-
-/** A bare name (`infected-a12`) or a folder path (anything with a slash, or `.`). */
-export function resolveProfileDir(dirOrName: string): string {
-  const looksLikePath = dirOrName.includes('/') || dirOrName.includes('\\') || dirOrName === '.';
-  return looksLikePath || isAbsolute(dirOrName)
-    ? resolve(dirOrName)
-    : join(profilesDir(), dirOrName);
-}
-
 /** One validation problem as `  at shell.getprop: …`, with zod's nested key/union reasons spelled out. */
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.map(String).join('.') || '(top)';
@@ -93,26 +82,10 @@ export async function loadProfile(dirOrName: string): Promise<DeviceProfile> {
 }
 
 export async function loadProfileData(dirOrName: string): Promise<DeviceProfileData> {
-  const dir = resolveProfileDir(dirOrName);
-  const yamlPath = join(dir, 'profile.yaml');
-  let text: string;
-  try {
-    text = await readFile(yamlPath, 'utf8');
-  } catch (err) {
-    const known = (await stat(dir).catch(() => undefined))?.isDirectory();
-    throw new ProfileError(
-      yamlPath,
-      known
-        ? `cannot read profile: ${(err as Error).message}`
-        : `no such simulated phone "${dirOrName}" (looked in ${dir})`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    throw new ProfileError(yamlPath, `not valid YAML: ${(err as Error).message}`);
-  }
+  const { dir, yamlPath, raw } = await readProfileYaml(
+    dirOrName,
+    (path, message) => new ProfileError(path, message),
+  );
   const parsed = profileSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map(describeIssue).join('\n');

@@ -1,4 +1,5 @@
 /** `spycheck sim android PROFILE`: run one simulated phone until Ctrl-C, for training and manual tests. */
+import { untilStopped } from '../profileFiles.js';
 import { DeviceProfile, loadProfileData, type ShellFault } from './device.js';
 import { startFakeAdbd } from './fakeAdbd.js';
 import { startFakeAdbServer } from './fakeAdbServer.js';
@@ -91,18 +92,7 @@ export async function runSim(profileName: string, options: RunSimOptions = {}): 
     );
   }
 
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      options.signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-    if (options.signal?.aborted) done();
-    else options.signal?.addEventListener('abort', done, { once: true });
-  });
+  await untilStopped(options.signal);
   await stop();
   out.write(`Simulated phone stopped after ${requests()} requests.\n`);
 }

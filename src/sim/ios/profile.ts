@@ -1,10 +1,10 @@
 /** Reads `fixtures/devices/ios-<name>/profile.yaml` and the app lists it names into an IosProfile. */
 
-import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { resolveProfileDir } from '../android/loadProfile.js';
+import { readProfileYaml } from '../profileFiles.js';
 import { isDict, type PlistDict, type PlistValue } from './plist.js';
 
 /**
@@ -151,26 +151,10 @@ const appList = z.array(
 );
 
 export async function loadIosProfile(dirOrName: string): Promise<IosProfile> {
-  const dir = resolveProfileDir(dirOrName);
-  const yamlPath = join(dir, 'profile.yaml');
-  let text: string;
-  try {
-    text = await readFile(yamlPath, 'utf8');
-  } catch (err) {
-    const known = (await stat(dir).catch(() => undefined))?.isDirectory();
-    throw new IosProfileError(
-      yamlPath,
-      known
-        ? `cannot read profile: ${(err as Error).message}`
-        : `no such simulated phone "${dirOrName}" (looked in ${dir})`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    throw new IosProfileError(yamlPath, `not valid YAML: ${(err as Error).message}`);
-  }
+  const { dir, yamlPath, raw } = await readProfileYaml(
+    dirOrName,
+    (path, message) => new IosProfileError(path, message),
+  );
   const parsed = iosProfileSchema.safeParse(raw);
   if (!parsed.success)
     throw new IosProfileError(yamlPath, `invalid profile:\n${issues(parsed.error)}`);

@@ -1,6 +1,8 @@
 /** `spycheck sim ios PROFILE`: run one simulated iPhone behind a fake usbmuxd until Ctrl-C. */
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { untilStopped } from '../profileFiles.js';
 import { loadIosProfile } from './profile.js';
 import { startFakeUsbmuxd } from './usbmuxd.js';
 
@@ -57,18 +59,7 @@ export async function runIosSim(
       `For example:              USBMUXD_SOCKET_ADDRESS=UNIX:${socketPath} ideviceinfo -s\n` +
       'Press Ctrl-C to stop the simulated phone.\n',
   );
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      options.signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-    if (options.signal?.aborted) done();
-    else options.signal?.addEventListener('abort', done, { once: true });
-  });
+  await untilStopped(options.signal);
   await mux.close();
   const refused = mux.log.forbidden().length;
   out.write(
