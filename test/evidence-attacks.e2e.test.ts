@@ -279,6 +279,35 @@ describe('verify on a bundle with things that are not plain files', () => {
     expect(r.stderr).toMatch(/larger than/);
   });
 
+  it('report does not hang on a FIFO or read a linked findings.json', async () => {
+    const dir = copyOfOriginal();
+    rmSync(join(dir, 'findings.json'));
+    execFileSync('mkfifo', [join(dir, 'findings.json')]);
+    const r = await within(10_000, cli(['report', dir, '--out', join(tempDir(), 'rep')]));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not a plain file/);
+
+    const other = copyOfOriginal();
+    rmSync(join(other, 'snapshot.json'));
+    symlinkSync(join(original, 'snapshot.json'), join(other, 'snapshot.json'));
+    const linked = await cli(['report', other, '--out', join(tempDir(), 'rep2')]);
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toMatch(/link/);
+  });
+
+  it('refuses a manifest that lists one file many times (no endless hashing)', async () => {
+    const dir = copyOfOriginal();
+    const manifestPath = join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    const first = manifest.files[0];
+    manifest.files.push(first, first, first);
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+    const r = await cli(['verify', dir, '--json']);
+    expect(r.code).toBe(1);
+    const messages = JSON.parse(r.stdout).problems.map((p: { message: string }) => p.message);
+    expect(messages.join('\n')).toMatch(/more than once/);
+  });
+
   it('reports folders added after signing, even empty ones', async () => {
     const dir = copyOfOriginal();
     mkdirSync(join(dir, 'extra', 'deeper'), { recursive: true });

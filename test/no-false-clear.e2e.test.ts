@@ -12,6 +12,8 @@ import { type CompiledRules, compileRules } from '../src/analyze/compile.js';
 import { snapshotFromCase } from '../src/analyze/ruleTester.js';
 import type { FindingsDoc } from '../src/model/findings.js';
 import type { AndroidSnapshot } from '../src/model/snapshot.js';
+import { buildReportModel, originText } from '../src/report/model.js';
+import { sampleFindings, sampleSnapshot } from '../src/report/testdata/sample.js';
 import { defaultRulesDir, loadRulePacks } from '../src/rules/load.js';
 import type { RuleTestCase } from '../src/rules/schema.js';
 import { DeviceProfile, loadProfileData } from '../src/sim/android/device.js';
@@ -70,7 +72,7 @@ describe('a phone that refuses the device-policy and launcher questions', () => 
     // the known stalkerware is still reported
     const highs = findings.findings.filter((f) => f.severity === 'high');
     expect(highs.map((f) => f.subject.id)).toContain('com.systemservice');
-    expect(findings.incomplete?.checks).toEqual(
+    expect((findings.incomplete || undefined)?.checks).toEqual(
       expect.arrayContaining(['device-admins', 'launcher']),
     );
 
@@ -225,5 +227,78 @@ describe('apps judged by what they are and do (shipped packs)', () => {
       ],
     });
     expect(['none', 'info', 'low', 'medium']).toContain(sev);
+  });
+});
+
+describe('gaps that older files or partial checks must not hide (review findings)', () => {
+  let rules: CompiledRules;
+  beforeAll(async () => {
+    const { packs, errors } = await loadRulePacks([defaultRulesDir()]);
+    expect(errors).toEqual([]);
+    rules = compileRules(packs);
+  });
+
+  it('a findings.json from before "incomplete" existed is read carefully by report', () => {
+    const snapshot = sampleSnapshot();
+    snapshot.checks = [
+      ...snapshot.checks,
+      { id: 'app-details', title: 'App details', status: 'not-checked', reason: 'refused' },
+    ];
+    const old = { ...sampleFindings() } as FindingsDoc;
+    delete old.incomplete;
+    const meta = {
+      generatedAt: '2026-01-01T00:00:00Z',
+      tool: { name: 's', version: '0' },
+      rules: [],
+    };
+    expect(buildReportModel({ snapshot, findings: old, meta }).headline).toMatch(
+      /^This check is not complete/,
+    );
+    // a new findings.json that says it is complete is believed
+    const judged = { ...old, incomplete: false as const };
+    expect(buildReportModel({ snapshot, findings: judged, meta }).headline).not.toMatch(
+      /not complete/,
+    );
+  });
+
+  it('a snapshot from before the app-history check leaves the past unjudged, and says so', () => {
+    const snap = snapshotFromCase({ app: { id: 'com.example.ordinary', installer: 'store' } });
+    const withHistory = analyzeSnapshot({ ...snap, pastApps: [] }, rules);
+    expect(withHistory.incomplete).toBe(false);
+    const older = { ...snap };
+    delete older.pastApps;
+    const doc = analyzeSnapshot(older, rules);
+    expect((doc.incomplete || undefined)?.checks).toContain('app-history');
+  });
+
+  it('a family app on the stalkerware list stays high when its details were only partly read', () => {
+    const base = snapshotFromCase({
+      app: { id: 'org.findmykids.child', installer: 'store', launcher: 'visible' },
+    });
+    const sev = (s: AndroidSnapshot) =>
+      analyzeSnapshot(s, rules).findings.find((f) => f.subject.id === 'org.findmykids.child')
+        ?.severity;
+    expect(sev({ ...base, pastApps: [] })).toBe('medium');
+    const partial: AndroidSnapshot = {
+      ...base,
+      pastApps: [],
+      checks: [
+        ...base.checks.filter((c) => c.id !== 'accessibility'),
+        { id: 'accessibility', title: 'a', status: 'partial', reason: 'garbled' },
+      ],
+    };
+    expect(sev(partial)).toBe('high');
+  });
+
+  it('"installed from Google Play" only when Android\u2019s record confirms it', () => {
+    const app = snapshotFromCase({ app: { id: 'com.example.x', installer: 'store' } }).apps[0]!;
+    expect(originText({ ...app, installer: 'com.android.vending' })).toMatch(/^Its details say/);
+    expect(
+      originText({
+        ...app,
+        installer: 'com.android.vending',
+        installInitiator: 'com.android.vending',
+      }),
+    ).toBe('It was installed from Google Play.');
   });
 });

@@ -212,8 +212,7 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
 }
 
 function withBlindSpots(snapshot: Snapshot, rules: CompiledRules): Partial<FindingsDoc> {
-  const incomplete = blindSpots(snapshot, rules);
-  return incomplete ? { incomplete } : {};
+  return { incomplete: blindSpots(snapshot, rules) ?? false };
 }
 
 function toFinding(g: Group, ctx: Ctx): Finding {

@@ -28,6 +28,11 @@ export function blindSpots(
       facts.add(fact);
     }
   }
+  // an older snapshot has no app-history check at all: the past was never looked at
+  if (seriousFacts.has('past_packages') && snapshot.pastApps === undefined) {
+    checks.add('app-history');
+    facts.add('past_packages');
+  }
   if (checks.size === 0) return undefined;
   return { checks: [...checks].sort(), facts: [...facts].sort() };
 }

@@ -23,6 +23,7 @@ import type { Explanation, MatchReason } from '../model/findings.js';
 import { type Severity, severityRank } from '../model/severity.js';
 import type { AndroidApp } from '../model/snapshot.js';
 import type { CompiledRule } from './compile.js';
+import type { Fact } from './facts.js';
 import { type Ctx, compileMatch, type Eval } from './match.js';
 
 /** One rule's hit on one app (the same shape as analyze.ts's RuleHit). */
@@ -122,25 +123,34 @@ const ADULT_UNCHECKED =
 const higher = (a: Severity, b: Severity): Severity => (severityRank(a) <= severityRank(b) ? a : b);
 
 const FACT_CHECKS: Array<
-  [Extract<Concern, 'hidden' | 'accessibility' | 'device_admin'>, Unchecked, Eval]
+  [Extract<Concern, 'hidden' | 'accessibility' | 'device_admin'>, Unchecked, Eval, Fact]
 > = [
-  ['hidden', 'launcher', compileMatch({ launcher: 'hidden' })],
-  ['accessibility', 'accessibility', compileMatch({ accessibility_service: true })],
-  ['device_admin', 'device_admin', compileMatch({ device_admin: true })],
+  ['hidden', 'launcher', compileMatch({ launcher: 'hidden' }), 'launcher'],
+  [
+    'accessibility',
+    'accessibility',
+    compileMatch({ accessibility_service: true }),
+    'accessibility',
+  ],
+  ['device_admin', 'device_admin', compileMatch({ device_admin: true }), 'device_policy'],
 ];
 
 /** What was seen on the phone that an openly used family app does not need; and what could not be read. */
 function assess(ctx: Ctx, app: AndroidApp): { seen: Concern[]; unchecked: Unchecked[] } {
   const seen: Concern[] = [];
   const unchecked: Unchecked[] = [];
-  for (const [concern, fact, check] of FACT_CHECKS) {
+  for (const [concern, fact, check, source] of FACT_CHECKS) {
     const o = check(ctx, app);
     if (o.v === 'yes') seen.push(concern);
-    else if (o.v === 'unknown') unchecked.push(fact);
+    // a check that ran only in part cannot vouch for a "no": lowering needs a full read
+    else if (o.v === 'unknown' || ctx.partial.has(source)) unchecked.push(fact);
   }
-  // Only the main stores lower the severity; anything else is not "from a store" here.
-  if (app.installerClass === 'unknown' || !app.installerClass) unchecked.push('installer');
-  else if (app.installerClass === 'other-store') seen.push('other_store');
+  // Only the main stores lower the severity; anything else is not "from a store" here. The
+  // installer is only believed when the app details (where the install record lives) were read.
+  const detailsRead = !ctx.unknown.has('permissions') && !ctx.partial.has('permissions');
+  if (app.installerClass === 'unknown' || !app.installerClass || !detailsRead) {
+    unchecked.push('installer');
+  } else if (app.installerClass === 'other-store') seen.push('other_store');
   else if (app.installerClass === 'preinstalled') seen.push('preinstalled');
   else if (app.installerClass !== 'store') seen.push('sideloaded');
   return { seen, unchecked };

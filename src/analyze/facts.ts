@@ -61,5 +61,7 @@ export function unknownFacts(
     if (ids.some((id) => missing.has(id))) out.add(fact);
   }
   if (status === 'not-checked' && snapshot.adbKeys === undefined) out.add('adb_keys');
+  // a snapshot from before the app-history check (or one that skipped it) never saw the past
+  if (status === 'not-checked' && snapshot.pastApps === undefined) out.add('past_packages');
   return out;
 }

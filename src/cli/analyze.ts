@@ -18,6 +18,7 @@ import {
 } from '../report/bundle.js';
 import { readPlainFile, safeRelativePath } from '../report/files.js';
 import { trustedFingerprints } from '../report/keys.js';
+import { cleanChain, importSourceOf } from '../report/provenance.js';
 import { verifyBundle } from '../report/verify.js';
 import { defaultBundleDir } from '../scan/bundleDir.js';
 import { loadScanRules } from '../scan/loadRules.js';
@@ -104,7 +105,12 @@ export function analyzeCommand(ctx: CliContext): Command {
  */
 async function analyzeBundle(ctx: CliContext, opts: AnalyzeOptions, dir: string): Promise<void> {
   const shownDir = forTerminal(dir, { maxLength: 300 });
-  const check = await verifyBundle(dir, { trustedFingerprints: trustedFingerprints(ctx.env) });
+  // keepBytes: everything below uses the very bytes that were checked, never a second read
+  const check = await verifyBundle(dir, {
+    trustedFingerprints: trustedFingerprints(ctx.env),
+    keepBytes: true,
+  });
+  const checked = check.checkedFiles ?? new Map<string, Buffer>();
   if (!check.ok && !opts.force) {
     ctx.stderr.write(
       `Cannot re-check ${shownDir}. ${forTerminal(check.summary, { maxLength: 600 })}\n`,
@@ -125,10 +131,12 @@ async function analyzeBundle(ctx: CliContext, opts: AnalyzeOptions, dir: string)
   let manifestBytes: Buffer | undefined;
   let manifest: Partial<Manifest> = {};
   try {
-    manifestBytes = await readPlainFile(join(dir, MANIFEST_FILE), {
-      maxBytes: MAX_MANIFEST_BYTES,
-      within: dir,
-    });
+    manifestBytes =
+      check.manifestBytes ??
+      (await readPlainFile(join(dir, MANIFEST_FILE), {
+        maxBytes: MAX_MANIFEST_BYTES,
+        within: dir,
+      }));
     const doc = JSON.parse(manifestBytes.toString('utf8'));
     if (doc && typeof doc === 'object') manifest = doc;
   } catch {
@@ -138,7 +146,12 @@ async function analyzeBundle(ctx: CliContext, opts: AnalyzeOptions, dir: string)
   let snapshot: AndroidSnapshot;
   const snapPath = join(dir, 'snapshot.json');
   try {
-    const bytes = await readPlainFile(snapPath, { maxBytes: MAX_SNAPSHOT_BYTES, within: dir });
+    const bytes =
+      checked.get('snapshot.json') ??
+      (check.ok
+        ? undefined
+        : await readPlainFile(snapPath, { maxBytes: MAX_SNAPSHOT_BYTES, within: dir }));
+    if (!bytes) throw new Error("snapshot.json is not listed in the bundle's manifest");
     const parsed = androidSnapshotSchema.safeParse(JSON.parse(bytes.toString('utf8')));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -164,14 +177,15 @@ async function analyzeBundle(ctx: CliContext, opts: AnalyzeOptions, dir: string)
     );
   }
   const warn = (w: string) => ctx.stderr.write(`Warning: ${forTerminal(w, { maxLength: 400 })}\n`);
-  const raw = await takeOverRaw(dir, snapshot, manifest, warn);
+  const raw = await takeOverRaw(dir, snapshot, manifest, warn, checked, check.ok);
   const source = importSourceOf(manifest.source);
+  const chain = cleanChain(manifest.derivedFrom);
   const derivedFrom: DerivedFrom = {
     bundle: basename(dir),
     manifestSha256: manifestBytes ? createHash('sha256').update(manifestBytes).digest('hex') : '',
     verified: check.ok,
     ...(source ? { source } : {}),
-    ...carriedChain(manifest.derivedFrom),
+    ...(chain ? { derivedFrom: chain } : {}),
   };
   await finish(
     ctx,
@@ -264,6 +278,8 @@ async function takeOverRaw(
   snapshot: AndroidSnapshot,
   manifest: Partial<Manifest>,
   warn: (s: string) => void,
+  checked: Map<string, Buffer>,
+  verified: boolean,
 ): Promise<RawOutput[]> {
   const listed = new Map<string, { sha256: string; bytes: number }>();
   for (const f of Array.isArray(manifest.files) ? manifest.files : []) {
@@ -276,6 +292,16 @@ async function takeOverRaw(
     const shown = JSON.stringify(record.file).slice(0, 120);
     if (!name || !entry) {
       warn(`Raw output ${shown} was not taken over: the bundle's manifest does not list it.`);
+      continue;
+    }
+    const already = checked.get(`${RAW_DIR}/${name}`);
+    if (already) {
+      out.push({ record, data: already });
+      continue;
+    }
+    if (verified) {
+      // a verified bundle's listed files were all checked above: anything else was not
+      warn(`Raw output ${shown} was not taken over: it was not among the files checked.`);
       continue;
     }
     try {
@@ -303,37 +329,5 @@ function caseOf(m: Partial<Manifest>): { ref?: string; examiner?: string; consen
     ...(typeof c?.ref === 'string' ? { ref: c.ref } : {}),
     ...(typeof c?.examiner === 'string' ? { examiner: c.examiner } : {}),
     consent: c?.consent === true,
-  };
-}
-
-/** The source manifest's own import record, if it is well formed. */
-function importSourceOf(value: unknown): ImportSource | undefined {
-  const v = value as Partial<ImportSource> | undefined;
-  if (!v || typeof v !== 'object') return undefined;
-  if (v.kind !== 'androidqf' && v.kind !== 'bugreport') return undefined;
-  if (typeof v.file !== 'string') return undefined;
-  return {
-    kind: v.kind,
-    file: v.file.slice(0, 300),
-    ...(typeof v.sha256 === 'string' ? { sha256: v.sha256.slice(0, 64) } : {}),
-  };
-}
-
-/**
- * The source bundle's own derivedFrom chain, kept to a sane depth. Every
- * "did not verify" in it is kept, so a later verify still warns about it.
- */
-function carriedChain(value: unknown, depth = 0): { derivedFrom?: DerivedFrom } {
-  const v = value as Partial<DerivedFrom> | undefined;
-  if (!v || typeof v !== 'object' || depth >= 20) return {};
-  const source = importSourceOf(v.source);
-  return {
-    derivedFrom: {
-      bundle: String(v.bundle ?? '').slice(0, 300),
-      manifestSha256: String(v.manifestSha256 ?? '').slice(0, 64),
-      ...(typeof v.verified === 'boolean' ? { verified: v.verified } : {}),
-      ...(source ? { source } : {}),
-      ...carriedChain(v.derivedFrom, depth + 1),
-    },
   };
 }

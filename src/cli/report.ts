@@ -8,19 +8,23 @@
  * that it was touched. The bundle is verified first and the result is
  * printed in the new report's evidence section.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { FindingsDoc } from '../model/findings.js';
 import type { AndroidSnapshot } from '../model/snapshot.js';
 import { MANIFEST_FILE, type Manifest, REPORT_FILES } from '../report/bundle.js';
-import { makePrivateDir, writeFileAtomic } from '../report/files.js';
+import { makePrivateDir, readPlainFile, writeFileAtomic } from '../report/files.js';
 import { renderHtml } from '../report/html.js';
 import { trustedFingerprints } from '../report/keys.js';
 import { buildReportModel } from '../report/model.js';
 import { renderPdf } from '../report/pdf.js';
 import { renderText } from '../report/text.js';
 import { verifyBundle } from '../report/verify.js';
+
+/** findings.json and snapshot.json of real scans are a few MB. */
+const MAX_READ_BYTES = 512 * 1024 * 1024;
+
 import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal, hasHiddenCharacters } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
@@ -89,17 +93,30 @@ export function reportCommand(ctx: CliContext): Command {
         return;
       }
 
+      // Verify first and render exactly the bytes that were checked: a file
+      // swapped between two reads must never be what the report shows.
+      const verification = await verifyBundle(bundle, {
+        trustedFingerprints: trustedFingerprints(ctx.env),
+        keepBytes: true,
+      });
+      const read = async (name: string): Promise<string> => {
+        const kept = name === MANIFEST_FILE ? verification.manifestBytes : undefined;
+        const bytes =
+          kept ??
+          verification.checkedFiles?.get(name) ??
+          (await readPlainFile(join(bundle, name), { maxBytes: MAX_READ_BYTES, within: bundle }));
+        return bytes.toString('utf8');
+      };
+
       let findings: FindingsDoc;
       let snapshot: AndroidSnapshot;
       let manifest: Partial<Manifest> = {};
       try {
-        findings = JSON.parse(await readFile(join(bundle, 'findings.json'), 'utf8'));
+        findings = JSON.parse(await read('findings.json'));
         if (!findings || !Array.isArray(findings.findings)) {
           throw new Error('findings.json has no findings list');
         }
-        snapshot = tolerantSnapshot(
-          JSON.parse(await readFile(join(bundle, 'snapshot.json'), 'utf8')),
-        );
+        snapshot = tolerantSnapshot(JSON.parse(await read('snapshot.json')));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         const why =
@@ -113,14 +130,11 @@ export function reportCommand(ctx: CliContext): Command {
         return;
       }
       try {
-        manifest = JSON.parse(await readFile(join(bundle, MANIFEST_FILE), 'utf8'));
+        manifest = JSON.parse(await read(MANIFEST_FILE));
       } catch {
-        // verifyBundle below reports the missing or damaged manifest.
+        // verifyBundle reported the missing or damaged manifest.
       }
 
-      const verification = await verifyBundle(bundle, {
-        trustedFingerprints: trustedFingerprints(ctx.env),
-      });
       if (!verification.ok) {
         // the summary names files found in the bundle: hostile names must not reach the terminal
         ctx.stderr.write(`Warning: ${forTerminal(verification.summary, { maxLength: 2000 })}\n`);

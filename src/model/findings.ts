@@ -53,8 +53,10 @@ export interface FindingsDoc {
   /**
    * Set when a check that high-severity rules depend on did not run or ran
    * only in part: the result is incomplete and must not be read as clear.
+   * false when every such check ran. Absent only in findings.json files
+   * written before spycheck judged this (readers must then be careful).
    */
-  incomplete?: { checks: string[]; facts: string[] };
+  incomplete?: { checks: string[]; facts: string[] } | false;
 }
 
 /**

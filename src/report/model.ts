@@ -446,7 +446,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   }
 
   const { headline, notes } = headlineFor(sorted, snapshot, {
-    incomplete: !snapshot.complete || Boolean(findings.incomplete),
+    incomplete: !resultComplete(snapshot, findings),
     nextStep: nextStepFor(snapshot, findings),
   });
   const checks = snapshot.checks ?? [];
@@ -454,7 +454,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   return {
     title: 'Phone check report',
     ...(provenanceWarning ? { provenanceWarning } : {}),
-    complete: snapshot.complete && !findings.incomplete,
+    complete: resultComplete(snapshot, findings),
     headline,
     headlineNotes: notes,
     counts,
@@ -472,7 +472,13 @@ export function buildReportModel(input: ReportInput): ReportModel {
     afterScan: [...AFTER_SCAN],
     sensitivity: SENSITIVITY,
     bundleDir: meta.bundleDir,
-    evidence: buildEvidence(snapshot, sorted, notEvaluated, meta),
+    evidence: buildEvidence(
+      snapshot,
+      sorted,
+      notEvaluated,
+      meta,
+      resultComplete(snapshot, findings),
+    ),
   };
 }
 
@@ -623,9 +629,22 @@ const CAUSE_ORDER: readonly CheckCause[] = [
   'unreadable-files',
 ];
 
+/**
+ * Whether a result may be read as complete. findings.json written before
+ * spycheck judged completeness has no "incomplete" field: then any check that
+ * did not fully run counts, rather than reading an old gap as clear.
+ */
+export function resultComplete(snapshot: AndroidSnapshot, findings: FindingsDoc): boolean {
+  if (snapshot.complete !== true) return false;
+  if (findings.incomplete === undefined) {
+    return (snapshot.checks ?? []).every((c) => !c || c.status === 'ok');
+  }
+  return !findings.incomplete;
+}
+
 /** The one thing to do next when the result is incomplete (undefined when it is not). */
 export function nextStepFor(snapshot: AndroidSnapshot, findings: FindingsDoc): string | undefined {
-  const serious = new Set(findings.incomplete?.checks ?? []);
+  const serious = new Set(findings.incomplete ? findings.incomplete.checks : []);
   const checks = (snapshot.checks ?? []).filter(
     (c) => c && c.status !== 'ok' && (serious.size === 0 || serious.has(c.id)),
   );
@@ -852,7 +871,10 @@ export function originText(app: AndroidApp): string {
   }
   switch (app.installerClass) {
     case 'store':
-      return `It was installed from ${storeName(app.installer ?? app.installInitiator)}.`;
+      // only the install record (who started it, or how the file came) confirms the claim
+      return app.installInitiator === app.installer || app.installPackageSource === 'store'
+        ? `It was installed from ${storeName(app.installer ?? app.installInitiator)}.`
+        : `Its details say it came from ${storeName(app.installer ?? app.installInitiator)}.`;
     case 'other-store':
       return `It came from ${storeName(app.installer ?? app.installInitiator)}, an app store that checks apps less than Google Play does.`;
     case 'preinstalled':
@@ -924,6 +946,7 @@ function buildEvidence(
   findings: Finding[],
   notEvaluated: NotEvaluated[],
   meta: ReportMeta,
+  complete: boolean,
 ): ReportModel['evidence'] {
   const d = snapshot.device ?? ({} as AndroidSnapshot['device']);
   const scan: [string, string][] = [];
@@ -939,7 +962,14 @@ function buildEvidence(
   );
   add('Scan started', utc(snapshot.started));
   add('Scan finished', utc(snapshot.finished));
-  add('Scan complete', snapshot.complete ? 'yes' : 'NO: the scan was cut short');
+  add(
+    'Scan complete',
+    !snapshot.complete
+      ? 'NO: the scan was cut short'
+      : complete
+        ? 'yes'
+        : 'NO: some checks could not run or ran only in part',
+  );
   add('Platform', snapshot.platform);
   add('Serial number', d.serial);
   add('Manufacturer', d.manufacturer);

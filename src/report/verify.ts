@@ -4,13 +4,14 @@
  * words a non-specialist can repeat in a statement.
  */
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { showHidden } from '../util/sanitize.js';
 import { type DerivedFrom, MANIFEST_FILE, type Manifest, SIGNATURE_FILE } from './bundle.js';
 import { readPlainFile, safeRelativePath, UnsafeFileError } from './files.js';
 import { normaliseFingerprint, publicKeyFingerprint } from './keys.js';
 import { formatUtc } from './model.js';
+import { cleanChain } from './provenance.js';
 
 /** Real manifests are well under 1 MB even for thousands of raw outputs. */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
@@ -45,9 +46,17 @@ export interface VerifyProblem {
  * this computer trusts (see keys.ts). There is no "any key" option — a valid
  * signature by an unknown key proves nothing, since anyone can re-sign.
  */
-export type VerifyOptions =
+export type VerifyOptions = (
   | { expectedFingerprint: string; trustedFingerprints?: string[] }
-  | { expectedFingerprint?: undefined; trustedFingerprints: string[] };
+  | { expectedFingerprint?: undefined; trustedFingerprints: string[] }
+) & {
+  /**
+   * Keep the bytes that were checked (manifest and every listed file that
+   * matched), so a caller uses exactly those and never reads the bundle
+   * again: a file swapped after the check must not be what gets re-signed.
+   */
+  keepBytes?: boolean;
+};
 
 export interface VerifyResult {
   ok: boolean;
@@ -66,6 +75,10 @@ export interface VerifyResult {
   problems: VerifyProblem[];
   /** One plain sentence: "Unchanged since …" or what changed */
   summary: string;
+  /** With keepBytes: the manifest bytes whose signature was checked */
+  manifestBytes?: Buffer;
+  /** With keepBytes: listed path → the bytes that matched the manifest */
+  checkedFiles?: Map<string, Buffer>;
 }
 
 export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<VerifyResult> {
@@ -116,9 +129,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
     ...(manifest.source
       ? { source: { kind: String(manifest.source.kind), file: String(manifest.source.file) } }
       : {}),
-    ...(manifest.derivedFrom && typeof manifest.derivedFrom === 'object'
-      ? { derivedFrom: manifest.derivedFrom }
-      : {}),
+    ...(cleanChain(manifest.derivedFrom) ? { derivedFrom: cleanChain(manifest.derivedFrom) } : {}),
   };
 
   let publicKey: KeyObject | undefined;
@@ -184,8 +195,18 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
   }
 
   const listed = new Set<string>();
+  const kept = opts.keepBytes ? new Map<string, Buffer>() : undefined;
   for (const entry of manifest.files) {
     const path = safeRelativePath(entry.path);
+    if (path && listed.has(path)) {
+      // listing one file many times would make verify hash it again and again
+      problems.push({
+        file: MANIFEST_FILE,
+        kind: 'manifest',
+        message: `${MANIFEST_FILE} lists ${named(path)} more than once.`,
+      });
+      continue;
+    }
     if (!path || path === MANIFEST_FILE || path === SIGNATURE_FILE) {
       problems.push({
         file: MANIFEST_FILE,
@@ -195,7 +216,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
       continue;
     }
     listed.add(path);
-    problems.push(...(await checkFile(dir, entry)));
+    problems.push(...(await checkFile(dir, entry, kept)));
   }
 
   const found = await listEntries(dir);
@@ -231,8 +252,11 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
       message: `The bundle folder holds more than ${MAX_ENTRIES} files and folders; a spycheck bundle holds a few dozen. It was not checked further.`,
     });
   }
-  problems.push(...provenanceProblems(manifest.derivedFrom));
-  return finish({ ...base, signedBy, problems });
+  problems.push(...provenanceProblems(cleanChain(manifest.derivedFrom)));
+  return {
+    ...finish({ ...base, signedBy, problems }),
+    ...(kept ? { manifestBytes, checkedFiles: kept } : {}),
+  };
 }
 
 /**
@@ -308,11 +332,19 @@ async function checkSignatureWithoutKey(dir: string, problems: VerifyProblem[]):
 async function checkFile(
   dir: string,
   entry: { path: string; sha256: string; bytes: number },
+  kept?: Map<string, Buffer>,
 ): Promise<VerifyProblem[]> {
   const full = join(dir, ...entry.path.split('/'));
   const shown = named(entry.path);
   const changed = (message: string): VerifyProblem[] => [{ file: shown, kind: 'changed', message }];
   try {
+    // A size that differs needs no reading (and a crafted list cannot make us hash a huge file).
+    const size = (await lstat(full)).size;
+    if (size !== entry.bytes) {
+      return changed(
+        `${shown} has been changed since the bundle was signed (it is now ${size} bytes; it was ${entry.bytes}).`,
+      );
+    }
     const data = await readPlainFile(full, { maxBytes: MAX_FILE_BYTES, within: dir });
     const hash = createHash('sha256').update(data).digest('hex');
     if (data.length !== entry.bytes || hash !== entry.sha256.toLowerCase()) {
@@ -322,6 +354,7 @@ async function checkFile(
           : ' (same size, different contents)';
       return changed(`${shown} has been changed since the bundle was signed${size}.`);
     }
+    kept?.set(entry.path, data);
     return [];
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {

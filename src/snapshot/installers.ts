@@ -110,7 +110,9 @@ export function classifyInstaller(f: InstallerFacts): InstallerClass {
     // Android 11+ still records who really started the install, and Android 14+
     // how the file arrived: a shell, a file installer or a file means the claim is false.
     if (initiator && FILE_INSTALLERS.has(initiator)) return 'sideloaded';
-    if (f.packageSource === 3 || f.packageSource === 4) return 'sideloaded';
+    // the initiator cannot be set with pm's -i: a store there settles it
+    const storeStarted = initiator !== undefined && STORES.has(initiator);
+    if ((f.packageSource === 3 || f.packageSource === 4) && !storeStarted) return 'sideloaded';
     return 'store';
   }
   if (installer && OTHER_STORES.has(installer)) return 'other-store';

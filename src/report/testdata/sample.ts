@@ -171,6 +171,7 @@ export function sampleFindings(): FindingsDoc {
   return {
     schema: 1,
     summary: { high: 2, medium: 1, low: 2, info: 0 },
+    incomplete: false,
     findings: [
       {
         id: 'F1',
