@@ -1,5 +1,5 @@
 import type { ParseResult } from '../../model/parse.js';
-import { formatWall, phoneLocalTimeToUtc, utcToPhoneLocal } from './phoneTime.js';
+import { formatWall, utcToPhoneLocal, wallClock, wallToUtc } from './phoneTime.js';
 import { detectShellError } from './shellError.js';
 import { isPackageName, quote, splitLines } from './text.js';
 
@@ -222,20 +222,11 @@ function readClock(
   text: string,
   zone: string | undefined,
 ): Clock | undefined {
-  const [y, mo, d, h, mi, s] = [c[2], c[3], c[4], c[5], c[6], c[7]].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (y < EARLIEST_REAL_YEAR || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
-    return undefined;
-  if (s > 59) return undefined;
-  const wall = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  if (wall.getUTCDate() !== d) return undefined; // 2024-02-31
-  const utc = zone ? phoneLocalTimeToUtc(formatWall(wall), zone) : undefined;
+  const parts = [c[2], c[3], c[4], c[5], c[6], c[7]].map(Number);
+  if (parts[0]! < EARLIEST_REAL_YEAR) return undefined;
+  const wall = wallClock(parts);
+  if (!wall) return undefined;
+  const utc = zone ? wallToUtc(wall.getTime(), zone) : undefined;
   return {
     at,
     printedAt,

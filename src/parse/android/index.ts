@@ -3,6 +3,7 @@
  * ANDROID_PARSERS so a bundle says which parser versions read it.
  */
 import type { ParserInfo } from '../../model/parse.js';
+import { registerParsers } from '../registry.js';
 import * as activityResolver from './activityResolver.js';
 import * as appops from './appops.js';
 import * as appopsDump from './appopsDump.js';
@@ -65,15 +66,4 @@ const MODULES = [
   whichSu,
 ];
 
-function register(list: readonly { PARSER: ParserInfo }[]): readonly ParserInfo[] {
-  const seen = new Set<string>();
-  for (const m of list) {
-    if (seen.has(m.PARSER.id)) throw new Error(`Parser ${m.PARSER.id} is registered twice`);
-    seen.add(m.PARSER.id);
-  }
-  return Object.freeze(
-    list.map((m) => Object.freeze({ id: m.PARSER.id, version: m.PARSER.version })),
-  );
-}
-
-export const ANDROID_PARSERS: readonly ParserInfo[] = register(MODULES);
+export const ANDROID_PARSERS: readonly ParserInfo[] = registerParsers(MODULES);

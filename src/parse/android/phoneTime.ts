@@ -55,19 +55,26 @@ function offsetAt(f: Intl.DateTimeFormat, utcMs: number): number {
 export function phoneLocalTimeToUtc(raw: string, ianaZone: string): string | undefined {
   const m = LOCAL.exec(raw.trim());
   if (!m) return undefined;
+  const wall = wallClock([m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number));
+  return wall ? wallToUtc(wall.getTime(), ianaZone) : undefined;
+}
+
+/**
+ * A local clock reading [year, month, day, hour, minute, second] as a
+ * wall-clock Date (its UTC fields hold the reading), or undefined when it is
+ * not a real date and time (2024-02-31, 25:00).
+ */
+export function wallClock(parts: readonly number[]): Date | undefined {
+  const [y, mo, d, h, mi, s] = parts as [number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
+  const wall = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return wall.getUTCDate() === d ? wall : undefined;
+}
+
+/** A wall-clock reading (ms, as from wallClock) in a zone → UTC ISO, or undefined. */
+export function wallToUtc(wall: number, ianaZone: string): string | undefined {
   const f = formatterFor(ianaZone);
   if (!f) return undefined;
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
-  if (new Date(wall).getUTCDate() !== d) return undefined; // e.g. 2024-02-31
   // Two candidate offsets: the one in force a day before and a day after.
   const candidates = [offsetAt(f, wall - 86_400_000), offsetAt(f, wall + 86_400_000)];
   const matches: number[] = [];

@@ -3,6 +3,7 @@
  * bundle says which parser versions read it.
  */
 import type { ParserInfo } from '../../model/parse.js';
+import { registerParsers } from '../registry.js';
 import * as apps from './apps.js';
 import * as cloudConfig from './cloudConfig.js';
 import * as iconState from './iconState.js';
@@ -15,15 +16,4 @@ export { apps, cloudConfig, iconState, jailbreak, lockdownValues, profiles, prov
 
 const MODULES = [apps, cloudConfig, iconState, jailbreak, lockdownValues, profiles, provisioning];
 
-function register(list: readonly { PARSER: ParserInfo }[]): readonly ParserInfo[] {
-  const seen = new Set<string>();
-  for (const m of list) {
-    if (seen.has(m.PARSER.id)) throw new Error(`Parser ${m.PARSER.id} is registered twice`);
-    seen.add(m.PARSER.id);
-  }
-  return Object.freeze(
-    list.map((m) => Object.freeze({ id: m.PARSER.id, version: m.PARSER.version })),
-  );
-}
-
-export const IOS_PARSERS: readonly ParserInfo[] = register(MODULES);
+export const IOS_PARSERS: readonly ParserInfo[] = registerParsers(MODULES);
