@@ -38,6 +38,15 @@ export function blindSpots(
 }
 
 /** A scan or import is complete only when it finished and no serious check is missing. */
-export function isComplete(snapshot: Pick<Snapshot, 'complete'>, findings: FindingsDoc): boolean {
-  return snapshot.complete === true && !findings.incomplete;
+export function isComplete(
+  snapshot: Pick<Snapshot, 'complete' | 'checks'>,
+  findings: FindingsDoc,
+): boolean {
+  if (snapshot.complete !== true) return false;
+  // findings.json written before spycheck judged this has no "incomplete": then any check that
+  // did not fully run counts, rather than reading an old gap as clear
+  if (findings.incomplete === undefined) {
+    return (snapshot.checks ?? []).every((c) => !c || c.status === 'ok');
+  }
+  return !findings.incomplete;
 }

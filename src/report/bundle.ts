@@ -7,6 +7,7 @@
 import { createHash, sign } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isComplete } from '../analyze/blindSpots.js';
 import type { FindingsDoc } from '../model/findings.js';
 import type { RawRecord } from '../model/raw.js';
 import type { AndroidSnapshot } from '../model/snapshot.js';
@@ -221,7 +222,7 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
     scan: {
       started: input.snapshot.started,
       finished: input.snapshot.finished,
-      complete: input.snapshot.complete === true && !input.findings.incomplete,
+      complete: isComplete(input.snapshot, input.findings),
       platform: input.snapshot.platform,
       device: deviceIds(input.snapshot),
     },

@@ -3,6 +3,7 @@
  * the police read, decided once here. Renderers only lay it out. All text
  * that came from the phone is cleaned here (and again by each renderer).
  */
+import { isComplete } from '../analyze/blindSpots.js';
 import { FACT_CHECKS, type Fact } from '../analyze/facts.js';
 import { CATEGORIES, type Category } from '../model/category.js';
 import type { CheckCause, CheckStatus } from '../model/check.js';
@@ -446,7 +447,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   }
 
   const { headline, notes } = headlineFor(sorted, snapshot, {
-    incomplete: !resultComplete(snapshot, findings),
+    incomplete: !isComplete(snapshot, findings),
     nextStep: nextStepFor(snapshot, findings),
   });
   const checks = snapshot.checks ?? [];
@@ -454,7 +455,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   return {
     title: 'Phone check report',
     ...(provenanceWarning ? { provenanceWarning } : {}),
-    complete: resultComplete(snapshot, findings),
+    complete: isComplete(snapshot, findings),
     headline,
     headlineNotes: notes,
     counts,
@@ -472,13 +473,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     afterScan: [...AFTER_SCAN],
     sensitivity: SENSITIVITY,
     bundleDir: meta.bundleDir,
-    evidence: buildEvidence(
-      snapshot,
-      sorted,
-      notEvaluated,
-      meta,
-      resultComplete(snapshot, findings),
-    ),
+    evidence: buildEvidence(snapshot, sorted, notEvaluated, meta, isComplete(snapshot, findings)),
   };
 }
 
@@ -628,19 +623,6 @@ const CAUSE_ORDER: readonly CheckCause[] = [
   'unsupported',
   'unreadable-files',
 ];
-
-/**
- * Whether a result may be read as complete. findings.json written before
- * spycheck judged completeness has no "incomplete" field: then any check that
- * did not fully run counts, rather than reading an old gap as clear.
- */
-export function resultComplete(snapshot: AndroidSnapshot, findings: FindingsDoc): boolean {
-  if (snapshot.complete !== true) return false;
-  if (findings.incomplete === undefined) {
-    return (snapshot.checks ?? []).every((c) => !c || c.status === 'ok');
-  }
-  return !findings.incomplete;
-}
 
 /** The one thing to do next when the result is incomplete (undefined when it is not). */
 export function nextStepFor(snapshot: AndroidSnapshot, findings: FindingsDoc): string | undefined {

@@ -54,8 +54,9 @@ export type VerifyOptions = (
    * Keep the bytes that were checked (manifest and every listed file that
    * matched), so a caller uses exactly those and never reads the bundle
    * again: a file swapped after the check must not be what gets re-signed.
+   * A list keeps only those paths (a report needs no raw outputs in memory).
    */
-  keepBytes?: boolean;
+  keepBytes?: boolean | readonly string[];
 };
 
 export interface VerifyResult {
@@ -196,6 +197,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
 
   const listed = new Set<string>();
   const kept = opts.keepBytes ? new Map<string, Buffer>() : undefined;
+  const keepList = Array.isArray(opts.keepBytes) ? opts.keepBytes : undefined;
   for (const entry of manifest.files) {
     const path = safeRelativePath(entry.path);
     if (path && listed.has(path)) {
@@ -216,7 +218,8 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
       continue;
     }
     listed.add(path);
-    problems.push(...(await checkFile(dir, entry, kept)));
+    const keepThis = keepList ? keepList.includes(path) : true;
+    problems.push(...(await checkFile(dir, entry, keepThis ? kept : undefined)));
   }
 
   const found = await listEntries(dir);
