@@ -2,10 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { expect } from 'vitest';
 import { type CliContext, EXIT, type ExitCode } from '../src/cli/context.js';
 import { main } from '../src/cli/index.js';
 import { isAllowedShell, isAllowedSync } from '../src/device/android/commands.js';
+import { LOCKDOWN_ALLOWED, SERVICE_ALLOWED, USBMUX_ALLOWED } from '../src/device/ios/allowlist.js';
 import type { LoggedRequest } from '../src/sim/android/requestLog.js';
+import type { FakeUsbmuxd } from '../src/sim/ios/usbmuxd.js';
 
 export interface CapturedRun {
   code: number;
@@ -64,4 +67,18 @@ export function forbiddenRequests(entries: readonly LoggedRequest[]): LoggedRequ
     if (e.kind === 'other') return !/^(CNXN |AUTH |ignored |sync:$)/.test(e.request);
     return false;
   });
+}
+
+/** Every request in the simulated iPhone's log is on the iOS door's allowlist, and none was refused. */
+export function expectOnlyAllowedIosReads(s: FakeUsbmuxd): void {
+  expect(s.log.forbidden()).toEqual([]);
+  for (const e of s.log.entries) {
+    const word = e.request.split(' ')[0]!;
+    if (e.via === 'usbmuxd') expect(USBMUX_ALLOWED).toContain(word);
+    else if (e.via === 'lockdownd') expect(LOCKDOWN_ALLOWED).toContain(word);
+    else {
+      const [service, command] = e.request.split(' ');
+      expect(SERVICE_ALLOWED[service!]?.commands).toContain(command);
+    }
+  }
 }

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { LOCKDOWN_ALLOWED, SERVICE_ALLOWED, USBMUX_ALLOWED } from '../src/device/ios/allowlist.js';
 import { IosDeviceError, listIPhones, ReadOnlyIPhone } from '../src/device/ios/phone.js';
 import { type IosProfile, type IosState, loadIosProfile } from '../src/sim/ios/profile.js';
 import { type FakeUsbmuxd, startFakeUsbmuxd } from '../src/sim/ios/usbmuxd.js';
+import { expectOnlyAllowedIosReads as expectOnlyAllowedReads } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'spycheck-ios-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -42,20 +42,6 @@ async function kindOf(p: Promise<unknown>): Promise<string> {
     return 'ok';
   } catch (e) {
     return e instanceof IosDeviceError ? e.kind : `not an IosDeviceError: ${String(e)}`;
-  }
-}
-
-/** Every request in the sim's log is on the door's allowlist, and none was refused. */
-function expectOnlyAllowedReads(s: FakeUsbmuxd): void {
-  expect(s.log.forbidden()).toEqual([]);
-  for (const e of s.log.entries) {
-    const word = e.request.split(' ')[0]!;
-    if (e.via === 'usbmuxd') expect(USBMUX_ALLOWED).toContain(word);
-    else if (e.via === 'lockdownd') expect(LOCKDOWN_ALLOWED).toContain(word);
-    else {
-      const [service, command] = e.request.split(' ');
-      expect(SERVICE_ALLOWED[service!]?.commands).toContain(command);
-    }
   }
 }
 

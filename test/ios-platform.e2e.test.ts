@@ -9,7 +9,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { LOCKDOWN_ALLOWED, SERVICE_ALLOWED, USBMUX_ALLOWED } from '../src/device/ios/allowlist.js';
 import { connectIos, type IosConnection } from '../src/platform/ios/connect.js';
 import { ios } from '../src/platform/ios/platform.js';
 import type { IosReading } from '../src/platform/ios/reading.js';
@@ -19,7 +18,7 @@ import { FrameReader, usbmuxMessage } from '../src/sim/ios/frames.js';
 import { decodeDict, encodeXml, type PlistDict } from '../src/sim/ios/plist.js';
 import { loadIosProfile } from '../src/sim/ios/profile.js';
 import { type FakeUsbmuxd, startFakeUsbmuxd } from '../src/sim/ios/usbmuxd.js';
-import { runCli } from './helpers.js';
+import { expectOnlyAllowedIosReads as expectOnlyAllowedReads, runCli } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'spycheck-ios-platform-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -45,20 +44,6 @@ async function startIPhones(...names: string[]): Promise<string> {
 async function startAndroid(name: string): Promise<FakeAdbServer> {
   adb = await startFakeAdbServer({ profiles: [await loadProfile(name)] });
   return adb;
-}
-
-/** Every request in the sim's log is on the door's allowlist, and none was refused. */
-function expectOnlyAllowedReads(s: FakeUsbmuxd): void {
-  expect(s.log.forbidden()).toEqual([]);
-  for (const e of s.log.entries) {
-    const word = e.request.split(' ')[0]!;
-    if (e.via === 'usbmuxd') expect(USBMUX_ALLOWED).toContain(word);
-    else if (e.via === 'lockdownd') expect(LOCKDOWN_ALLOWED).toContain(word);
-    else {
-      const [service, command] = e.request.split(' ');
-      expect(SERVICE_ALLOWED[service!]?.commands).toContain(command);
-    }
-  }
 }
 
 /** Listing asks usbmuxd only: not one request reached a phone. */
