@@ -9,9 +9,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { IosReading } from '../src/model/iosReading.js';
 import { connectIos, type IosConnection } from '../src/platform/ios/connect.js';
 import { ios } from '../src/platform/ios/platform.js';
-import type { IosReading } from '../src/platform/ios/reading.js';
 import { loadProfile } from '../src/sim/android/device.js';
 import { type FakeAdbServer, startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';
 import { FrameReader, usbmuxMessage } from '../src/sim/ios/frames.js';
@@ -278,40 +278,50 @@ describe('spycheck doctor and iPhones', () => {
   });
 });
 
-describe('spycheck scan --platform ios', () => {
-  it('is not available yet, and says the iPhone is connected and paired', async () => {
-    const r = await runCli(['scan', '--platform', 'ios', '--demo', 'ios-clean']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/iPhone scans are not available in this version of spycheck yet\./);
-    expect(r.stderr).toMatch(
-      /An iPhone is connected \(00008110-001C3D5E2A6B801E\) and this computer is paired with it\./,
-    );
-  });
-
-  it('says when the iPhone is not paired, and how to pair it', async () => {
+describe('spycheck scan --platform ios: phones that cannot be read yet', () => {
+  it('says when the iPhone is not paired, and how to pair it (exit 6, nothing sent to the phone)', async () => {
     const address = await startIPhones('ios-unpaired');
-    const r = await runCli(['scan', '--platform', 'ios'], { USBMUXD_SOCKET_ADDRESS: address });
-    expect(r.code).toBe(2);
+    const r = await runCli(['scan', '--platform', 'ios', '--consent'], {
+      USBMUXD_SOCKET_ADDRESS: address,
+    });
+    expect(r.code).toBe(6);
     expect(r.stderr).toMatch(
-      /An iPhone is connected \(00008110-001C3D5E2A6B801E\)\. This computer is not paired with the iPhone yet\. .*Trust This Computer/,
+      /00008110-001C3D5E2A6B801E: This computer is not paired with the iPhone yet\. .*Trust This Computer/,
     );
     expectNothingSentToPhones(sim!);
   });
 
-  it('says when no iPhone is connected, or usbmuxd is missing', async () => {
+  it('says when no iPhone is connected (exit 1), or usbmuxd is missing (exit 7)', async () => {
     const address = await startIPhones();
-    const none = await runCli(['scan', '--platform', 'ios'], { USBMUXD_SOCKET_ADDRESS: address });
-    expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/No iPhone is connected\./);
-    const missing = await runCli(['scan', '--platform', 'ios']);
-    expect(missing.code).toBe(2);
+    const none = await runCli(['scan', '--platform', 'ios', '--consent'], {
+      USBMUXD_SOCKET_ADDRESS: address,
+    });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/No iPhone found\./);
+    expect(none.stderr).not.toMatch(/USB debugging/);
+    const missing = await runCli(['scan', '--platform', 'ios', '--consent'], {
+      USBMUXD_SOCKET_ADDRESS: 'UNIX:/nonexistent/usbmuxd',
+    });
+    expect(missing.code).toBe(7);
     expect(missing.stderr).toMatch(/Could not reach usbmuxd/);
   });
 
-  it('an iOS demo profile is an iPhone even without --platform', async () => {
+  it('a locked iPhone: exit 5, plain steps, no bundle written', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'spycheck-locked-')), 'bundle');
+    const r = await runCli(['scan', '--demo', 'ios-locked', '--out', out]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/The iPhone is locked, so it refused to be read\. Nothing was read/);
+    expect(r.stderr).toMatch(/Unlock it with its passcode/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('an iOS demo profile is an iPhone even without --platform; --platform android is refused', async () => {
     const r = await runCli(['scan', '--demo', 'ios-unpaired']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/iPhone scans are not available/);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/not paired with the iPhone/);
+    const wrong = await runCli(['scan', '--demo', 'ios-clean', '--platform', 'android']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/"ios-clean" is an iPhone/);
   });
 });
 

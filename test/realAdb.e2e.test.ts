@@ -94,7 +94,8 @@ describe.skipIf(!hasAdb)(
       expect(several.code).toBe(2);
       expect(several.stderr).toMatch(/More than one phone[\s\S]*--serial/);
       const refused = await runCli(['scan', '--serial', `127.0.0.1:${locked.port}`], env);
-      expect(refused.code).toBe(1);
+      // the phone has not accepted this computer: its own exit code (6), as for an iPhone
+      expect(refused.code).toBe(6);
       expect(refused.stderr).toMatch(/Allow/);
       expect(locked.log.filter('shell')).toEqual([]);
     });

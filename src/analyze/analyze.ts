@@ -13,13 +13,14 @@ import {
   type MatchReason,
   type NotEvaluated,
 } from '../model/findings.js';
+import type { IosApp, IosProfile } from '../model/iosSnapshot.js';
 import { SEVERITIES, type Severity, severityRank } from '../model/severity.js';
 import type { AndroidApp, Snapshot } from '../model/snapshot.js';
 import { blindSpots } from './blindSpots.js';
 import type { CompiledRule, CompiledRules } from './compile.js';
 import { dualUseWords } from './dualUse.js';
 import { unknownFacts } from './facts.js';
-import { type Ctx, makeCtx, type Outcome } from './match.js';
+import { type Ctx, makeCtx, type Outcome, type SubjectApp } from './match.js';
 import { pastAppFindings } from './pastApps.js';
 
 const CATEGORY_RANK = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));
@@ -41,14 +42,15 @@ export interface RuleHit {
 export function judge(
   rule: CompiledRule,
   ctx: Ctx,
-  app: AndroidApp | undefined,
+  app: SubjectApp | undefined,
+  profile?: IosProfile,
 ): { hit?: RuleHit; outcome: Outcome } {
-  const outcome = rule.match(ctx, app);
+  const outcome = rule.match(ctx, app, profile);
   if (outcome.v !== 'yes') return { outcome };
   let severity = rule.rule.severity;
   const raw = [...outcome.reasons];
   for (const r of rule.raise) {
-    const o = r.when(ctx, app);
+    const o = r.when(ctx, app, profile);
     if (o.v === 'yes') {
       raw.push(...o.reasons);
       if (severityRank(r.severity) < severityRank(severity)) severity = r.severity;
@@ -74,20 +76,28 @@ export function judge(
 }
 
 /** Rules that may concern this app: those indexed under its ids, plus unguarded ones. */
-function candidates(rules: CompiledRules, app: AndroidApp): CompiledRule[] {
+function candidates(rules: CompiledRules, app: SubjectApp, ctx: Ctx): CompiledRule[] {
   const out = new Set<CompiledRule>();
+  const platform = ctx.snapshot.platform;
   const add = (list: CompiledRule[] | undefined) => {
-    if (list) for (const r of list) out.add(r);
+    if (list) for (const r of list) if (r.platforms.has(platform)) out.add(r);
   };
+  if (ctx.ios) {
+    add(rules.index.ios_bundle.get(app.id.toLowerCase()));
+    add(rules.unanchored);
+    return [...out];
+  }
+  const a = app as AndroidApp;
   add(rules.index.package.get(app.id));
-  for (const c of app.certs ?? []) {
+  const app_ = a;
+  for (const c of app_.certs ?? []) {
     if (typeof c.sha1 === 'string') add(rules.index.cert_sha1.get(c.sha1.toUpperCase()));
     if (typeof c.sha256 === 'string') add(rules.index.cert_sha256.get(c.sha256.toUpperCase()));
   }
-  if (typeof app.apkSha256 === 'string') {
-    add(rules.index.apk_sha256.get(app.apkSha256.toUpperCase()));
+  if (typeof app_.apkSha256 === 'string') {
+    add(rules.index.apk_sha256.get(app_.apkSha256.toUpperCase()));
   }
-  for (const r of rules.unanchored) out.add(r);
+  add(rules.unanchored);
   return [...out];
 }
 
@@ -107,13 +117,21 @@ function better(a: RuleHit, b: RuleHit): boolean {
   // indicator list's product names are what police and caseworkers search for.
   if (!sa && a.rule.curated !== b.rule.curated) return a.rule.curated;
   if (ca !== cb) return ca < cb;
+  // within one kind, a rule that names this very app (Dopamine) says more than one about
+  // what it does (an app with iOS's own powers)
+  const na = namesApp(a);
+  if (na !== namesApp(b)) return na;
   return a.rule.rule.id < b.rule.rule.id;
 }
+
+const namesApp = (h: RuleHit) =>
+  h.reasons.some((r) => r.matcher === 'package' || r.matcher === 'ios_bundle');
 
 interface Group {
   subject: FindingSubject;
   hits: RuleHit[];
   app?: AndroidApp;
+  iosApp?: IosApp;
 }
 
 function deviceSubject(snapshot: Snapshot, rule: CompiledRule): FindingSubject {
@@ -136,21 +154,28 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
     if (subject) e.subjects.add(subject);
   };
 
-  const apps = Array.isArray(snapshot.apps) ? snapshot.apps : [];
+  const platform = snapshot.platform;
+  const forPlatform = (r: CompiledRule) => r.platforms.has(platform);
+  const apps: SubjectApp[] = Array.isArray(snapshot.apps) ? snapshot.apps : [];
   for (const app of apps) {
     if (!app || typeof app.id !== 'string') continue;
     // Listed with -u but removed for the phone's owner (only its data is kept):
     // it cannot watch anyone, and saying it can would send people after a ghost.
-    if (app.installedForUser0 === false) continue;
-    for (const rule of candidates(rules, app)) {
+    if (ctx.android && (app as AndroidApp).installedForUser0 === false) continue;
+    for (const rule of candidates(rules, app, ctx)) {
       const { hit, outcome } = judge(rule, ctx, app);
       if (outcome.v === 'unknown') noteUnknown(rule, outcome, app.id);
       if (!hit) continue;
       const key = `app\0${app.id}`;
       let g = groups.get(key);
       if (!g) {
-        const label = app.label ?? rule.rule.labels?.[app.id];
-        g = { subject: { type: 'app', id: app.id, ...(label ? { label } : {}) }, hits: [], app };
+        const own = ctx.ios ? (app as IosApp).name : (app as AndroidApp).label;
+        const label = own ?? rule.rule.labels?.[app.id];
+        g = {
+          subject: { type: 'app', id: app.id, ...(label ? { label } : {}) },
+          hits: [],
+          ...(ctx.ios ? { iosApp: app as IosApp } : { app: app as AndroidApp }),
+        };
         groups.set(key, g);
       }
       if (!g.subject.label && rule.rule.labels?.[app.id])
@@ -159,8 +184,30 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
     }
   }
 
+  // iPhone configuration profiles: one finding per profile, with every rule that matched it.
+  if (ctx.ios) {
+    for (const profile of ctx.ios.profiles) {
+      for (const rule of rules.profile.filter(forPlatform)) {
+        const { hit, outcome } = judge(rule, ctx, undefined, profile);
+        if (outcome.v === 'unknown') noteUnknown(rule, outcome, profile.id);
+        if (!hit) continue;
+        const key = `profile\0${profile.id}`;
+        let g = groups.get(key);
+        if (!g) {
+          const label = profile.displayName ?? profile.organisation;
+          g = {
+            subject: { type: 'profile', id: profile.id, ...(label ? { label } : {}) },
+            hits: [],
+          };
+          groups.set(key, g);
+        }
+        g.hits.push(hit);
+      }
+    }
+  }
+
   // Device-level rules stay one finding per rule: each posture problem needs its own advice.
-  for (const rule of rules.device) {
+  for (const rule of rules.device.filter(forPlatform)) {
     const { hit, outcome } = judge(rule, ctx, undefined);
     if (outcome.v === 'unknown') noteUnknown(rule, outcome);
     if (!hit) continue;
@@ -168,14 +215,14 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
   }
 
   // A rule that reads a fact nobody could collect was not judged anywhere it was not reached.
-  for (const rule of rules.rules) {
+  for (const rule of rules.rules.filter(forPlatform)) {
     const missing = [...rule.facts].filter((f) => unknown.has(f));
     if (missing.length) noteUnknown(rule, { v: 'unknown', reasons: [], missing });
   }
 
   const findings = [...groups.values()].map((g) => toFinding(g, ctx));
   // known spyware that was installed and removed before: its own finding, never merged
-  findings.push(...pastAppFindings(snapshot, rules));
+  if (snapshot.platform === 'android') findings.push(...pastAppFindings(snapshot, rules));
   findings.sort(
     (a, b) =>
       severityRank(a.severity) - severityRank(b.severity) ||
@@ -237,6 +284,23 @@ function toFinding(g: Group, ctx: Ctx): Finding {
       ...(a.falseStoreClaim ? { falseStoreClaim: a.falseStoreClaim } : {}),
       launcher: a.launcher,
       ...(a.firstInstallTime ? { firstInstallTime: a.firstInstallTime } : {}),
+    };
+  }
+  if (g.iosApp) {
+    const a = g.iosApp;
+    evidence.iosApp = {
+      bundleId: a.id,
+      ...(a.version ? { version: a.version } : {}),
+      type: a.type,
+      signer: a.signer.class,
+      ...(a.signer.organization || a.signer.identity
+        ? { signedBy: a.signer.organization ?? a.signer.identity }
+        : {}),
+      ...(a.spoofedAppStoreSigner
+        ? { spoofedAppStoreSigner: a.spoofedAppStoreSigner.reasons }
+        : {}),
+      hidden: a.hidden,
+      ...(a.backgroundModes.length ? { backgroundModes: a.backgroundModes } : {}),
     };
   }
   if (dual?.evidence) evidence.dualUse = dual.evidence;

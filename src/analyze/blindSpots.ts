@@ -7,7 +7,7 @@
 import type { FindingsDoc } from '../model/findings.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { CompiledRules } from './compile.js';
-import { FACT_CHECKS, type Fact } from './facts.js';
+import { type Fact, factChecksFor } from './facts.js';
 
 export function blindSpots(
   snapshot: Snapshot,
@@ -20,16 +20,21 @@ export function blindSpots(
   }
   const checks = new Set<string>();
   const facts = new Set<Fact>();
+  const table = Object.entries(factChecksFor(snapshot.platform)) as [Fact, readonly string[]][];
   for (const c of snapshot.checks ?? []) {
     if (!c || c.status === 'ok') continue;
-    for (const [fact, ids] of Object.entries(FACT_CHECKS) as [Fact, readonly string[]][]) {
+    for (const [fact, ids] of table) {
       if (!seriousFacts.has(fact) || !ids.includes(c.id)) continue;
       checks.add(c.id);
       facts.add(fact);
     }
   }
   // an older snapshot has no app-history check at all: the past was never looked at
-  if (seriousFacts.has('past_packages') && snapshot.pastApps === undefined) {
+  if (
+    snapshot.platform !== 'ios' &&
+    seriousFacts.has('past_packages') &&
+    snapshot.pastApps === undefined
+  ) {
     checks.add('app-history');
     facts.add('past_packages');
   }

@@ -5,16 +5,26 @@
  */
 
 import type { Severity } from '../model/severity.js';
+import type { PlatformId } from '../model/snapshot.js';
 import type { LoadedRule, RulePack } from '../rules/load.js';
 import type { MatchExpr } from '../rules/schema.js';
 import type { Fact } from './facts.js';
-import { type AnchorKind, anchorsOf, compileMatch, type Eval, usesAppMatchers } from './match.js';
+import {
+  type AnchorKind,
+  anchorsOf,
+  compileMatch,
+  type Eval,
+  usesAppMatchers,
+  usesProfileMatchers,
+} from './match.js';
 import { emptyPastIndex, indexPastRule, type PastIndex } from './pastApps.js';
 
 export interface CompiledRule {
   rule: LoadedRule;
-  /** 'app': judged once per app; 'device': judged once per phone */
-  scope: 'app' | 'device';
+  /** 'app': judged once per app; 'profile': once per iPhone profile; 'device': once per phone */
+  scope: 'app' | 'profile' | 'device';
+  /** The phone families the rule was written for: it is not judged on others */
+  platforms: ReadonlySet<PlatformId>;
   match: Eval;
   raise: Array<{ severity: Severity; when: Eval }>;
   /** Facts this rule reads, to say which rules a missing check left unevaluated */
@@ -31,6 +41,8 @@ export interface CompiledRules {
   /** app rules without an exact-id guard: judged against every app */
   unanchored: CompiledRule[];
   device: CompiledRule[];
+  /** iPhone rules judged once per configuration profile */
+  profile: CompiledRule[];
   /** total exact indicators indexed (for `rules list` and benchmarks) */
   indicators: number;
   /** package id → rules that also judge apps that were on the phone before (see pastApps.ts) */
@@ -63,6 +75,18 @@ const MATCHER_FACTS: Record<string, Fact> = {
   root: 'root',
   account_count: 'accounts',
   adb_keys_at_least: 'adb_keys',
+  ios_signer: 'ios_apps',
+  ios_spoofed_signer: 'ios_apps',
+  ios_apple_lookalike: 'ios_apps',
+  ios_background_mode: 'ios_apps',
+  ios_usage: 'ios_apps',
+  ios_entitlement: 'ios_apps',
+  ios_jailbreak_sign: 'ios_apps',
+  ios_device: 'ios_device',
+  ios_version_below: 'ios_device',
+  ios_management: 'ios_profiles',
+  ios_profile: 'ios_profiles',
+  ios_profile_removal_disallowed: 'ios_profiles',
 };
 
 function factsOf(m: MatchExpr, out: Set<Fact>): Set<Fact> {
@@ -78,6 +102,7 @@ function factsOf(m: MatchExpr, out: Set<Fact>): Set<Fact> {
 export function compileRules(packs: RulePack[]): CompiledRules {
   const index: CompiledRules['index'] = {
     package: new Map(),
+    ios_bundle: new Map(),
     cert_sha1: new Map(),
     cert_sha256: new Map(),
     apk_sha256: new Map(),
@@ -85,6 +110,7 @@ export function compileRules(packs: RulePack[]): CompiledRules {
   const rules: CompiledRule[] = [];
   const unanchored: CompiledRule[] = [];
   const device: CompiledRule[] = [];
+  const profile: CompiledRule[] = [];
   let indicators = 0;
   const past = emptyPastIndex();
   for (const pack of packs) {
@@ -92,10 +118,15 @@ export function compileRules(packs: RulePack[]): CompiledRules {
       const exprs = [rule.match, ...(rule.raise ?? []).map((r) => r.when)];
       const facts = new Set<Fact>();
       for (const e of exprs) factsOf(e, facts);
-      const scope = exprs.some(usesAppMatchers) ? 'app' : 'device';
+      const scope = exprs.some(usesAppMatchers)
+        ? 'app'
+        : exprs.some(usesProfileMatchers)
+          ? 'profile'
+          : 'device';
       const compiled: CompiledRule = {
         rule,
         scope,
+        platforms: new Set(rule.platforms ?? ['android']),
         match: compileMatch(rule.match),
         raise: (rule.raise ?? []).map((r) => ({
           severity: r.severity,
@@ -109,6 +140,10 @@ export function compileRules(packs: RulePack[]): CompiledRules {
       rules.push(compiled);
       if (scope === 'device') {
         device.push(compiled);
+        continue;
+      }
+      if (scope === 'profile') {
+        profile.push(compiled);
         continue;
       }
       const anchors = anchorsOf(rule.match);
@@ -134,6 +169,7 @@ export function compileRules(packs: RulePack[]): CompiledRules {
     index,
     unanchored,
     device,
+    profile,
     indicators,
     past,
   };

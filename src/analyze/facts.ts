@@ -4,7 +4,7 @@
  * needs it neither fires nor counts as clean (analyze reports it under
  * `notEvaluated`).
  */
-import type { Snapshot } from '../model/snapshot.js';
+import type { PlatformId, Snapshot } from '../model/snapshot.js';
 
 export type Fact =
   | 'packages'
@@ -23,7 +23,13 @@ export type Fact =
   | 'accounts'
   | 'adb_keys'
   /** apps installed and removed before the scan (battery history): see pastApps.ts */
-  | 'past_packages';
+  | 'past_packages'
+  /** iPhone: the app list with signers, entitlements and background modes */
+  | 'ios_apps'
+  /** iPhone: passcode, supervision, Developer Mode, Wi-Fi sync (lockdown values) */
+  | 'ios_device'
+  /** iPhone: configuration profiles and the organisation's set-up (MCInstall) */
+  | 'ios_profiles';
 
 /**
  * Check ids (CheckStatus.id) that supply each fact. Both a short id and the
@@ -47,7 +53,30 @@ export const FACT_CHECKS: Record<Fact, readonly string[]> = {
   accounts: ['accounts'],
   adb_keys: ['trusted-computers', 'adb_keys'],
   past_packages: ['app-history', 'past_packages'],
+  ios_apps: [],
+  ios_device: [],
+  ios_profiles: [],
 };
+
+/**
+ * The iPhone's checks (snapshot/ios.ts) that supply each fact. A fact no
+ * iPhone has (accessibility, app-ops…) is absent: rules that read it are
+ * judged as "no" there, never as "not checked".
+ */
+export const IOS_FACT_CHECKS: Partial<Record<Fact, readonly string[]>> = {
+  packages: ['apps'],
+  launcher: ['home-screen', 'apps'],
+  ios_apps: ['apps'],
+  ios_device: ['device-values'],
+  ios_profiles: ['profiles'],
+};
+
+/** Fact → the checks that supply it, for one platform. */
+export function factChecksFor(
+  platform: PlatformId | undefined,
+): Partial<Record<Fact, readonly string[]>> {
+  return platform === 'ios' ? IOS_FACT_CHECKS : FACT_CHECKS;
+}
 
 /** Facts whose check could not run on this snapshot (or, with status 'partial', ran only in part). */
 export function unknownFacts(
@@ -57,9 +86,11 @@ export function unknownFacts(
   const missing = new Set<string>();
   for (const c of snapshot.checks ?? []) if (c?.status === status) missing.add(c.id);
   const out = new Set<Fact>();
-  for (const [fact, ids] of Object.entries(FACT_CHECKS) as Array<[Fact, readonly string[]]>) {
+  const table = factChecksFor(snapshot.platform);
+  for (const [fact, ids] of Object.entries(table) as Array<[Fact, readonly string[]]>) {
     if (ids.some((id) => missing.has(id))) out.add(fact);
   }
+  if (snapshot.platform === 'ios') return out;
   if (status === 'not-checked' && snapshot.adbKeys === undefined) out.add('adb_keys');
   // a snapshot from before the app-history check (or one that skipped it) never saw the past
   if (status === 'not-checked' && snapshot.pastApps === undefined) out.add('past_packages');

@@ -4,7 +4,8 @@
  * Lists become Sets once, so a rule with thousands of ids costs O(1) per app.
  */
 
-import type { AndroidApp, Snapshot } from '../model/snapshot.js';
+import type { IosApp, IosProfile } from '../model/iosSnapshot.js';
+import type { AndroidApp, AndroidSnapshot, IosSnapshot, Snapshot } from '../model/snapshot.js';
 import type { MatchExpr } from '../rules/schema.js';
 import { platformNamespace } from '../snapshot/installers.js';
 import type { Fact } from './facts.js';
@@ -22,9 +23,16 @@ export interface Outcome {
   missing: Fact[];
 }
 
+/** An app of either platform: `ctx.android` / `ctx.ios` says which. */
+export type SubjectApp = AndroidApp | IosApp;
+
 /** Per-snapshot facts prepared once for all rules and apps. */
 export interface Ctx {
   snapshot: Snapshot;
+  /** set on an Android snapshot: Android matchers read it, and are "no" elsewhere */
+  android?: AndroidSnapshot;
+  /** set on an iPhone snapshot */
+  ios?: IosSnapshot;
   unknown: Set<Fact>;
   /** facts read for only some apps (e.g. a few APKs could not be pulled) */
   partial: Set<Fact>;
@@ -39,7 +47,8 @@ export interface Ctx {
   nowMs: number;
 }
 
-export type Eval = (ctx: Ctx, app: AndroidApp | undefined) => Outcome;
+/** `app` for app rules, `profile` for iPhone profile rules, neither for the phone itself. */
+export type Eval = (ctx: Ctx, app: SubjectApp | undefined, profile?: IosProfile) => Outcome;
 
 const NO: Outcome = Object.freeze({ v: 'no', reasons: [], missing: [] }) as Outcome;
 const yes = (matcher: string, value: string): Outcome => ({
@@ -64,13 +73,30 @@ export function makeCtx(
   unknownFacts: Set<Fact>,
   partialFacts: Set<Fact> = new Set(),
 ): Ctx {
+  const finished = Date.parse(snapshot.finished);
+  const nowMs = Number.isNaN(finished) ? Number.NaN : finished;
+  if (snapshot.platform === 'ios') {
+    return {
+      snapshot,
+      ios: snapshot,
+      unknown: unknownFacts,
+      partial: partialFacts,
+      accessibility: new Map(),
+      listeners: new Map(),
+      admins: new Map(),
+      profileOwners: new Set(),
+      appOps: new Map(),
+      battery: new Set(),
+      nowMs,
+    };
+  }
   const appOps = new Map<string, Set<string>>();
   for (const [op, pkgs] of Object.entries(snapshot.appOps ?? {})) {
     appOps.set(op, new Set(Array.isArray(pkgs) ? pkgs : []));
   }
-  const finished = Date.parse(snapshot.finished);
   return {
     snapshot,
+    android: snapshot,
     unknown: unknownFacts,
     partial: partialFacts,
     accessibility: byComponent(snapshot.accessibilityServices ?? []),
@@ -80,7 +106,7 @@ export function makeCtx(
     profileOwners: new Set((snapshot.profileOwners ?? []).map((p) => p.package)),
     appOps,
     battery: new Set(snapshot.batteryOptimisationExempt ?? []),
-    nowMs: Number.isNaN(finished) ? Number.NaN : finished,
+    nowMs,
   };
 }
 
@@ -106,11 +132,26 @@ function not(o: Outcome): Outcome {
   return o.v === 'yes' ? NO : { v: 'yes', reasons: [], missing: [] };
 }
 
-/** App matchers evaluate to 'no' on a device-level subject. */
+/** Android app matchers: 'no' on a device-level subject and on an iPhone's apps. */
 const onApp =
   (f: (ctx: Ctx, app: AndroidApp) => Outcome): Eval =>
   (ctx, app) =>
-    app ? f(ctx, app) : NO;
+    app && ctx.android ? f(ctx, app as AndroidApp) : NO;
+
+/** iPhone app matchers: 'no' on a device-level subject and on Android apps. */
+const onIosApp =
+  (f: (ctx: Ctx, app: IosApp) => Outcome): Eval =>
+  (ctx, app) => {
+    if (!app || !ctx.ios) return NO;
+    if (ctx.unknown.has('ios_apps')) return unknown('ios_apps');
+    return f(ctx, app as IosApp);
+  };
+
+/** Android device matchers: 'no' on an iPhone (it has no such setting). */
+const onAndroid =
+  (f: (ctx: Ctx, s: AndroidSnapshot) => Outcome): Eval =>
+  (ctx) =>
+    ctx.android ? f(ctx, ctx.android) : NO;
 
 function membership(
   name: string,
@@ -147,7 +188,8 @@ const isOutcome = (x: unknown): x is Outcome =>
   typeof x === 'object' && x !== null && 'v' in x && !Array.isArray(x);
 
 function rootSign(ctx: Ctx, sign: string): Outcome {
-  const r = ctx.snapshot.root;
+  if (!ctx.android) return NO;
+  const r = ctx.android.root;
   if (!r || ctx.unknown.has('root')) return unknown('root');
   const flag = (b: boolean | undefined, value: string): Outcome =>
     b === undefined ? unknown('root') : b ? yes('root', value) : NO;
@@ -187,16 +229,16 @@ export function compileMatch(m: MatchExpr): Eval {
     parts.push(onApp((_c, app) => (set.has(app.id) ? yes('package', app.id) : NO)));
   }
   if (m.ios_bundle) {
-    // Android snapshots have no bundle ids; iOS snapshots will use the same app slot.
     const set = new Set(m.ios_bundle);
-    parts.push(
-      onApp((ctx, app) =>
-        ctx.snapshot.platform === ('ios' as string) && set.has(app.id)
-          ? yes('ios_bundle', app.id)
-          : NO,
-      ),
+    // a bundle id is an exact id, but lists disagree on case (com.opa334.TrollStore)
+    const lower = new Set(m.ios_bundle.map((b) => b.toLowerCase()));
+    parts.push((ctx, app) =>
+      app && ctx.ios && (set.has(app.id) || lower.has(app.id.toLowerCase()))
+        ? yes('ios_bundle', app.id)
+        : NO,
     );
   }
+  parts.push(...compileIosApp(m), ...compileIosDevice(m));
   for (const [key, field] of [
     ['cert_sha1', 'sha1'],
     ['cert_sha256', 'sha256'],
@@ -269,21 +311,25 @@ export function compileMatch(m: MatchExpr): Eval {
   }
   if (m.launcher) {
     const want = m.launcher;
-    parts.push(
-      onApp((ctx, app) => {
-        if (ctx.unknown.has('launcher') || app.launcher === 'unknown' || !app.launcher) {
-          return unknown('launcher');
-        }
-        return app.launcher === want ? yes('launcher', `icon ${want}`) : NO;
-      }),
-    );
+    parts.push((ctx, app) => {
+      if (!app) return NO;
+      // an iPhone app is hidden by its tags or by having no home-screen icon
+      const shown = ctx.ios ? (app as IosApp).hidden : (app as AndroidApp).launcher;
+      if (shown === 'unknown' || !shown) return unknown('launcher');
+      // an Android launcher list that failed makes every answer unknown; an iPhone's tags still say hidden
+      if (ctx.unknown.has('launcher') && !(ctx.ios && shown === 'hidden'))
+        return unknown('launcher');
+      return shown === want
+        ? yes('launcher', ctx.ios ? `home-screen icon ${want}` : `icon ${want}`)
+        : NO;
+    });
   }
   if (m.system !== undefined) {
     const want = m.system;
-    parts.push(
-      onApp((_c, app) =>
-        Boolean(app.system) === want ? yes('system', want ? 'system app' : 'not a system app') : NO,
-      ),
+    parts.push((_c, app) =>
+      app && Boolean(app.system) === want
+        ? yes('system', want ? 'system app' : 'not a system app')
+        : NO,
     );
   }
   if (m.permission) {
@@ -348,7 +394,7 @@ export function compileMatch(m: MatchExpr): Eval {
   bool('notification_listener', 'notification_listeners', (c, a) => c.listeners.get(a.id));
   bool('device_admin', 'device_policy', (c, a) => c.admins.get(a.id));
   bool('device_owner', 'device_policy', (c, a) =>
-    c.deviceOwner === a.id ? (c.snapshot.deviceOwner?.raw ?? a.id) : undefined,
+    c.deviceOwner === a.id ? (c.android?.deviceOwner?.raw ?? a.id) : undefined,
   );
   bool('profile_owner', 'device_policy', (c, a) => (c.profileOwners.has(a.id) ? a.id : undefined));
   bool('battery_exempt', 'battery', (c, a) =>
@@ -368,25 +414,29 @@ export function compileMatch(m: MatchExpr): Eval {
     const ns = key.slice(0, dot) as 'secure' | 'global' | 'system';
     const name = key.slice(dot + 1);
     const values = equals ? new Set(equals) : undefined;
-    parts.push((ctx) => {
-      const table = ctx.snapshot.settings?.[ns];
-      if (ctx.unknown.has('settings') || !table || Object.keys(table).length === 0) {
-        return unknown('settings');
-      }
-      const v = Object.hasOwn(table, name) ? table[name] : undefined;
-      if (absent) return v === undefined ? yes('setting', `${key} not set`) : NO;
-      return v !== undefined && values?.has(v) ? yes('setting', `${key}=${v}`) : NO;
-    });
+    parts.push(
+      onAndroid((ctx, snapshot) => {
+        const table = snapshot.settings?.[ns];
+        if (ctx.unknown.has('settings') || !table || Object.keys(table).length === 0) {
+          return unknown('settings');
+        }
+        const v = Object.hasOwn(table, name) ? table[name] : undefined;
+        if (absent) return v === undefined ? yes('setting', `${key} not set`) : NO;
+        return v !== undefined && values?.has(v) ? yes('setting', `${key}=${v}`) : NO;
+      }),
+    );
   }
   if (m.prop) {
     const { key, equals } = m.prop;
     const values = new Set(equals);
-    parts.push((ctx) => {
-      const props = ctx.snapshot.props ?? {};
-      if (ctx.unknown.has('props') || Object.keys(props).length === 0) return unknown('props');
-      const v = Object.hasOwn(props, key) ? props[key] : undefined;
-      return v !== undefined && values.has(v) ? yes('prop', `${key}=${v}`) : NO;
-    });
+    parts.push(
+      onAndroid((ctx, snapshot) => {
+        const props = snapshot.props ?? {};
+        if (ctx.unknown.has('props') || Object.keys(props).length === 0) return unknown('props');
+        const v = Object.hasOwn(props, key) ? props[key] : undefined;
+        return v !== undefined && values.has(v) ? yes('prop', `${key}=${v}`) : NO;
+      }),
+    );
   }
   if (m.root) {
     const signs = m.root;
@@ -394,54 +444,61 @@ export function compileMatch(m: MatchExpr): Eval {
   }
   if (m.patch_older_than_days !== undefined) {
     const days = m.patch_older_than_days;
-    parts.push((ctx) => {
-      const patch = ctx.snapshot.device?.securityPatch;
-      const t = patch && /^\d{4}-\d{2}-\d{2}$/.test(patch) ? Date.parse(`${patch}T00:00:00Z`) : NaN;
-      if (ctx.unknown.has('props') || Number.isNaN(t) || Number.isNaN(ctx.nowMs)) {
-        return unknown('props');
-      }
-      const age = Math.floor((ctx.nowMs - t) / DAY_MS);
-      return age > days ? yes('security_patch', `${patch} (${age} days old)`) : NO;
-    });
+    parts.push(
+      onAndroid((ctx, snapshot) => {
+        const patch = snapshot.device?.securityPatch;
+        const t =
+          patch && /^\d{4}-\d{2}-\d{2}$/.test(patch) ? Date.parse(`${patch}T00:00:00Z`) : NaN;
+        if (ctx.unknown.has('props') || Number.isNaN(t) || Number.isNaN(ctx.nowMs)) {
+          return unknown('props');
+        }
+        const age = Math.floor((ctx.nowMs - t) / DAY_MS);
+        return age > days ? yes('security_patch', `${patch} (${age} days old)`) : NO;
+      }),
+    );
   }
   if (m.account_count) {
     const { type, at_least } = m.account_count;
-    parts.push((ctx) => {
-      if (ctx.unknown.has('accounts')) return unknown('accounts');
-      const accts = (ctx.snapshot.accounts ?? []).filter((a) => !type || a.type === type);
-      if (accts.length < at_least) return NO;
-      const names = accts.map((a) => (type ? a.name : `${a.name} (${a.type})`)).join(', ');
-      return yes('accounts', `${accts.length}: ${names}`);
-    });
+    parts.push(
+      onAndroid((ctx, snapshot) => {
+        if (ctx.unknown.has('accounts')) return unknown('accounts');
+        const accts = (snapshot.accounts ?? []).filter((a) => !type || a.type === type);
+        if (accts.length < at_least) return NO;
+        const names = accts.map((a) => (type ? a.name : `${a.name} (${a.type})`)).join(', ');
+        return yes('accounts', `${accts.length}: ${names}`);
+      }),
+    );
   }
   if (m.adb_keys_at_least !== undefined) {
     const n = m.adb_keys_at_least;
-    parts.push((ctx) => {
-      const keys = ctx.snapshot.adbKeys;
-      if (ctx.unknown.has('adb_keys') || keys === undefined) return unknown('adb_keys');
-      if (keys.length < n) return NO;
-      const names = keys.map((k) => k.name ?? k.fingerprint ?? 'unnamed').join(', ');
-      return yes('adb_keys', `${keys.length}: ${names}`);
-    });
+    parts.push(
+      onAndroid((ctx, snapshot) => {
+        const keys = snapshot.adbKeys;
+        if (ctx.unknown.has('adb_keys') || keys === undefined) return unknown('adb_keys');
+        if (keys.length < n) return NO;
+        const names = keys.map((k) => k.name ?? k.fingerprint ?? 'unnamed').join(', ');
+        return yes('adb_keys', `${keys.length}: ${names}`);
+      }),
+    );
   }
   if (m.all) {
     const subs = m.all.map(compileMatch);
-    parts.push((ctx, app) => and(subs.map((s) => s(ctx, app))));
+    parts.push((ctx, app, profile) => and(subs.map((s) => s(ctx, app, profile))));
   }
   if (m.any) {
     const subs = m.any.map(compileMatch);
-    parts.push((ctx, app) => or(subs.map((s) => s(ctx, app))));
+    parts.push((ctx, app, profile) => or(subs.map((s) => s(ctx, app, profile))));
   }
   if (m.not) {
     const sub = compileMatch(m.not);
-    parts.push((ctx, app) => not(sub(ctx, app)));
+    parts.push((ctx, app, profile) => not(sub(ctx, app, profile)));
   }
   if (parts.length === 1) return parts[0]!;
   // Evaluate cheap exact-id checks first; stop at the first definite 'no'.
-  return (ctx, app) => {
+  return (ctx, app, profile) => {
     const outs: Outcome[] = [];
     for (const p of parts) {
-      const o = p(ctx, app);
+      const o = p(ctx, app, profile);
       if (o.v === 'no') return NO;
       outs.push(o);
     }
@@ -474,7 +531,29 @@ export const APP_MATCHERS: ReadonlySet<string> = new Set([
   'draw_over_apps',
   'install_other_apps',
   'battery_exempt',
+  'ios_signer',
+  'ios_spoofed_signer',
+  'ios_apple_lookalike',
+  'ios_background_mode',
+  'ios_usage',
+  'ios_entitlement',
+  'ios_jailbreak_sign',
 ]);
+
+/** Profile-level matcher keys (iPhone): a rule using any of them judges each configuration profile. */
+export const PROFILE_MATCHERS: ReadonlySet<string> = new Set([
+  'ios_profile',
+  'ios_profile_removal_disallowed',
+]);
+
+export function usesProfileMatchers(m: MatchExpr): boolean {
+  for (const [k, v] of Object.entries(m)) {
+    if (PROFILE_MATCHERS.has(k)) return true;
+    if ((k === 'all' || k === 'any') && (v as MatchExpr[]).some(usesProfileMatchers)) return true;
+    if (k === 'not' && usesProfileMatchers(v as MatchExpr)) return true;
+  }
+  return false;
+}
 
 export function usesAppMatchers(m: MatchExpr): boolean {
   for (const [k, v] of Object.entries(m)) {
@@ -487,7 +566,7 @@ export function usesAppMatchers(m: MatchExpr): boolean {
   return false;
 }
 
-export type AnchorKind = 'package' | 'cert_sha1' | 'cert_sha256' | 'apk_sha256';
+export type AnchorKind = 'package' | 'ios_bundle' | 'cert_sha1' | 'cert_sha256' | 'apk_sha256';
 export type Anchors = Array<[AnchorKind, string]>;
 
 /**
@@ -497,11 +576,12 @@ export type Anchors = Array<[AnchorKind, string]>;
  */
 export function anchorsOf(m: MatchExpr): Anchors | null {
   const options: Anchors[] = [];
-  const kinds: AnchorKind[] = ['package', 'cert_sha1', 'cert_sha256', 'apk_sha256'];
+  const kinds: AnchorKind[] = ['package', 'ios_bundle', 'cert_sha1', 'cert_sha256', 'apk_sha256'];
   // A mapping is an AND of its keys: any one guarded key guards the whole.
   for (const k of kinds) {
     const vals = m[k];
-    if (vals) options.push(vals.map((v) => [k, v]));
+    // bundle ids are indexed in lower case: lists and phones disagree on case
+    if (vals) options.push(vals.map((v) => [k, k === 'ios_bundle' ? v.toLowerCase() : v]));
   }
   for (const sub of m.all ?? []) {
     const a = anchorsOf(sub);
@@ -513,4 +593,193 @@ export function anchorsOf(m: MatchExpr): Anchors | null {
   }
   if (!options.length) return null;
   return options.reduce((best, o) => (o.length < best.length ? o : best));
+}
+
+/** iPhone app conditions: who signed it, what it may do in the background, what it claims to be. */
+function compileIosApp(m: MatchExpr): Eval[] {
+  const parts: Eval[] = [];
+  if (m.ios_signer) {
+    const set = new Set<string>(m.ios_signer);
+    parts.push(
+      onIosApp((_c, app) => {
+        if (!set.has(app.signer.class)) return NO;
+        const who = app.signer.organization ?? app.signer.identity;
+        return yes('ios_signer', who ? `${app.signer.class} (${who})` : app.signer.class);
+      }),
+    );
+  }
+  if (m.ios_spoofed_signer !== undefined) {
+    const want = m.ios_spoofed_signer;
+    parts.push(
+      onIosApp((_c, app) => {
+        const spoof = app.spoofedAppStoreSigner;
+        if (!want) return spoof ? NO : yes('not ios_spoofed_signer', app.id);
+        return spoof
+          ? yes('ios_spoofed_signer', `claims the App Store; ${spoof.reasons.join(', ')}`)
+          : NO;
+      }),
+    );
+  }
+  if (m.ios_apple_lookalike !== undefined) {
+    const want = m.ios_apple_lookalike;
+    parts.push(
+      onIosApp((_c, app) =>
+        app.appleLookalike === want
+          ? yes(want ? 'ios_apple_lookalike' : 'not ios_apple_lookalike', app.id)
+          : NO,
+      ),
+    );
+  }
+  const anyOf = (
+    key: 'ios_background_mode' | 'ios_usage' | 'ios_entitlement',
+    list: (app: IosApp) => readonly string[],
+  ) => {
+    const wanted = m[key];
+    if (!wanted) return;
+    const set = new Set(wanted);
+    parts.push(
+      onIosApp((_c, app) => {
+        const held = list(app).filter((x) => set.has(x));
+        return held.length
+          ? { v: 'yes', reasons: held.map((value) => ({ matcher: key, value })), missing: [] }
+          : NO;
+      }),
+    );
+  };
+  anyOf('ios_background_mode', (a) => a.backgroundModes ?? []);
+  anyOf('ios_usage', (a) => a.usageDescriptions ?? []);
+  anyOf('ios_entitlement', (a) => a.entitlements?.notable ?? []);
+  if (m.ios_jailbreak_sign) {
+    const set = new Set<string>(m.ios_jailbreak_sign);
+    parts.push(
+      onIosApp((ctx, app) => {
+        const signs = (ctx.ios?.jailbreak.indicators ?? []).filter(
+          (i) => i.appId === app.id && set.has(i.kind),
+        );
+        return signs.length
+          ? {
+              v: 'yes',
+              reasons: signs.map((i) => ({ matcher: 'ios_jailbreak_sign', value: i.kind })),
+              missing: [],
+            }
+          : NO;
+      }),
+    );
+  }
+  return parts;
+}
+
+const IOS_DEVICE_FLAGS = {
+  passcode_set: 'passcodeSet',
+  supervised: 'supervised',
+  find_my: 'findMyAssociated',
+  backup_encryption: 'backupEncryption',
+  developer_mode: 'developerMode',
+  wifi_sync: 'wifiSync',
+} as const;
+
+/** Compares dotted iOS versions ("17.6.1" < "18.0"); NaN when either is not a version. */
+export function compareIosVersions(a: string, b: string): number {
+  const parse = (v: string) => (/^\d+(?:\.\d+){0,3}$/.test(v) ? v.split('.').map(Number) : null);
+  const x = parse(a);
+  const y = parse(b);
+  if (!x || !y) return Number.NaN;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** iPhone device and profile conditions. */
+function compileIosDevice(m: MatchExpr): Eval[] {
+  const parts: Eval[] = [];
+  if (m.ios_device) {
+    for (const [key, want] of Object.entries(m.ios_device) as Array<
+      [keyof typeof IOS_DEVICE_FLAGS, boolean]
+    >) {
+      const field = IOS_DEVICE_FLAGS[key];
+      parts.push((ctx) => {
+        const s = ctx.ios;
+        if (!s) return NO;
+        let v = s.device[field];
+        // supervision is also in the organisation's set-up (MCInstall)
+        if (key === 'supervised' && v === 'unknown')
+          v = s.cloudConfiguration?.supervised ?? 'unknown';
+        if (v === 'unknown' || ctx.unknown.has('ios_device')) return unknown('ios_device');
+        return v === want
+          ? yes('ios_device', `${key.replace(/_/g, ' ')}: ${want ? 'yes' : 'no'}`)
+          : NO;
+      });
+    }
+  }
+  if (m.ios_management) {
+    const { enrolled, mdm_unremovable } = m.ios_management;
+    parts.push((ctx) => {
+      const s = ctx.ios;
+      if (!s) return NO;
+      if (ctx.unknown.has('ios_profiles')) return unknown('ios_profiles');
+      const cloud = s.cloudConfiguration;
+      const outs: Outcome[] = [];
+      if (enrolled !== undefined) {
+        const present = cloud?.present === true;
+        const who = cloud?.organisation ? ` by ${cloud.organisation}` : '';
+        outs.push(
+          present === enrolled
+            ? yes('ios_management', enrolled ? `set up${who}` : 'not set up by an organisation')
+            : NO,
+        );
+      }
+      if (mdm_unremovable !== undefined) {
+        const v = cloud?.mdmUnremovable ?? (cloud?.present ? 'unknown' : false);
+        outs.push(
+          v === 'unknown'
+            ? unknown('ios_profiles')
+            : v === mdm_unremovable
+              ? yes(
+                  'ios_management',
+                  mdm_unremovable ? 'management cannot be removed' : 'management can be removed',
+                )
+              : NO,
+        );
+      }
+      return and(outs);
+    });
+  }
+  if (m.ios_version_below) {
+    const limit = m.ios_version_below;
+    parts.push((ctx) => {
+      const s = ctx.ios;
+      if (!s) return NO;
+      const v = s.device.iosVersion;
+      const d = v ? compareIosVersions(v, limit) : Number.NaN;
+      if (Number.isNaN(d)) return unknown('ios_device');
+      return d < 0 ? yes('ios_version', `iOS ${v} (older than ${limit})`) : NO;
+    });
+  }
+  if (m.ios_profile !== undefined) {
+    const want = m.ios_profile;
+    parts.push((ctx, _app, profile) => {
+      if (!ctx.ios) return NO;
+      if (ctx.unknown.has('ios_profiles')) return unknown('ios_profiles');
+      return (profile !== undefined) === want
+        ? yes('ios_profile', profile ? (profile.displayName ?? profile.id) : 'no profile')
+        : NO;
+    });
+  }
+  if (m.ios_profile_removal_disallowed !== undefined) {
+    const want = m.ios_profile_removal_disallowed;
+    parts.push((ctx, _app, profile) => {
+      if (!ctx.ios || !profile) return NO;
+      const v = profile.removalDisallowed;
+      if (v === 'unknown') return unknown('ios_profiles');
+      return v === want
+        ? yes(
+            'ios_profile_removal_disallowed',
+            want ? 'cannot be removed in Settings' : 'can be removed',
+          )
+        : NO;
+    });
+  }
+  return parts;
 }

@@ -11,7 +11,7 @@
  */
 
 import type { Explanation, Finding, MatchReason } from '../model/findings.js';
-import type { PastApp, PastAppTime, Snapshot } from '../model/snapshot.js';
+import type { AndroidSnapshot, PastApp, PastAppTime } from '../model/snapshot.js';
 import type { LoadedRule } from '../rules/load.js';
 import type { MatchExpr } from '../rules/schema.js';
 import type { CompiledRule, CompiledRules } from './compile.js';
@@ -185,7 +185,7 @@ function reason(r: CompiledRule, value: string): MatchReason {
 }
 
 /** One finding per app that was on the phone before and that a known-stalkerware rule names. */
-export function pastAppFindings(snapshot: Snapshot, rules: CompiledRules): Finding[] {
+export function pastAppFindings(snapshot: AndroidSnapshot, rules: CompiledRules): Finding[] {
   const past = Array.isArray(snapshot.pastApps) ? snapshot.pastApps : [];
   if (past.length === 0) return [];
   const apps = Array.isArray(snapshot.apps) ? snapshot.apps : [];

@@ -4,7 +4,7 @@
  * kinds of case is refused.
  */
 
-import type { AndroidApp, AndroidSnapshot, Snapshot } from '../model/snapshot.js';
+import type { AndroidApp, AndroidSnapshot, IosSnapshot, Snapshot } from '../model/snapshot.js';
 import type { LoadedRule, RuleLoadError, RulePack } from '../rules/load.js';
 import type { RuleTestCase } from '../rules/schema.js';
 import { analyzeSnapshot } from './analyze.js';
@@ -50,6 +50,10 @@ function testApp(a: NonNullable<RuleTestCase['app']>): AndroidApp {
 }
 
 /** Builds a complete, otherwise-quiet snapshot around the facts of one test case. */
+export function snapshotFromCase(
+  c: RuleTestCase & { ios_app?: undefined; ios_device?: undefined },
+): AndroidSnapshot;
+export function snapshotFromCase(c: RuleTestCase): Snapshot;
 export function snapshotFromCase(c: RuleTestCase): Snapshot {
   const d = c.device ?? {};
   const now = Date.parse(TEST_NOW);
@@ -96,7 +100,8 @@ export function snapshotFromCase(c: RuleTestCase): Snapshot {
     parsers: [],
     raw: [],
   };
-  const a = c.app ?? (c.ios_app ? { id: c.ios_app.id } : undefined);
+  if (c.ios_app || c.ios_device) return iosSnapshotFromCase(c);
+  const a = c.app;
   if (a) {
     const app = testApp(a);
     snap.apps.push(app);
@@ -109,7 +114,95 @@ export function snapshotFromCase(c: RuleTestCase): Snapshot {
     if (c.app?.battery_exempt) snap.batteryOptimisationExempt.push(app.id);
     for (const op of c.app?.appops ?? []) (snap.appOps[op] ??= []).push(app.id);
   }
-  if (c.ios_app) (snap as { platform: string }).platform = 'ios';
+  return snap;
+}
+
+/** An otherwise-quiet iPhone (passcode set, not managed, current iOS) around one test case. */
+export function iosSnapshotFromCase(c: RuleTestCase): IosSnapshot {
+  const d = c.ios_device ?? {};
+  const flag = (v: boolean | undefined, dflt: boolean) => v ?? dflt;
+  const snap: IosSnapshot = {
+    schema: 1,
+    platform: 'ios',
+    tool: { name: 'spycheck', version: 'test' },
+    started: TEST_NOW,
+    finished: TEST_NOW,
+    complete: true,
+    device: {
+      serial: 'TEST-UDID',
+      udid: 'TEST-UDID',
+      manufacturer: 'Apple',
+      model: 'iPhone 15',
+      productType: 'iPhone15,4',
+      iosVersion: d.ios_version ?? '99.0',
+      passcodeSet: flag(d.passcode_set, true),
+      supervised: flag(d.supervised, false),
+      findMyAssociated: flag(d.find_my, true),
+      backupEncryption: flag(d.backup_encryption, false),
+      developerMode: flag(d.developer_mode, false),
+      wifiSync: flag(d.wifi_sync, false),
+      missingValues: [],
+    },
+    apps: [],
+    homeScreenRead: true,
+    profiles: (d.profiles ?? []).map((p) => ({
+      id: p.id,
+      ...(p.name ? { displayName: p.name } : {}),
+      ...(p.organisation ? { organisation: p.organisation } : {}),
+      removalDisallowed: p.removal_disallowed ?? false,
+      active: true,
+      payloadContents: 'not-readable' as const,
+    })),
+    ...(d.organisation || d.mdm_unremovable !== undefined || d.supervised
+      ? {
+          cloudConfiguration: {
+            present: true,
+            supervised: flag(d.supervised, false),
+            ...(d.organisation ? { organisation: d.organisation } : {}),
+            mdmUnremovable: flag(d.mdm_unremovable, false),
+            mandatory: false,
+            applied: true,
+            allowPairing: true,
+            skipSetup: [],
+            keys: [],
+          },
+        }
+      : {}),
+    jailbreak: { jailbreak: false, trollStore: false, indicators: [], appsChecked: true },
+    checks: (d.not_checked ?? []).map((id) => ({ id, title: id, status: 'not-checked' as const })),
+    warnings: [],
+    parsers: [],
+    raw: [],
+  };
+  const a = c.ios_app;
+  if (a) {
+    const system = a.system ?? false;
+    const signer = a.signer ?? (system ? 'system' : 'app-store');
+    snap.apps.push({
+      id: a.id,
+      ...(a.name ? { name: a.name } : {}),
+      type: system ? 'System' : 'User',
+      system,
+      signer: {
+        class: signer,
+        claimed: a.spoofed_signer ? 'app-store' : signer,
+        ...(a.signed_by ? { organization: a.signed_by } : {}),
+        hasPurchaseRecord: signer === 'app-store' && !a.spoofed_signer,
+      },
+      ...(a.spoofed_signer
+        ? { spoofedAppStoreSigner: { reasons: ['no-purchase-record' as const] } }
+        : {}),
+      appleLookalike: a.apple_lookalike ?? false,
+      hidden: a.hidden ?? 'visible',
+      hiddenBy: a.hidden === 'hidden' ? ['no-home-screen-icon' as const] : [],
+      tags: [],
+      backgroundModes: a.background_modes ?? [],
+      usageDescriptions: a.usage ?? [],
+      entitlements: { notable: a.entitlements ?? [], tccAllow: [] },
+    });
+    for (const kind of a.jailbreak_signs ?? [])
+      snap.jailbreak.indicators.push({ kind, appId: a.id, strength: 'strong' });
+  }
   return snap;
 }
 
@@ -122,6 +215,7 @@ export interface RuleTestResult {
 function describeCase(c: RuleTestCase): string {
   if (c.app) return `app ${c.app.id}`;
   if (c.ios_app) return `iOS app ${c.ios_app.id}`;
+  if (c.ios_device) return 'iPhone facts';
   return 'device facts';
 }
 

@@ -26,5 +26,11 @@ export const EXIT = {
   usage: 2,
   incomplete: 3,
   failOn: 4,
+  /** nothing was read: the iPhone is locked */
+  locked: 5,
+  /** nothing was read: the phone does not trust this computer (not paired, trust not given) */
+  notTrusted: 6,
+  /** nothing was read: the service that reaches phones (usbmuxd) is not running on this computer */
+  noService: 7,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

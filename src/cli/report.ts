@@ -12,7 +12,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { FindingsDoc } from '../model/findings.js';
-import type { AndroidSnapshot } from '../model/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { MANIFEST_FILE, type Manifest, REPORT_FILES } from '../report/bundle.js';
 import { makePrivateDir, readPlainFile, writeFileAtomic } from '../report/files.js';
 import { renderHtml } from '../report/html.js';
@@ -57,22 +57,59 @@ function stamp(d: Date): string {
 }
 
 /** Fill arrays a hand-edited or older snapshot may lack, so rendering never crashes. */
-function tolerantSnapshot(doc: unknown): AndroidSnapshot {
-  const s = (doc && typeof doc === 'object' ? doc : {}) as Partial<AndroidSnapshot>;
-  return {
-    ...(s as AndroidSnapshot),
-    device: s.device ?? { serial: 'unknown' },
-    apps: Array.isArray(s.apps) ? s.apps : [],
-    checks: Array.isArray(s.checks) ? s.checks : [],
-    raw: Array.isArray(s.raw) ? s.raw : [],
-    warnings: Array.isArray(s.warnings) ? s.warnings : [],
-    accessibilityServices: s.accessibilityServices ?? [],
-    notificationListeners: s.notificationListeners ?? [],
-    deviceAdmins: s.deviceAdmins ?? [],
-    appOps: s.appOps ?? {},
-    batteryOptimisationExempt: s.batteryOptimisationExempt ?? [],
+function tolerantSnapshot(doc: unknown): Snapshot {
+  const s = (doc && typeof doc === 'object' ? doc : {}) as Record<string, unknown>;
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  const common = {
+    apps: list(s.apps),
+    checks: list(s.checks),
+    raw: list(s.raw),
+    warnings: list(s.warnings),
     complete: s.complete === true,
   };
+  if (s.platform === 'ios') {
+    const device = (s.device && typeof s.device === 'object' ? s.device : {}) as Record<
+      string,
+      unknown
+    >;
+    const unknownFlag = (v: unknown) => (typeof v === 'boolean' ? v : 'unknown');
+    return {
+      ...(s as unknown as Snapshot),
+      ...common,
+      device: {
+        ...device,
+        serial: typeof device.serial === 'string' ? device.serial : 'unknown',
+        udid: typeof device.udid === 'string' ? device.udid : 'unknown',
+        manufacturer: 'Apple',
+        passcodeSet: unknownFlag(device.passcodeSet),
+        supervised: unknownFlag(device.supervised),
+        findMyAssociated: unknownFlag(device.findMyAssociated),
+        backupEncryption: unknownFlag(device.backupEncryption),
+        developerMode: unknownFlag(device.developerMode),
+        wifiSync: unknownFlag(device.wifiSync),
+        missingValues: list(device.missingValues),
+      },
+      profiles: list(s.profiles),
+      homeScreenRead: s.homeScreenRead === true,
+      jailbreak: (s.jailbreak as object | undefined) ?? {
+        jailbreak: false,
+        trollStore: false,
+        indicators: [],
+        appsChecked: false,
+      },
+      platform: 'ios',
+    } as Snapshot;
+  }
+  return {
+    ...(s as unknown as Snapshot),
+    ...common,
+    device: (s.device as object | undefined) ?? { serial: 'unknown' },
+    accessibilityServices: list(s.accessibilityServices),
+    notificationListeners: list(s.notificationListeners),
+    deviceAdmins: list(s.deviceAdmins),
+    appOps: (s.appOps as object | undefined) ?? {},
+    batteryOptimisationExempt: list(s.batteryOptimisationExempt),
+  } as Snapshot;
 }
 
 export function reportCommand(ctx: CliContext): Command {
@@ -109,7 +146,7 @@ export function reportCommand(ctx: CliContext): Command {
       };
 
       let findings: FindingsDoc;
-      let snapshot: AndroidSnapshot;
+      let snapshot: Snapshot;
       let manifest: Partial<Manifest> = {};
       try {
         findings = JSON.parse(await read('findings.json'));

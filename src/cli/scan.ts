@@ -3,8 +3,13 @@ import { SEVERITIES, type Severity } from '../model/severity.js';
 import { android } from '../platform/android/platform.js';
 import { ios } from '../platform/ios/platform.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/bundle.js';
-import { stateHelp } from '../scan/pickDevice.js';
-import { type ScanResult, scanPhone } from '../scan/scanPhone.js';
+import { listPhones } from '../scan/listPhones.js';
+import {
+  type ScanHooks,
+  type ScanPhoneOptions,
+  type ScanResult,
+  scanPhone,
+} from '../scan/scanPhone.js';
 import { demoPlatformOf } from '../sim/demoPlatform.js';
 import { forTerminal } from '../util/sanitize.js';
 import { resolveCaseDetails } from './caseDetails.js';
@@ -39,7 +44,12 @@ export function scanCommand(ctx: CliContext): Command {
       'Read a connected phone (without changing it) and write a report and evidence bundle',
     )
     .option('--serial <id>', 'which phone to scan when more than one is connected')
-    .addOption(new Option('--platform <platform>', 'phone type').choices(['android', 'ios']))
+    .addOption(
+      new Option(
+        '--platform <platform>',
+        'phone type (default: the kind of phone connected, or of the --demo phone)',
+      ).choices(['android', 'ios']),
+    )
     .option('--out <dir>', 'where to write the evidence bundle (a new folder)')
     .option('--format <list>', 'reports to write: text,html,pdf,json', parseFormats, [
       ...REPORT_FORMATS,
@@ -49,7 +59,10 @@ export function scanCommand(ctx: CliContext): Command {
     .option('--consent', 'the phone owner has agreed to this check')
     .option('--rules <path>', 'add a rule pack (file or folder); can be repeated', collect, [])
     .option('--no-default-rules', 'do not use the rule packs that come with spycheck')
-    .option('--demo [profile]', 'scan a built-in simulated phone (default: infected-a12)')
+    .option(
+      '--demo [profile]',
+      'scan a built-in simulated phone (default: infected-a12; iPhones: ios-clean, ios-infected…)',
+    )
     .option('--json', 'print findings.json on stdout (and nothing else)')
     .addOption(
       new Option(
@@ -58,57 +71,58 @@ export function scanCommand(ctx: CliContext): Command {
       ).choices(SEVERITIES.filter((s) => s !== 'info')),
     )
     .action(async (opts: ScanCliOptions) => {
-      const iosDemo =
-        typeof opts.demo === 'string' &&
-        opts.platform !== 'android' &&
-        demoPlatformOf(opts.demo) === 'ios';
-      if (opts.platform === 'ios' || iosDemo) {
-        ctx.stderr.write('iPhone scans are not available in this version of spycheck yet.\n');
-        ctx.stderr.write(`${await iphoneStatus(ctx.env, opts.demo, opts.serial)}\n`);
-        ctx.exit(exitCodeFor({ stopped: 'usage' }));
+      const chosen = await choosePlatform(ctx.env, opts);
+      if ('message' in chosen) {
+        ctx.stderr.write(`${chosen.message}\n`);
+        ctx.exit(exitCodeFor({ stopped: chosen.problem }));
         return;
       }
-      ctx.exit(await runScan(ctx, opts));
+      ctx.exit(await runScan(ctx, opts, chosen.platform));
     });
 }
 
+type AnyPlatform = typeof android | typeof ios;
+
 /**
- * Whether an iPhone is connected and this computer is paired with it, in
- * plain words. Only usbmuxd is asked (ListDevices, ReadPairRecord): nothing
- * goes to the phone.
+ * Which phone family to read: `--platform`, else the demo profile's, else the
+ * family of the one connected phone (or of `--serial`). Only the transports
+ * are asked (adb's device list, usbmuxd's): nothing goes to a phone.
  */
-async function iphoneStatus(
+async function choosePlatform(
   env: NodeJS.ProcessEnv,
-  demo: string | boolean | undefined,
-  serial: string | undefined,
-): Promise<string> {
-  const conn = await ios.connect(env, demo ? (typeof demo === 'string' ? demo : true) : undefined);
-  if (!conn.ok) return conn.message;
-  try {
-    const all = await ios.list(conn);
-    const phones = serial ? all.filter((d) => d.serial === serial) : all;
-    if (phones.length === 0)
-      return serial
-        ? `No iPhone with the id "${forTerminal(serial)}" is connected.`
-        : 'No iPhone is connected.';
-    return phones
-      .map((d) => {
-        const id = forTerminal(d.serial);
-        return d.state === 'paired'
-          ? `An iPhone is connected (${id}) and this computer is paired with it.`
-          : `An iPhone is connected (${id}). ${stateHelp(d.state) ?? `It is in the state "${forTerminal(d.state)}".`}`;
-      })
-      .join('\n');
-  } catch (e) {
-    // the error may quote what usbmuxd sent
-    return forTerminal(conn.describeError(e), { maxLength: 1000 });
-  } finally {
-    await conn.close();
+  opts: ScanCliOptions,
+): Promise<{ platform: AnyPlatform } | { problem: 'usage' | 'error'; message: string }> {
+  const byId = { android, ios } as const;
+  if (typeof opts.demo === 'string') {
+    const own = demoPlatformOf(opts.demo);
+    if (opts.platform && opts.platform !== own)
+      return {
+        problem: 'usage',
+        message: `The simulated phone "${forTerminal(opts.demo)}" is ${own === 'ios' ? 'an iPhone' : 'an Android phone'}; leave out --platform or choose ${own}.`,
+      };
+    return { platform: byId[own] };
   }
+  if (opts.platform) return { platform: byId[opts.platform] };
+  if (opts.demo) return { platform: android };
+  const families = await listPhones([android, ios], env);
+  const found = families.flatMap((f) =>
+    f.devices
+      .filter((d) => !opts.serial || d.serial === opts.serial)
+      .map((d) => ({ platform: f.platform, serial: d.serial })),
+  );
+  const kinds = new Set(found.map((f) => f.platform));
+  // one family, or none (then Android's own words explain what to check), reads as usual
+  if (kinds.size <= 1) return { platform: byId[found[0]?.platform ?? 'android'] };
+  return {
+    problem: 'usage',
+    message: `An Android phone and an iPhone are both connected. Choose one with --serial:\n${found
+      .map((f) => `  ${forTerminal(f.serial)}  ${f.platform === 'ios' ? 'iPhone' : 'Android'}`)
+      .join('\n')}`,
+  };
 }
 
 /** Runs the scan use case and turns what it returns into words, files on stdout and an exit code. */
-async function runScan(ctx: CliContext, opts: ScanCliOptions) {
+async function runScan(ctx: CliContext, opts: ScanCliOptions, platform: AnyPlatform) {
   const say = (s: string): void => {
     ctx.stderr.write(`${s}\n`);
   };
@@ -117,28 +131,29 @@ async function runScan(ctx: CliContext, opts: ScanCliOptions) {
   let result: ScanResult;
   try {
     const given = { caseRef: opts.case, examiner: opts.examiner, consent: opts.consent };
-    result = await scanPhone(
-      android,
-      {
-        serial: opts.serial,
-        out: opts.out,
-        formats: opts.format,
-        ...given,
-        rules: opts.rules,
-        defaultRules: opts.defaultRules,
-        demo: opts.demo,
-        env: ctx.env,
-        askCaseDetails: () => resolveCaseDetails(ctx, given),
+    const options: ScanPhoneOptions = {
+      serial: opts.serial,
+      out: opts.out,
+      formats: opts.format,
+      ...given,
+      rules: opts.rules,
+      defaultRules: opts.defaultRules,
+      demo: opts.demo,
+      env: ctx.env,
+      askCaseDetails: () => resolveCaseDetails(ctx, given),
+    };
+    const hooks: ScanHooks = {
+      signal: interrupt.signal,
+      onProgress: (p) => {
+        interrupt.follow(p);
+        if (p.kind === 'status') say(p.message);
+        else if (p.kind === 'step') say(`  ${p.message}`);
       },
-      {
-        signal: interrupt.signal,
-        onProgress: (p) => {
-          interrupt.follow(p);
-          if (p.kind === 'status') say(p.message);
-          else if (p.kind === 'step') say(`  ${p.message}`);
-        },
-      },
-    );
+    };
+    result =
+      platform.id === 'ios'
+        ? await scanPhone(ios, options, hooks)
+        : await scanPhone(android, options, hooks);
   } finally {
     interrupt.release();
   }

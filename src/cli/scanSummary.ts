@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { FindingsDoc } from '../model/findings.js';
-import type { AndroidSnapshot } from '../model/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import type { DerivedFrom } from '../report/bundle.js';
 import { buildReportModel } from '../report/model.js';
 import { renderTerminal } from '../report/terminal.js';
@@ -14,7 +14,7 @@ import type { CliContext } from './context.js';
 export function printScanSummary(
   ctx: CliContext,
   r: {
-    snapshot: AndroidSnapshot;
+    snapshot: Snapshot;
     findings: FindingsDoc;
     bundleDir: string;
     stats?: { roundTrips: number; wallMs: number };

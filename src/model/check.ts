@@ -31,5 +31,9 @@ export const CHECK_CAUSES = [
   'stopped',
   'not-in-import',
   'unreadable-files',
+  /** iPhone: locked (or not unlocked since it started), so its services refuse */
+  'locked',
+  /** the phone does not trust this computer (iPhone not paired, trust withdrawn; adb not allowed) */
+  'not-trusted',
 ] as const;
 export type CheckCause = (typeof CHECK_CAUSES)[number];

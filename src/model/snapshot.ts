@@ -4,6 +4,13 @@
  * SNAPSHOT_SCHEMA when a field changes meaning; the bundle records it.
  */
 import type { CheckStatus } from './check.js';
+import type {
+  IosApp,
+  IosCloudConfiguration,
+  IosDeviceDetails,
+  IosJailbreakIndicators,
+  IosProfile,
+} from './iosSnapshot.js';
 import type { ParserInfo } from './parse.js';
 import type { RawRecord } from './raw.js';
 
@@ -230,4 +237,41 @@ export interface AndroidSnapshot {
   raw: RawRecord[];
 }
 
-export type Snapshot = AndroidSnapshot;
+/**
+ * An iPhone as the Snapshot shows it: the lockdown values, with the shared
+ * fields (`serial`, `manufacturer`, `model`) every report and bundle reads.
+ */
+export interface IosDevice extends IosDeviceDetails {
+  /** The UDID: what usbmuxd and the bundle call the phone */
+  serial: string;
+  manufacturer: 'Apple';
+  /** "iPhone 14" when spycheck knows the ProductType, else the ProductType itself */
+  model?: string;
+}
+
+export interface IosSnapshot {
+  schema: typeof SNAPSHOT_SCHEMA;
+  platform: 'ios';
+  tool: { name: string; version: string };
+  started: string;
+  finished: string;
+  /** false when something was not read; checks[] says what is missing */
+  complete: boolean;
+  device: IosDevice;
+  /** every app of every type; empty when the app list was not read (the 'apps' check says) */
+  apps: IosApp[];
+  /** whether the home screen was read, so an app's `hidden` can say 'visible' */
+  homeScreenRead: boolean;
+  /** configuration profiles; empty when they were not read (the 'profiles' check says) */
+  profiles: IosProfile[];
+  /** supervision and Automated Device Enrolment, when MCInstall was read */
+  cloudConfiguration?: IosCloudConfiguration;
+  jailbreak: IosJailbreakIndicators;
+  checks: CheckStatus[];
+  warnings: string[];
+  parsers: ParserInfo[];
+  raw: RawRecord[];
+}
+
+/** One phone's facts. `platform` says which; code for one family narrows on it. */
+export type Snapshot = AndroidSnapshot | IosSnapshot;

@@ -28,18 +28,35 @@ export interface PhoneConnection {
   demoProfileDir?: string;
   /** The transport's error in plain words, naming where spycheck tried to reach it */
   describeError(e: unknown): string;
+  /** Whether the error means the phone service itself is missing (a distinct exit code) */
+  notReadyFor?(e: unknown): NotReady | undefined;
   close(): Promise<void>;
 }
 
 export interface ConnectFailure {
   ok: false;
   message: string;
+  notReady?: NotReady;
 }
+
+/**
+ * Why a phone could not be read at all, each with its own exit code:
+ * - `locked`: an iPhone that is locked refuses every service
+ * - `not-trusted`: the phone does not trust this computer (iPhone not paired or trust
+ *   withdrawn; Android "Allow USB debugging?" not accepted)
+ * - `no-service`: the program that reaches phones (usbmuxd) is not running on this computer
+ */
+export type NotReady = 'locked' | 'not-trusted' | 'no-service';
 
 /** What the use case needs of any platform's reading: the evidence and how long it took. */
 export interface PhoneReading {
   raw: RawOutput[];
   stats: { roundTrips: number; wallMs: number };
+  /**
+   * Set when the phone refused before anything about it (beyond its model) could be read: then
+   * there is nothing to judge, no bundle is written, and the person is told what to do.
+   */
+  notReady?: { reason: NotReady; message: string };
 }
 
 export interface CollectHooks {

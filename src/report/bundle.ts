@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { isComplete } from '../analyze/blindSpots.js';
 import type { FindingsDoc } from '../model/findings.js';
 import type { RawRecord } from '../model/raw.js';
-import type { AndroidSnapshot } from '../model/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { makePrivateDir, safeRelativePath, writeFileAtomic } from './files.js';
 import { renderHtml } from './html.js';
 import { loadOrCreateSigningKey, rawPublicKey, type SigningKey } from './keys.js';
@@ -87,7 +87,7 @@ export interface Manifest {
 
 export interface BundleInput {
   dir: string;
-  snapshot: AndroidSnapshot;
+  snapshot: Snapshot;
   findings: FindingsDoc;
   raw: { record: RawRecord; data: Buffer }[];
   case: { ref?: string; examiner?: string; consent: boolean };
@@ -247,7 +247,7 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
   return { dir, manifest, warnings };
 }
 
-function deviceIds(snapshot: AndroidSnapshot): Record<string, string | number> {
+function deviceIds(snapshot: Snapshot): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(snapshot.device ?? {})) {
     if (typeof v === 'string' || typeof v === 'number') out[k] = v;

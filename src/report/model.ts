@@ -4,15 +4,23 @@
  * that came from the phone is cleaned here (and again by each renderer).
  */
 import { isComplete } from '../analyze/blindSpots.js';
-import { FACT_CHECKS, type Fact } from '../analyze/facts.js';
+import { type Fact, factChecksFor } from '../analyze/facts.js';
 import { CATEGORIES, type Category } from '../model/category.js';
 import type { CheckCause, CheckStatus } from '../model/check.js';
 import type { Finding, FindingsDoc, NotEvaluated } from '../model/findings.js';
+import type { IosApp } from '../model/iosSnapshot.js';
 import type { RawRecord } from '../model/raw.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
-import type { AndroidApp, AndroidSnapshot } from '../model/snapshot.js';
+import type { AndroidApp, AndroidSnapshot, PlatformId, Snapshot } from '../model/snapshot.js';
 import { cleanText, hasHiddenCharacters, showHidden } from '../util/sanitize.js';
 import type { DerivedFrom } from './bundle.js';
+import {
+  IOS_AFTER_SCAN,
+  IOS_CANNOT_SEE,
+  iosBuiltTo,
+  iosDeviceRows,
+  iosOriginText,
+} from './iosWords.js';
 
 export interface RulePackRef {
   id: string;
@@ -90,6 +98,8 @@ export interface EvidenceFinding {
 }
 
 export interface ReportModel {
+  /** which kind of phone: some words (how to untrust this computer) differ */
+  platform: 'android' | 'ios';
   title: string;
   /**
    * Said before anything else when the data may have been changed before this
@@ -140,7 +150,7 @@ export interface NotCheckedItem {
 }
 
 export interface ReportInput {
-  snapshot: AndroidSnapshot;
+  snapshot: Snapshot;
   findings: FindingsDoc;
   meta: ReportMeta;
 }
@@ -383,13 +393,30 @@ export const FACT_TEXT: Record<Fact, { title: string; meaning: string }> = {
       'We could not see the phone\u2019s records of apps that were installed and then removed, ' +
       'so spyware that was taken off the phone before this check would not show up.',
   },
+  ios_apps: {
+    title: 'The apps on this iPhone and who made them',
+    meaning:
+      'We could not see which apps are on this iPhone or who signed them, so an app put on it ' +
+      'outside the App Store, or a tool that removes the iPhone\u2019s protections, may not show up.',
+  },
+  ios_device: {
+    title: 'Passcode, Find My and management settings',
+    meaning:
+      'We could not see whether this iPhone has a passcode, or whether an organisation manages it.',
+  },
+  ios_profiles: {
+    title: 'Configuration profiles and device management',
+    meaning:
+      'We could not see the profiles on this iPhone, so a profile that lets someone else manage it ' +
+      'or see its internet traffic may not show up.',
+  },
 };
 
 /** Check id → the facts it supplies. Dashes and underscores are the same ("adb-keys"). */
-function factsForCheck(checkId: string): Fact[] {
+function factsForCheck(checkId: string, platform: PlatformId | undefined): Fact[] {
   const norm = (id: string) => id.toLowerCase().replace(/-/g, '_');
   const id = norm(checkId);
-  return (Object.entries(FACT_CHECKS) as [Fact, readonly string[]][])
+  return (Object.entries(factChecksFor(platform)) as [Fact, readonly string[]][])
     .filter(([fact, ids]) => norm(fact) === id || ids.some((c) => norm(c) === id))
     .map(([fact]) => fact);
 }
@@ -433,7 +460,12 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const sorted = sortFindings(Array.isArray(findings.findings) ? findings.findings : []);
   const notEvaluated = Array.isArray(findings.notEvaluated) ? findings.notEvaluated : [];
   const counts = countBySeverity(sorted);
-  const apps = new Map(snapshot.apps.map((a) => [a.id, a]));
+  const apps = new Map<string, AndroidApp>(
+    snapshot.platform === 'android' ? snapshot.apps.map((a) => [a.id, a]) : [],
+  );
+  const iosApps = new Map<string, IosApp>(
+    snapshot.platform === 'ios' ? snapshot.apps.map((a) => [a.id, a]) : [],
+  );
 
   const groups: FindingGroup[] = [];
   for (const severity of SEVERITIES) {
@@ -442,7 +474,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     groups.push({
       severity,
       ...GROUP_TEXT[severity],
-      findings: list.map((f) => toReportFinding(f, snapshot, apps)),
+      findings: list.map((f) => toReportFinding(f, snapshot, apps, iosApps)),
     });
   }
 
@@ -454,6 +486,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const provenanceWarning = provenanceWarningFor(meta);
   return {
     title: 'Phone check report',
+    platform: snapshot.platform === 'ios' ? 'ios' : 'android',
     ...(provenanceWarning ? { provenanceWarning } : {}),
     complete: isComplete(snapshot, findings),
     headline,
@@ -468,9 +501,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
         title: cleanText(c.title),
         note: c.status === 'partial' ? `Only partly: ${reasonText(c)}` : undefined,
       })),
-    notChecked: notCheckedItems(checks, notEvaluated),
-    cannotSee: CANNOT_SEE.map((c) => ({ ...c })),
-    afterScan: [...AFTER_SCAN],
+    notChecked: notCheckedItems(checks, notEvaluated, snapshot.platform),
+    cannotSee: (snapshot.platform === 'ios' ? IOS_CANNOT_SEE : CANNOT_SEE).map((c) => ({ ...c })),
+    afterScan: [...(snapshot.platform === 'ios' ? IOS_AFTER_SCAN : AFTER_SCAN)],
     sensitivity: SENSITIVITY,
     bundleDir: meta.bundleDir,
     evidence: buildEvidence(snapshot, sorted, notEvaluated, meta, isComplete(snapshot, findings)),
@@ -506,6 +539,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
 export function notCheckedItems(
   checks: CheckStatus[],
   notEvaluated: NotEvaluated[],
+  platform?: PlatformId,
 ): NotCheckedItem[] {
   const byFact = new Map<Fact, NotEvaluated[]>();
   for (const n of notEvaluated) {
@@ -520,7 +554,7 @@ export function notCheckedItems(
   const items: NotCheckedItem[] = [];
   for (const c of checks) {
     if (!c || c.status === 'ok') continue;
-    const facts = factsForCheck(String(c.id ?? ''));
+    const facts = factsForCheck(String(c.id ?? ''), platform);
     // A partly-run check only matters here when analyze says some rule could not be judged.
     const relevant = c.status === 'partial' ? facts.filter((f) => byFact.has(f)) : facts;
     for (const f of relevant) covered.add(f);
@@ -607,10 +641,17 @@ export const CAUSE_ACTION: Record<CheckCause, string> = {
     'not hold this.',
   'unreadable-files':
     'Run the check again. If the same apps cannot be read, note their names for a specialist.',
+  locked:
+    'Unlock the iPhone with its passcode, keep it unlocked with the screen on, and run the check again.',
+  'not-trusted':
+    'Unlock the phone and plug it in again. When it asks whether to trust this computer, tap ' +
+    'Trust (on an iPhone, then enter its passcode), and run the check again.',
 };
 
 /** The order in which causes decide the headline's one next step: the broadest fix first. */
 const CAUSE_ORDER: readonly CheckCause[] = [
+  'not-trusted',
+  'locked',
   'disconnected',
   'no-answer',
   'stopped',
@@ -625,7 +666,7 @@ const CAUSE_ORDER: readonly CheckCause[] = [
 ];
 
 /** The one thing to do next when the result is incomplete (undefined when it is not). */
-export function nextStepFor(snapshot: AndroidSnapshot, findings: FindingsDoc): string | undefined {
+export function nextStepFor(snapshot: Snapshot, findings: FindingsDoc): string | undefined {
   const serious = new Set(findings.incomplete ? findings.incomplete.checks : []);
   const checks = (snapshot.checks ?? []).filter(
     (c) => c && c.status !== 'ok' && (serious.size === 0 || serious.has(c.id)),
@@ -729,7 +770,9 @@ export function headlineFor(
   }
   if (otherHigh.length > 0) {
     parts.push(
-      `${plural(otherHigh.length, 'other serious warning sign', 'other serious warning signs')}`,
+      spyware.length + pastSpyware.length > 0
+        ? plural(otherHigh.length, 'other serious warning sign', 'other serious warning signs')
+        : plural(otherHigh.length, 'serious warning sign', 'serious warning signs'),
     );
   }
   if (worth.length > 0) {
@@ -769,7 +812,13 @@ export function displayDeviceName(maker: string | undefined, model: string | und
   return [shownMaker, shownModel].filter(Boolean).join(' ');
 }
 
-function deviceSummary(snapshot: AndroidSnapshot): string {
+function deviceSummary(snapshot: Snapshot): string {
+  if (snapshot.platform === 'ios') {
+    const d = snapshot.device;
+    const name = cleanText(d.model ?? '', { maxLength: 80 }) || 'iPhone';
+    const v = d.iosVersion ? `, iOS ${cleanText(d.iosVersion, { maxLength: 20 })}` : '';
+    return `${name.startsWith('i') ? name : `Apple ${name}`}${v}`;
+  }
   const d = snapshot.device ?? ({} as AndroidSnapshot['device']);
   const name = displayDeviceName(d.manufacturer ?? d.brand, d.model) || 'phone';
   const version = d.androidVersion
@@ -780,8 +829,9 @@ function deviceSummary(snapshot: AndroidSnapshot): string {
 
 function toReportFinding(
   f: Finding,
-  snapshot: AndroidSnapshot,
+  snapshot: Snapshot,
   apps: Map<string, AndroidApp>,
+  iosApps: Map<string, IosApp>,
 ): ReportFinding {
   const subjectId = cleanText(f.subject.id);
   // an app that was on the phone before can do nothing now: no "it can" list from its old entry
@@ -789,7 +839,9 @@ function toReportFinding(
     f.subject.type === 'app' && f.evidence?.history === undefined
       ? apps.get(f.subject.id)
       : undefined;
-  const name = cleanText(f.subject.label ?? app?.label ?? '') || subjectId;
+  const iosApp = f.subject.type === 'app' ? iosApps.get(f.subject.id) : undefined;
+  const ownName = app?.label ?? iosApp?.name ?? '';
+  const name = cleanText(f.subject.label ?? ownName) || subjectId;
   return {
     id: cleanText(f.id, { maxLength: 40 }),
     severity: f.severity,
@@ -799,7 +851,7 @@ function toReportFinding(
     title: cleanText(f.title, { maxLength: 300 }),
     name,
     nameWarning:
-      hasHiddenCharacters(f.subject.label ?? app?.label ?? '') || hasHiddenCharacters(f.subject.id)
+      hasHiddenCharacters(f.subject.label ?? ownName) || hasHiddenCharacters(f.subject.id)
         ? 'The name on the phone contains hidden characters, which can be used to disguise an ' +
           'app. It is shown here with them removed; the evidence section shows them.'
         : undefined,
@@ -808,9 +860,16 @@ function toReportFinding(
     showSubject: f.subject.type !== 'device' && f.subject.type !== 'account',
     accounts: f.subject.type === 'account' ? accountLines(snapshot) : [],
     what: cleanText(f.explanation?.what, { maxLength: 2000, multiline: true }),
-    ...(app ? { origin: originText(app) } : {}),
+    ...(app ? { origin: originText(app) } : iosApp ? { origin: iosOriginText(iosApp) } : {}),
     risk: cleanText(f.explanation?.risk, { maxLength: 2000, multiline: true }),
-    canAccess: app ? accessFor(app, snapshot) : [],
+    canAccess:
+      app && snapshot.platform === 'android'
+        ? accessFor(app, snapshot)
+        : iosApp
+          ? iosBuiltTo(iosApp).map(
+              (w) => `${w} (it is built to; an iPhone scan cannot see whether it was allowed)`,
+            )
+          : [],
     nextSteps: cleanText(f.explanation?.next_steps, { maxLength: 2000, multiline: true }),
     safety:
       f.severity === 'info'
@@ -871,7 +930,8 @@ export function originText(app: AndroidApp): string {
   }
 }
 
-function accountLines(snapshot: AndroidSnapshot): string[] {
+function accountLines(snapshot: Snapshot): string[] {
+  if (snapshot.platform !== 'android') return [];
   const accounts = Array.isArray(snapshot.accounts) ? snapshot.accounts : [];
   return accounts.map((a) => {
     const type = String(a?.type ?? '');
@@ -924,13 +984,14 @@ function utc(iso: string | undefined): string {
 export { utc as formatUtc };
 
 function buildEvidence(
-  snapshot: AndroidSnapshot,
+  snapshot: Snapshot,
   findings: Finding[],
   notEvaluated: NotEvaluated[],
   meta: ReportMeta,
   complete: boolean,
 ): ReportModel['evidence'] {
-  const d = snapshot.device ?? ({} as AndroidSnapshot['device']);
+  const d: Partial<AndroidSnapshot['device']> =
+    snapshot.platform === 'android' ? (snapshot.device ?? {}) : {};
   const scan: [string, string][] = [];
   const add = (k: string, v: unknown) => {
     if (v === undefined || v === null || v === '') return;
@@ -953,6 +1014,7 @@ function buildEvidence(
         : 'NO: some checks could not run or ran only in part',
   );
   add('Platform', snapshot.platform);
+  if (snapshot.platform === 'ios') for (const [k, v] of iosDeviceRows(snapshot)) add(k, v);
   add('Serial number', d.serial);
   add('Manufacturer', d.manufacturer);
   add('Brand', d.brand);

@@ -72,10 +72,18 @@ export function renderTerminal(model: ReportModel, opts: TerminalOptions): strin
     '',
     c.dim('A clean result does not prove the phone is safe. The full report lists what a'),
   );
-  out.push(c.dim('scan cannot see (accounts, location sharing, cloud backups, trackers).'));
-  out.push(
-    c.dim('After the check: turn off USB debugging and revoke USB debugging authorisations.'),
-  );
+  if (model.platform === 'ios') {
+    out.push(
+      c.dim('USB scan cannot see (Safety Check, Find My sharing, Family Sharing, trackers).'),
+    );
+    out.push(c.dim('After the check: unplug the iPhone. The report says how to make it forget'));
+    out.push(c.dim('this computer (do that only as part of a safety plan).'));
+  } else {
+    out.push(c.dim('scan cannot see (accounts, location sharing, cloud backups, trackers).'));
+    out.push(
+      c.dim('After the check: turn off USB debugging and revoke USB debugging authorisations.'),
+    );
+  }
   if (model.bundleDir) out.push('', renderBundleLocation(model.bundleDir, opts).trimEnd());
   return `${out.join('\n')}\n`;
 }

@@ -50,6 +50,7 @@ describe('loadRulePacks', () => {
         'anti-theft',
         'behaviour',
         'device-posture',
+        'ios',
         'isdi-dual-use',
         'location-sharing',
         'parental-control',

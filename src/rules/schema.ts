@@ -67,6 +67,28 @@ export const ROOT_SIGNS = [
   'root_package',
 ] as const;
 
+export const IOS_SIGNERS = [
+  'app-store',
+  'enterprise',
+  'developer',
+  'testflight',
+  'system',
+  'unknown',
+] as const;
+export const IOS_JAILBREAK_SIGNS = [
+  'jailbreak-path',
+  'privileged-user-app',
+  'system-app-outside-system',
+] as const;
+export const IOS_DEVICE_KEYS = [
+  'passcode_set',
+  'supervised',
+  'find_my',
+  'backup_encryption',
+  'developer_mode',
+  'wifi_sync',
+] as const;
+
 /**
  * A match expression. A mapping means ALL of its keys must hold (like
  * Sigma); a list value means ANY of its items; `all`/`any`/`not` combine
@@ -103,6 +125,18 @@ export interface MatchExpr {
   patch_older_than_days?: number;
   account_count?: { type?: string; at_least: number };
   adb_keys_at_least?: number;
+  ios_signer?: Array<(typeof IOS_SIGNERS)[number]>;
+  ios_spoofed_signer?: boolean;
+  ios_apple_lookalike?: boolean;
+  ios_background_mode?: string[];
+  ios_usage?: string[];
+  ios_entitlement?: string[];
+  ios_jailbreak_sign?: Array<(typeof IOS_JAILBREAK_SIGNS)[number]>;
+  ios_device?: Partial<Record<(typeof IOS_DEVICE_KEYS)[number], boolean>>;
+  ios_management?: { enrolled?: boolean; mdm_unremovable?: boolean };
+  ios_version_below?: string;
+  ios_profile?: boolean;
+  ios_profile_removal_disallowed?: boolean;
   all?: MatchExpr[];
   any?: MatchExpr[];
   not?: MatchExpr;
@@ -181,6 +215,60 @@ export const MATCH: z.ZodType<MatchExpr> = z
       })
       .optional(),
     adb_keys_at_least: z.number().int().min(1).optional(),
+    ios_signer: list(z.enum(IOS_SIGNERS))
+      .optional()
+      .describe(
+        'iPhone: who signed the app (any of). app-store; testflight; enterprise (a company, outside the App Store); developer (a developer build); system (part of iOS); unknown',
+      ),
+    ios_spoofed_signer: z
+      .boolean()
+      .optional()
+      .describe(
+        'iPhone: the app claims the App Store signer but cannot be (ad hoc signed, no purchase record, iOS-only entitlements): how TrollStore installs apps',
+      ),
+    ios_apple_lookalike: z
+      .boolean()
+      .optional()
+      .describe(
+        'iPhone: a com.apple.* bundle id on an app that is not part of iOS or the App Store',
+      ),
+    ios_background_mode: list(z.string().regex(/^[A-Za-z0-9_.-]+$/))
+      .optional()
+      .describe('iPhone: UIBackgroundModes the app declares (any of), e.g. location, audio, voip'),
+    ios_usage: list(z.string().regex(/^NS[A-Za-z]+UsageDescription$/))
+      .optional()
+      .describe('iPhone: NS…UsageDescription keys the app declares (any of)'),
+    ios_entitlement: list(z.string().regex(/^[A-Za-z0-9_.-]+$/))
+      .optional()
+      .describe('iPhone: notable entitlements the app holds (any of), e.g. platform-application'),
+    ios_jailbreak_sign: list(z.enum(IOS_JAILBREAK_SIGNS))
+      .optional()
+      .describe('iPhone: signs on the app that the protections were removed (any of)'),
+    ios_device: z
+      .strictObject(
+        Object.fromEntries(IOS_DEVICE_KEYS.map((k) => [k, z.boolean().optional()])) as Record<
+          (typeof IOS_DEVICE_KEYS)[number],
+          z.ZodOptional<z.ZodBoolean>
+        >,
+      )
+      .refine((d) => Object.keys(d).length > 0, { message: 'expected at least one setting' })
+      .optional()
+      .describe('iPhone: settings read from the phone (all must hold)'),
+    ios_management: z
+      .strictObject({ enrolled: z.boolean().optional(), mdm_unremovable: z.boolean().optional() })
+      .refine((d) => Object.keys(d).length > 0, { message: 'expected enrolled or mdm_unremovable' })
+      .optional()
+      .describe("iPhone: an organisation's set-up (supervision, device management)"),
+    ios_version_below: z
+      .string()
+      .regex(/^\d+(?:\.\d+){0,2}$/, { message: 'expected an iOS version like 17.6' })
+      .optional()
+      .describe('iPhone: iOS older than this version'),
+    ios_profile: z.boolean().optional().describe('iPhone: judged once per configuration profile'),
+    ios_profile_removal_disallowed: z
+      .boolean()
+      .optional()
+      .describe('iPhone: the profile cannot be removed in Settings'),
     get all() {
       return list(MATCH).optional();
     },
@@ -239,15 +327,63 @@ const TEST_DEVICE = z.strictObject({
   not_checked: z.array(z.string()).optional(),
 });
 
+/** A simulated iPhone app for rule tests. */
+const TEST_IOS_APP = z.strictObject({
+  id: APP_ID,
+  name: SHORT.optional(),
+  /** User (default) or System */
+  system: z.boolean().optional(),
+  signer: z.enum(IOS_SIGNERS).optional(),
+  signed_by: SHORT.optional(),
+  spoofed_signer: z.boolean().optional(),
+  apple_lookalike: z.boolean().optional(),
+  hidden: z.enum(['visible', 'hidden', 'unknown']).optional(),
+  background_modes: z.array(z.string()).optional(),
+  usage: z.array(z.string()).optional(),
+  entitlements: z.array(z.string()).optional(),
+  jailbreak_signs: z.array(z.enum(IOS_JAILBREAK_SIGNS)).optional(),
+});
+
+/** A simulated iPhone's settings, management and profiles for rule tests. */
+const TEST_IOS_DEVICE = z.strictObject({
+  ios_version: z.string().optional(),
+  passcode_set: z.boolean().optional(),
+  supervised: z.boolean().optional(),
+  find_my: z.boolean().optional(),
+  developer_mode: z.boolean().optional(),
+  wifi_sync: z.boolean().optional(),
+  backup_encryption: z.boolean().optional(),
+  /** set up by an organisation (cloud configuration), with its name */
+  organisation: SHORT.optional(),
+  mdm_unremovable: z.boolean().optional(),
+  profiles: z
+    .array(
+      z.strictObject({
+        id: APP_ID,
+        name: SHORT.optional(),
+        organisation: SHORT.optional(),
+        removal_disallowed: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  /** check ids that could not run: apps, device-values, profiles, home-screen */
+  not_checked: z.array(z.string()).optional(),
+});
+
 const TEST_CASE = z
   .strictObject({
     app: TEST_APP.optional(),
-    ios_app: z.strictObject({ id: APP_ID }).optional(),
+    ios_app: TEST_IOS_APP.optional(),
     device: TEST_DEVICE.optional(),
+    ios_device: TEST_IOS_DEVICE.optional(),
     severity: SEVERITY.optional().describe('expected severity after any raise'),
   })
-  .refine((t) => t.app || t.device || t.ios_app, {
-    message: 'expected an "app", "ios_app" or "device" fact',
+  .refine((t) => t.app || t.device || t.ios_app || t.ios_device, {
+    message: 'expected an "app", "ios_app", "device" or "ios_device" fact',
+  })
+  .refine((t) => !((t.app || t.device) && (t.ios_app || t.ios_device)), {
+    message:
+      'a test case is one phone: Android ("app", "device") or iPhone ("ios_app", "ios_device"), not both',
   });
 
 export const RULE_ID = z

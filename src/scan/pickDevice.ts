@@ -1,9 +1,13 @@
-import type { ListedDevice } from '../platform/platform.js';
+import type { PlatformId } from '../model/snapshot.js';
+import type { ListedDevice, NotReady } from '../platform/platform.js';
 import { forTerminal } from '../util/sanitize.js';
 
 export type PickResult =
   | { ok: true; device: ListedDevice }
-  | { ok: false; usage: boolean; message: string };
+  | { ok: false; usage: boolean; message: string; notReady?: NotReady };
+
+/** Listed states that mean the phone does not trust this computer yet. */
+const NOT_TRUSTED: ReadonlySet<string> = new Set(['unauthorized', 'not paired', 'pairing refused']);
 
 const STATE_HELP: Record<string, string> = {
   unauthorized:
@@ -16,7 +20,7 @@ const STATE_HELP: Record<string, string> = {
     'This computer is not allowed to use the USB device. On Linux, add a udev rule for the phone (see README) or run "adb devices" once as the same user.',
   // iPhones (usbmuxd)
   'not paired':
-    'This computer is not paired with the iPhone yet. Unlock the iPhone and keep it plugged in. Then pair it: on a Mac open Finder, on Windows open Apple Devices (or iTunes), on Linux run "idevicepair pair". Tap "Trust This Computer" on the iPhone and enter its passcode. After the check, the iPhone can forget this computer: Settings > General > Transfer or Reset iPhone > Reset > Reset Location & Privacy.',
+    'This computer is not paired with the iPhone yet. Unlock the iPhone and keep it plugged in. Then pair it: on a Mac open Finder, on Windows open Apple Devices (or iTunes), on Linux run "idevicepair pair". Tap "Trust This Computer" on the iPhone and enter its passcode, then run the scan again.',
   locked:
     'The iPhone is locked. Unlock it with its passcode and keep it unlocked during the check.',
   'pairing refused':
@@ -31,7 +35,11 @@ export function stateHelp(state: string): string | undefined {
 }
 
 /** Which phone to scan, or a plain message saying why we cannot choose. */
-export function pickDevice(devices: readonly ListedDevice[], serial?: string): PickResult {
+export function pickDevice(
+  devices: readonly ListedDevice[],
+  serial?: string,
+  platform: PlatformId = 'android',
+): PickResult {
   if (serial) {
     const d = devices.find((x) => x.serial === serial);
     if (!d) {
@@ -51,7 +59,9 @@ export function pickDevice(devices: readonly ListedDevice[], serial?: string): P
       ok: false,
       usage: false,
       message:
-        'No phone found. Check the USB cable, unlock the phone and make sure USB debugging is on (Settings > Developer options). Run "spycheck doctor" for help.',
+        platform === 'ios'
+          ? 'No iPhone found. Check the USB cable (try another one if you can), unlock the iPhone and plug it in again. Run "spycheck doctor" for help.'
+          : 'No phone found. Check the USB cable, unlock the phone and make sure USB debugging is on (Settings > Developer options). Run "spycheck doctor" for help.',
     };
   }
   if (devices.length > 1) {
@@ -74,5 +84,6 @@ function readiness(d: ListedDevice): PickResult {
     ok: false,
     usage: false,
     message: `${forTerminal(d.serial)}: ${STATE_HELP[d.state] ?? `the phone is in the state "${d.state}" and cannot be read.`}`,
+    ...(NOT_TRUSTED.has(d.state) ? { notReady: 'not-trusted' as const } : {}),
   };
 }

@@ -3,7 +3,7 @@
  * returns what happened and leaves the words on screen, Ctrl-C and exit
  * codes to the CLI, so a future front end (or a test) drives the same scan.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analyzeSnapshot } from '../analyze/analyze.js';
@@ -11,7 +11,7 @@ import { isComplete } from '../analyze/blindSpots.js';
 import { compileRules } from '../analyze/compile.js';
 import type { FindingsDoc } from '../model/findings.js';
 import type { Snapshot } from '../model/snapshot.js';
-import type { PhoneConnection, PhoneReading, Platform } from '../platform/platform.js';
+import type { NotReady, PhoneConnection, PhoneReading, Platform } from '../platform/platform.js';
 import { type ReportFormat, writeBundle } from '../report/bundle.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../report/keys.js';
 import { toolInfo } from '../util/packageRoot.js';
@@ -59,8 +59,11 @@ export interface ScanHooks {
 }
 
 export type ScanResult =
-  /** Nothing was read: the way it was asked (usage) or something failed (error) */
-  | { status: 'not-read'; problem: 'usage' | 'error'; message: string }
+  /**
+   * Nothing was read: the way it was asked (usage), something failed (error), or the phone was
+   * not ready (locked, not trusting this computer, no phone service on this computer)
+   */
+  | { status: 'not-read'; problem: 'usage' | 'error' | NotReady; message: string }
   /** The owner has not agreed: nothing was read */
   | { status: 'no-consent' }
   /** Read and judged, but the evidence could be saved nowhere */
@@ -83,7 +86,7 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
   { onProgress, signal }: ScanHooks = {},
 ): Promise<ScanResult> {
   const status = (message: string) => onProgress?.({ kind: 'status', message });
-  const notRead = (problem: 'usage' | 'error', message: string): ScanResult => ({
+  const notRead = (problem: 'usage' | 'error' | NotReady, message: string): ScanResult => ({
     status: 'not-read',
     problem,
     message,
@@ -92,7 +95,7 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
   // Rules first: a broken pack must stop us before we touch the phone.
   const demoName = opts.demo ? (typeof opts.demo === 'string' ? opts.demo : undefined) : undefined;
   const conn = await platform.connect(opts.env, opts.demo ? (demoName ?? true) : undefined);
-  if (!conn.ok) return notRead('error', conn.message);
+  if (!conn.ok) return notRead(conn.notReady ?? 'error', conn.message);
   try {
     const trainingPack = conn.demoProfileDir
       ? join(conn.demoProfileDir, 'training-pack')
@@ -111,10 +114,10 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
       // no command goes to a phone before consent: listing asks the phones nothing
       devices = await platform.list(conn);
     } catch (e) {
-      return notRead('error', conn.describeError(e));
+      return notRead(conn.notReadyFor?.(e) ?? 'error', conn.describeError(e));
     }
-    const pick = pickDevice(devices, opts.serial);
-    if (!pick.ok) return notRead(pick.usage ? 'usage' : 'error', pick.message);
+    const pick = pickDevice(devices, opts.serial, platform.id);
+    if (!pick.ok) return notRead(pick.usage ? 'usage' : (pick.notReady ?? 'error'), pick.message);
 
     const caseDetails: CaseDetails = conn.demoProfile
       ? {
@@ -129,6 +132,7 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
     const outDir = resolve(
       opts.out ?? defaultBundleDir(new Date().toISOString(), pick.device.serial),
     );
+    const existed = existsSync(outDir);
     const ready = prepareBundleDir(outDir);
     if (ready) return notRead('usage', ready);
     let key: SigningKey;
@@ -153,6 +157,12 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
       onProgress: (message) => onProgress?.({ kind: 'step', message }),
       ...(signal ? { signal } : {}),
     });
+    if (reading.notReady) {
+      onProgress?.({ kind: 'phase', phase: 'done' });
+      // nothing to keep: leave no empty evidence folder behind to be mistaken for a result
+      if (!existed) tryRemoveEmpty(outDir);
+      return notRead(reading.notReady.reason, reading.notReady.message);
+    }
     onProgress?.({ kind: 'phase', phase: 'judging' });
     const snapshot = platform.assemble(reading, toolInfo());
     const findings = analyzeSnapshot(snapshot, compiled);
@@ -199,5 +209,14 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
     };
   } finally {
     await conn.close();
+  }
+}
+
+/** Removes a folder only if it is still empty (never anything in it). */
+function tryRemoveEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty, or already gone: leave it
   }
 }

@@ -147,6 +147,160 @@ export const androidSnapshotSchema = z.object({
   ),
 });
 
+const flag = z.union([z.boolean(), z.literal('unknown')]);
+const text = z.string().max(4096);
+const texts = z.array(text).max(4096);
+
+const iosSigner = z.object({
+  class: z.enum(['app-store', 'enterprise', 'developer', 'testflight', 'system', 'unknown']),
+  claimed: z.enum(['app-store', 'enterprise', 'developer', 'testflight', 'system', 'unknown']),
+  identity: text.optional(),
+  organization: text.optional(),
+  teamId: text.optional(),
+  distribution: z.enum(['enterprise', 'ad-hoc', 'unknown']).optional(),
+  profileValidated: z.boolean().optional(),
+  adHocSigned: z.boolean().optional(),
+  hasPurchaseRecord: z.boolean(),
+});
+
+const iosApp = z.object({
+  id: text,
+  name: text.optional(),
+  version: text.optional(),
+  bundleVersion: text.optional(),
+  type: z.enum(['User', 'System', 'Internal', 'Hidden', 'other']),
+  typeRaw: text.optional(),
+  system: z.boolean(),
+  signer: iosSigner,
+  spoofedAppStoreSigner: z
+    .object({
+      reasons: z.array(
+        z.enum([
+          'ad-hoc-signed',
+          'no-purchase-record',
+          'apple-organisation',
+          'platform-application',
+          'no-sandbox',
+        ]),
+      ),
+    })
+    .optional(),
+  appleLookalike: z.boolean(),
+  hidden: z.enum(['visible', 'hidden', 'unknown']),
+  hiddenBy: z.array(z.enum(['sbapptags', 'no-home-screen-icon'])),
+  tags: texts,
+  backgroundModes: texts,
+  usageDescriptions: texts,
+  entitlements: z.object({
+    notable: texts,
+    tccAllow: texts,
+    applicationIdentifier: text.optional(),
+    getTaskAllow: z.boolean().optional(),
+  }),
+  path: text.optional(),
+  container: text.optional(),
+});
+
+const iosProfile = z.object({
+  id: text,
+  uuid: text.optional(),
+  displayName: text.optional(),
+  organisation: text.optional(),
+  description: text.optional(),
+  removalDisallowed: flag,
+  active: flag,
+  version: z.number().optional(),
+  payloadContents: z.literal('not-readable'),
+});
+
+const iosCloud = z.object({
+  present: z.boolean(),
+  supervised: flag,
+  organisation: text.optional(),
+  department: text.optional(),
+  email: text.optional(),
+  phone: text.optional(),
+  mdmUnremovable: flag,
+  mandatory: flag,
+  applied: flag,
+  allowPairing: flag,
+  skipSetup: texts,
+  keys: texts,
+});
+
+export const iosSnapshotSchema = z.object({
+  schema: z.literal(SNAPSHOT_SCHEMA),
+  platform: z.literal('ios'),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  started: isoTime,
+  finished: isoTime,
+  complete: z.boolean(),
+  device: z.object({
+    serial: text,
+    udid: text,
+    manufacturer: z.literal('Apple'),
+    model: text.optional(),
+    productType: text.optional(),
+    marketingName: text.optional(),
+    hardwareModel: text.optional(),
+    deviceClass: text.optional(),
+    deviceName: text.optional(),
+    iosVersion: text.optional(),
+    build: text.optional(),
+    serialNumber: text.optional(),
+    passcodeSet: flag,
+    supervised: flag,
+    findMyAssociated: flag,
+    backupEncryption: flag,
+    developerMode: flag,
+    wifiSync: flag,
+    missingValues: texts,
+  }),
+  apps: z.array(iosApp),
+  homeScreenRead: z.boolean(),
+  profiles: z.array(iosProfile),
+  cloudConfiguration: iosCloud.optional(),
+  jailbreak: z.object({
+    jailbreak: z.boolean(),
+    trollStore: z.boolean(),
+    indicators: z.array(
+      z.object({
+        kind: z.enum([
+          'known-app',
+          'jailbreak-path',
+          'privileged-user-app',
+          'system-app-outside-system',
+        ]),
+        appId: text,
+        tool: z
+          .object({
+            name: text,
+            role: z.enum([
+              'jailbreak',
+              'package-manager',
+              'trollstore',
+              'file-manager',
+              'terminal',
+            ]),
+          })
+          .optional(),
+        strength: z.enum(['strong', 'supporting']),
+      }),
+    ),
+    appsChecked: z.boolean(),
+  }),
+  checks: androidSnapshotSchema.shape.checks,
+  warnings: z.array(z.string()),
+  parsers: androidSnapshotSchema.shape.parsers,
+  raw: androidSnapshotSchema.shape.raw,
+});
+
+/** A saved snapshot.json of either platform. */
+export const snapshotSchema = z.discriminatedUnion('platform', [
+  androidSnapshotSchema,
+  iosSnapshotSchema,
+]);
+
 export function snapshotJsonSchema(): unknown {
-  return z.toJSONSchema(androidSnapshotSchema, { target: 'draft-2020-12' });
+  return z.toJSONSchema(snapshotSchema, { target: 'draft-2020-12' });
 }

@@ -79,6 +79,7 @@ function open(
     socketAddress,
     ...extra,
     describeError: (e) => describeIosError(e, where),
+    notReadyFor: (e) => (classifyIosError(e).kind === 'usbmuxd-missing' ? 'no-service' : undefined),
     listPhones: () => listUsbmuxdPhones({ socketAddress }),
   };
 }

@@ -4,17 +4,14 @@ import {
   type IosRawOutput,
   ReadOnlyIPhone,
 } from '../../device/ios/phone.js';
+import type { IosProblem, IosProblemKind, IosReading, IosStep } from '../../model/iosReading.js';
 import type { RawOutput } from '../../model/raw.js';
-import { type CollectHooks, type PhoneAccess, stopReason } from '../platform.js';
+import { assembleIosSnapshot } from '../../snapshot/ios.js';
+import { type CollectHooks, type NotReady, type Platform, stopReason } from '../platform.js';
 import { connectIos, type IosConnection } from './connect.js';
-import type { IosProblem, IosProblemKind, IosReading, IosStep } from './reading.js';
 
-/**
- * iPhones through usbmuxd: the real one, or the built-in simulated iPhone
- * for --demo. Not a full Platform yet: readings become a Snapshot once the
- * iOS Snapshot lands (issue 9 part 2), so `scan` cannot take it.
- */
-export const ios: PhoneAccess<IosConnection, IosReading> = {
+/** iPhones through usbmuxd: the real one, or the built-in simulated iPhone for --demo. */
+export const ios: Platform<IosConnection, IosReading> = {
   id: 'ios',
   connect: (env, demo) => connectIos(env, demo),
   async list(connection) {
@@ -34,7 +31,43 @@ export const ios: PhoneAccess<IosConnection, IosReading> = {
     });
     return collectIos(phone, hooks);
   },
+  assemble: (reading, tool) => assembleIosSnapshot(reading, tool),
 };
+
+/** Steps whose failure leaves nothing to judge: the phone refused before its apps were read. */
+const FIRST_STEPS: ReadonlySet<IosStep> = new Set(['public-values', 'session-values', 'apps']);
+
+const NOT_READY: Partial<Record<IosProblemKind, NotReady>> = {
+  locked: 'locked',
+  'not-paired': 'not-trusted',
+  'pairing-refused': 'not-trusted',
+  'usbmuxd-missing': 'no-service',
+};
+
+/** What to do, for each way an iPhone can refuse before it is read. */
+export const IOS_NOT_READY_HELP: Record<NotReady, string> = {
+  locked:
+    'The iPhone is locked, so it refused to be read. Nothing was read and nothing was saved. ' +
+    'Unlock it with its passcode, keep it unlocked with the screen on (set Auto-Lock to a few ' +
+    'minutes if it locks quickly), and run the scan again.',
+  'not-trusted':
+    'The iPhone does not trust this computer, so it refused to be read. Nothing was read and ' +
+    'nothing was saved. Unplug it, unlock it and plug it in again; tap "Trust This Computer" and ' +
+    'enter the passcode. If the question does not appear, pair it first: on a Mac open Finder, ' +
+    'on Windows open Apple Devices (or iTunes), on Linux run "idevicepair pair". Then run the ' +
+    'scan again. "spycheck doctor" checks this computer\u2019s set-up.',
+  'no-service':
+    'The iPhone service on this computer (usbmuxd) stopped answering. Nothing was saved. Plug the ' +
+    'iPhone in again and run "spycheck doctor".',
+};
+
+/** Not ready when the very first reads were refused for a reason the person can fix. */
+function notReadyOf(reading: IosReading): IosReading['notReady'] {
+  const first = reading.problems[0];
+  if (!first || !FIRST_STEPS.has(first.step)) return undefined;
+  const reason = NOT_READY[first.kind];
+  return reason ? { reason, message: IOS_NOT_READY_HELP[reason] } : undefined;
+}
 
 /** SPYCHECK_REQUEST_TIMEOUT_MS, as for Android: how long one read may take before the phone counts as gone. */
 function timeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
@@ -172,6 +205,8 @@ export async function collectIos(
     roundTrips: phone.roundTrips,
     wallMs: finished.getTime() - started.getTime(),
   };
+  const notReady = notReadyOf(reading);
+  if (notReady) reading.notReady = notReady;
   return reading;
 }
 

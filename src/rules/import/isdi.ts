@@ -183,7 +183,9 @@ export async function importIsdi(source: string, opts: IsdiOptions = {}): Promis
           category: 'dual-use',
           severity: 'low',
           platforms: ['ios'],
-          match: { ios_bundle: sortedUnique(ios.keys()) },
+          // the list names Apple's own apps too (Find My): those are on every iPhone, and the
+          // report's manual checks cover them
+          match: { ios_bundle: sortedUnique(ios.keys()), system: false },
           labels: labels(ios),
           explanation: {
             what: 'This app is on a research list of apps that can be used to track or watch a person, even if that is not what it is mainly for.',
@@ -194,7 +196,11 @@ export async function importIsdi(source: string, opts: IsdiOptions = {}): Promis
           references: [ISDI_URL],
           tests: {
             match: [{ ios_app: { id: first(ios) } }],
-            no_match: [{ ios_app: { id: 'org.example.clean' } }, { app: { id: first(ios) } }],
+            no_match: [
+              { ios_app: { id: 'org.example.clean' } },
+              { ios_app: { id: first(ios), system: true } },
+              { app: { id: first(ios) } },
+            ],
           },
         },
         header3,

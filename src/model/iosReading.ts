@@ -1,13 +1,9 @@
 /**
  * What one read of an iPhone returns, before any interpretation: the
  * answers as the phone gave them, and the steps that could not be read with
- * the plain reason. The iOS Snapshot (issue 9 part 2) is built from this.
- *
- * It lives here, not in src/model, until the iOS Snapshot types settle
- * there (src/model/ios*.ts is being written at the same time); src/snapshot
- * will need it from src/model when the assembler lands.
+ * the plain reason. src/snapshot/ios.ts builds the iOS Snapshot from it.
  */
-import type { PhoneReading } from '../platform.js';
+import type { RawOutput } from './raw.js';
 
 export type IosDict = Record<string, unknown>;
 
@@ -47,7 +43,10 @@ export interface IosProblem {
   message: string;
 }
 
-export interface IosReading extends PhoneReading {
+export interface IosReading {
+  /** every answer byte for byte: the evidence in raw/ */
+  raw: RawOutput[];
+  stats: { roundTrips: number; wallMs: number };
   udid: string;
   /** UTC ISO times */
   started: string;
@@ -72,4 +71,6 @@ export interface IosReading extends PhoneReading {
   problems: IosProblem[];
   /** every step was read (a service the phone does not offer does not count against it) */
   complete: boolean;
+  /** set when the phone refused before anything could be judged (see PhoneReading) */
+  notReady?: { reason: 'locked' | 'not-trusted' | 'no-service'; message: string };
 }
