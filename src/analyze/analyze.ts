@@ -132,6 +132,7 @@ interface Group {
   hits: RuleHit[];
   app?: AndroidApp;
   iosApp?: IosApp;
+  profile?: IosProfile;
 }
 
 function deviceSubject(snapshot: Snapshot, rule: CompiledRule): FindingSubject {
@@ -198,6 +199,7 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
           g = {
             subject: { type: 'profile', id: profile.id, ...(label ? { label } : {}) },
             hits: [],
+            profile,
           };
           groups.set(key, g);
         }
@@ -301,6 +303,17 @@ function toFinding(g: Group, ctx: Ctx): Finding {
         : {}),
       hidden: a.hidden,
       ...(a.backgroundModes.length ? { backgroundModes: a.backgroundModes } : {}),
+    };
+  }
+  if (g.profile) {
+    const p = g.profile;
+    evidence.profile = {
+      identifier: p.id,
+      ...(p.displayName ? { displayName: p.displayName } : {}),
+      ...(p.organisation ? { organisation: p.organisation } : {}),
+      ...(p.description ? { description: p.description } : {}),
+      removalDisallowed: p.removalDisallowed,
+      payloadContents: p.payloadContents,
     };
   }
   if (dual?.evidence) evidence.dualUse = dual.evidence;

@@ -15,6 +15,8 @@ export function blindSpots(
 ): FindingsDoc['incomplete'] | undefined {
   const seriousFacts = new Set<Fact>();
   for (const r of rules.rules) {
+    // a rule for another kind of phone is never judged here, so it cannot leave a gap
+    if (!r.platforms.has(snapshot.platform)) continue;
     const canBeHigh = r.rule.severity === 'high' || r.raise.some((x) => x.severity === 'high');
     if (canBeHigh) for (const f of r.facts) seriousFacts.add(f);
   }

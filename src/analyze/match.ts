@@ -702,11 +702,11 @@ function compileIosDevice(m: MatchExpr): Eval[] {
       parts.push((ctx) => {
         const s = ctx.ios;
         if (!s) return NO;
-        let v = s.device[field];
-        // supervision is also in the organisation's set-up (MCInstall)
-        if (key === 'supervised' && v === 'unknown')
+        let v = ctx.unknown.has('ios_device') ? 'unknown' : s.device[field];
+        // supervision is also in the organisation's set-up (MCInstall), read apart from the values
+        if (key === 'supervised' && v === 'unknown' && !ctx.unknown.has('ios_profiles'))
           v = s.cloudConfiguration?.supervised ?? 'unknown';
-        if (v === 'unknown' || ctx.unknown.has('ios_device')) return unknown('ios_device');
+        if (v === 'unknown') return unknown('ios_device');
         return v === want
           ? yes('ios_device', `${key.replace(/_/g, ' ')}: ${want ? 'yes' : 'no'}`)
           : NO;

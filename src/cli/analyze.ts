@@ -6,7 +6,7 @@ import { analyzeSnapshot } from '../analyze/analyze.js';
 import { isComplete } from '../analyze/blindSpots.js';
 import { compileRules } from '../analyze/compile.js';
 import type { RawOutput } from '../model/raw.js';
-import type { AndroidSnapshot } from '../model/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { SNAPSHOT_SCHEMA } from '../model/snapshot.js';
 import {
   type DerivedFrom,
@@ -23,7 +23,7 @@ import { verifyBundle } from '../report/verify.js';
 import { defaultBundleDir } from '../scan/bundleDir.js';
 import { loadScanRules } from '../scan/loadRules.js';
 import { detectInput, importAcquisition } from '../snapshot/import/detect.js';
-import { androidSnapshotSchema } from '../snapshot/schema.js';
+import { snapshotSchema } from '../snapshot/schema.js';
 import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
@@ -143,7 +143,7 @@ async function analyzeBundle(ctx: CliContext, opts: AnalyzeOptions, dir: string)
     // forced past a missing or damaged manifest: nothing from it is carried over
   }
 
-  let snapshot: AndroidSnapshot;
+  let snapshot: Snapshot;
   const snapPath = join(dir, 'snapshot.json');
   try {
     const bytes =
@@ -152,14 +152,14 @@ async function analyzeBundle(ctx: CliContext, opts: AnalyzeOptions, dir: string)
         ? undefined
         : await readPlainFile(snapPath, { maxBytes: MAX_SNAPSHOT_BYTES, within: dir }));
     if (!bytes) throw new Error("snapshot.json is not listed in the bundle's manifest");
-    const parsed = androidSnapshotSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+    const parsed = snapshotSchema.safeParse(JSON.parse(bytes.toString('utf8')));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Error(
         `it is not a snapshot this version of spycheck reads (schema ${SNAPSHOT_SCHEMA}): ${issue?.path.join('.') || '(top)'}: ${issue?.message}`,
       );
     }
-    snapshot = parsed.data as AndroidSnapshot;
+    snapshot = parsed.data as Snapshot;
   } catch (e) {
     ctx.stderr.write(
       `Could not read ${forTerminal(snapPath, { maxLength: 300 })}: ${forTerminal(e instanceof Error ? e.message : String(e), { maxLength: 400 })}\n`,
@@ -211,7 +211,7 @@ interface AnalyzeOptions {
 async function finish(
   ctx: CliContext,
   opts: AnalyzeOptions,
-  snapshot: AndroidSnapshot,
+  snapshot: Snapshot,
   raw: RawOutput[],
   caseInfo: { ref?: string; examiner?: string; consent: boolean },
   derivedFrom?: DerivedFrom,
@@ -275,7 +275,7 @@ const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
  */
 async function takeOverRaw(
   dir: string,
-  snapshot: AndroidSnapshot,
+  snapshot: Snapshot,
   manifest: Partial<Manifest>,
   warn: (s: string) => void,
   checked: Map<string, Buffer>,

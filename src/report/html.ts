@@ -194,7 +194,7 @@ function findingHtml(f: ReportFinding): string {
   out.push('<dl class="kv">');
   if (f.showSubject) {
     out.push(
-      `<dt>${f.subjectType === 'app' ? 'App' : 'Item'}</dt><dd><span class="name">${h(f.name, 200)}</span>${
+      `<dt>${f.subjectType === 'app' ? 'App' : f.subjectType === 'profile' ? 'Profile' : 'Item'}</dt><dd><span class="name">${h(f.name, 200)}</span>${
         f.name !== f.subjectId ? ` <span class="pkg">${h(f.subjectId, 200)}</span>` : ''
       }</dd>`,
     );
@@ -211,7 +211,7 @@ function findingHtml(f: ReportFinding): string {
   if (f.risk) out.push(`<dt>What the other person could see or do</dt><dd>${h(f.risk)}</dd>`);
   if (f.canAccess.length > 0) {
     out.push(
-      `<dt>On this phone it can</dt><dd><ul>${f.canAccess.map((a) => `<li>${h(a)}</li>`).join('')}</ul></dd>`,
+      `<dt>${h(f.canAccessHeading)}</dt><dd><ul>${f.canAccess.map((a) => `<li>${h(a)}</li>`).join('')}</ul></dd>`,
     );
   }
   if (f.nextSteps) out.push(`<dt>What to do next</dt><dd>${h(f.nextSteps)}</dd>`);

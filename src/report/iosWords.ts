@@ -9,8 +9,18 @@ import type { IosApp, IosFlag } from '../model/iosSnapshot.js';
 import type { IosSnapshot } from '../model/snapshot.js';
 import { cleanText } from '../util/sanitize.js';
 
+/** An iPhone scan sees what an app is made to ask for, never what it was allowed. */
+export const IOS_BUILT_TO_HEADING =
+  'It is built to (an iPhone scan cannot see what it was allowed)';
+
+/** Category names that read differently on an iPhone. */
+export const IOS_CATEGORY_LABEL: Partial<Record<string, string>> = {
+  'root-jailbreak': 'iPhone protections removed ("jailbroken")',
+  'remote-access': 'Someone else may be able to manage this iPhone',
+};
+
 /** Where an iPhone app came from, in plain words, from who signed it. */
-export function iosOriginText(app: IosApp): string {
+export function iosOriginText(app: IosApp, jailbreakSigns: readonly string[] = []): string {
   if (app.spoofedAppStoreSigner) {
     return (
       'It says it came from the App Store, but it cannot have: no Apple Account bought it and ' +
@@ -36,7 +46,11 @@ export function iosOriginText(app: IosApp): string {
         'put on the iPhone from a computer.'
       );
     case 'system':
-      return 'It is part of iOS.';
+      // a jailbreak or TrollStore registers its own apps as part of iOS
+      return jailbreakSigns.length > 0
+        ? 'It says it is part of iOS, but it is not: it was put on the iPhone by a jailbreak or ' +
+            'TrollStore, which register their apps that way.'
+        : 'It is part of iOS.';
     default:
       return 'We could not tell where it came from: it carries no signature we recognise.';
   }

@@ -16,7 +16,9 @@ import { cleanText, hasHiddenCharacters, showHidden } from '../util/sanitize.js'
 import type { DerivedFrom } from './bundle.js';
 import {
   IOS_AFTER_SCAN,
+  IOS_BUILT_TO_HEADING,
   IOS_CANNOT_SEE,
+  IOS_CATEGORY_LABEL,
   iosBuiltTo,
   iosDeviceRows,
   iosOriginText,
@@ -73,6 +75,11 @@ export interface ReportFinding {
   risk: string;
   /** What this app can do on this phone (verb phrases), from access it holds */
   canAccess: string[];
+  /**
+   * The heading for canAccess: "On this phone it can" where the phone shows the access an app
+   * holds (Android); an iPhone scan only sees what an app is built to ask for
+   */
+  canAccessHeading: string;
   nextSteps: string;
   /** Safety-first advice; empty for "for information" notes, which need no warning */
   safety: string[];
@@ -400,9 +407,10 @@ export const FACT_TEXT: Record<Fact, { title: string; meaning: string }> = {
       'outside the App Store, or a tool that removes the iPhone\u2019s protections, may not show up.',
   },
   ios_device: {
-    title: 'Passcode, Find My and management settings',
+    title: 'Basic facts about the iPhone (iOS version, passcode, Find My, management)',
     meaning:
-      'We could not see whether this iPhone has a passcode, or whether an organisation manages it.',
+      'We could not see which iOS version this iPhone runs, whether it has a passcode, or whether ' +
+      'an organisation manages it.',
   },
   ios_profiles: {
     title: 'Configuration profiles and device management',
@@ -847,7 +855,10 @@ function toReportFinding(
     severity: f.severity,
     severityLabel: SEVERITY_LABEL[f.severity] ?? String(f.severity),
     category: f.category,
-    categoryLabel: CATEGORY_LABEL[f.category] ?? cleanText(f.category),
+    categoryLabel:
+      (snapshot.platform === 'ios' ? IOS_CATEGORY_LABEL[f.category] : undefined) ??
+      CATEGORY_LABEL[f.category] ??
+      cleanText(f.category),
     title: cleanText(f.title, { maxLength: 300 }),
     name,
     nameWarning:
@@ -860,16 +871,19 @@ function toReportFinding(
     showSubject: f.subject.type !== 'device' && f.subject.type !== 'account',
     accounts: f.subject.type === 'account' ? accountLines(snapshot) : [],
     what: cleanText(f.explanation?.what, { maxLength: 2000, multiline: true }),
-    ...(app ? { origin: originText(app) } : iosApp ? { origin: iosOriginText(iosApp) } : {}),
+    ...(app
+      ? { origin: originText(app) }
+      : iosApp
+        ? { origin: iosOriginText(iosApp, iosJailbreakSigns(snapshot, iosApp.id)) }
+        : {}),
     risk: cleanText(f.explanation?.risk, { maxLength: 2000, multiline: true }),
     canAccess:
       app && snapshot.platform === 'android'
         ? accessFor(app, snapshot)
         : iosApp
-          ? iosBuiltTo(iosApp).map(
-              (w) => `${w} (it is built to; an iPhone scan cannot see whether it was allowed)`,
-            )
+          ? iosBuiltTo(iosApp)
           : [],
+    canAccessHeading: iosApp ? IOS_BUILT_TO_HEADING : 'On this phone it can',
     nextSteps: cleanText(f.explanation?.next_steps, { maxLength: 2000, multiline: true }),
     safety:
       f.severity === 'info'
@@ -928,6 +942,13 @@ export function originText(app: AndroidApp): string {
     default:
       return 'We could not see where it came from.';
   }
+}
+
+/** What points at a jailbreak on this very app (for its origin words). */
+function iosJailbreakSigns(snapshot: Snapshot, appId: string): string[] {
+  if (snapshot.platform !== 'ios') return [];
+  const list = Array.isArray(snapshot.jailbreak?.indicators) ? snapshot.jailbreak.indicators : [];
+  return list.filter((i) => i?.appId === appId).map((i) => String(i.kind));
 }
 
 function accountLines(snapshot: Snapshot): string[] {

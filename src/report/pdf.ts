@@ -262,7 +262,7 @@ class Layout {
     doc.moveDown(0.3);
     if (f.showSubject) {
       this.kv(
-        f.subjectType === 'app' ? 'App' : 'Item',
+        f.subjectType === 'app' ? 'App' : f.subjectType === 'profile' ? 'Profile' : 'Item',
         f.name !== f.subjectId ? `${f.name} (${f.subjectId})` : f.name,
       );
       if (f.nameWarning) this.kv('Note', f.nameWarning);
@@ -275,7 +275,7 @@ class Layout {
     if (f.origin) this.kv('Where it came from', f.origin);
     if (f.risk) this.kv('What the other person could see or do', f.risk);
     if (f.canAccess.length > 0) {
-      this.kv('On this phone it can', f.canAccess.map((a) => `• ${a}`).join('\n'));
+      this.kv(f.canAccessHeading, f.canAccess.map((a) => `• ${a}`).join('\n'));
     }
     if (f.nextSteps) this.kv('What to do next', f.nextSteps);
     if (f.safety.length > 0) {

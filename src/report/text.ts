@@ -44,7 +44,8 @@ export function renderText(model: ReportModel): string {
       out.push('');
       out.push(...wrap(`[${f.id}] ${t(f.title, 300)}`, WIDTH));
       if (f.showSubject) {
-        const label = f.subjectType === 'app' ? 'App' : 'Item';
+        const label =
+          f.subjectType === 'app' ? 'App' : f.subjectType === 'profile' ? 'Profile' : 'Item';
         para(`${label}: ${f.name}${f.name !== f.subjectId ? ` (${f.subjectId})` : ''}`, '    ');
         if (f.nameWarning) para(`Note: ${f.nameWarning}`, '    ');
       }
@@ -57,7 +58,7 @@ export function renderText(model: ReportModel): string {
       if (f.origin) para(`Where it came from: ${f.origin}`, '    ');
       if (f.risk) para(`What the other person could see or do: ${f.risk}`, '    ');
       if (f.canAccess.length > 0) {
-        para('On this phone it can:', '    ');
+        para(`${f.canAccessHeading}:`, '    ');
         for (const a of f.canAccess) bullet(a, '*', '      ');
       }
       if (f.nextSteps) para(`What to do next: ${f.nextSteps}`, '    ');
