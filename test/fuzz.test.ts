@@ -9,7 +9,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ANDROID_STEPS } from '../src/device/android/collector.js';
 import type {
   AndroidCollection,
   AndroidStepId,
@@ -22,6 +21,7 @@ import { readApkSigningCerts } from '../src/parse/apk/signing.js';
 import { loadProfile } from '../src/sim/android/device.js';
 import type { DeviceProfile } from '../src/sim/android/deviceProfile.js';
 import { assembleAndroidSnapshot } from '../src/snapshot/android.js';
+import { ANDROID_STEPS } from '../src/snapshot/androidSteps.js';
 import { androidSnapshotSchema } from '../src/snapshot/schema.js';
 import { rng } from '../src/util/random.js';
 
@@ -539,7 +539,7 @@ function collectionFrom(profile: DeviceProfile, r: Rand, missing: Set<AndroidSte
   const outputs: AndroidCollection['outputs'] = {};
   for (const id of Object.keys(ANDROID_STEPS) as AndroidStepId[]) {
     if (missing.has(id)) continue;
-    const command = ANDROID_STEPS[id][0];
+    const command = ANDROID_STEPS[id][0]!;
     let data = profile.shell(command);
     if (r() < 0.5) data = mutate(data, r).out;
     outputs[id] = { command, text: data.toString('utf8') };

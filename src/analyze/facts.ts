@@ -4,55 +4,19 @@
  * needs it neither fires nor counts as clean (analyze reports it under
  * `notEvaluated`).
  */
+import type { Fact } from '../model/fact.js';
 import type { PlatformId, Snapshot } from '../model/snapshot.js';
+import { androidFactChecks } from '../snapshot/androidSteps.js';
 
-export type Fact =
-  | 'packages'
-  | 'permissions'
-  | 'launcher'
-  | 'certs'
-  | 'apk_hashes'
-  | 'accessibility'
-  | 'notification_listeners'
-  | 'device_policy'
-  | 'appops'
-  | 'battery'
-  | 'settings'
-  | 'props'
-  | 'root'
-  | 'accounts'
-  | 'adb_keys'
-  /** apps installed and removed before the scan (battery history): see pastApps.ts */
-  | 'past_packages'
-  /** iPhone: the app list with signers, entitlements and background modes */
-  | 'ios_apps'
-  /** iPhone: passcode, supervision, Developer Mode, Wi-Fi sync (lockdown values) */
-  | 'ios_device'
-  /** iPhone: configuration profiles and the organisation's set-up (MCInstall) */
-  | 'ios_profiles';
+export type { Fact };
 
 /**
- * Check ids (CheckStatus.id) that supply each fact. Both a short id and the
- * raw-step id are accepted so collectors can name checks either way.
+ * Check ids (CheckStatus.id) that supply each fact on Android, derived from
+ * the step registry; each fact's own name is accepted too (rule tests use it).
  */
 export const FACT_CHECKS: Record<Fact, readonly string[]> = {
-  packages: ['apps', 'packages'],
-  permissions: ['app-details', 'permissions'],
-  launcher: ['launcher'],
-  certs: ['signing-certs', 'certs'],
-  apk_hashes: ['apk-hashes', 'apk_hashes'],
-  accessibility: ['accessibility'],
-  notification_listeners: ['notification-listeners', 'notification_listeners'],
-  device_policy: ['device-admins', 'device_policy'],
-  // one failed app-op query makes every app-op matcher unknown: safer than a false "no"
-  appops: ['usage-access', 'overlay', 'install-apps', 'appops'],
-  battery: ['battery'],
-  settings: ['settings'],
-  props: ['props', 'getprop'],
-  root: ['root'],
-  accounts: ['accounts'],
-  adb_keys: ['trusted-computers', 'adb_keys'],
-  past_packages: ['app-history', 'past_packages'],
+  ...androidFactChecks(),
+  // iPhone facts: no Android check supplies them
   ios_apps: [],
   ios_device: [],
   ios_profiles: [],

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSnapshot } from '../analyze/analyze.js';
 import { compileRules } from '../analyze/compile.js';
-import { ANDROID_STEPS } from '../device/android/collector.js';
 import type { AndroidCollection, AndroidStepId } from '../model/androidCollection.js';
 import { defaultRulesDir, loadRulePacks } from '../rules/load.js';
 import { loadProfile } from '../sim/android/device.js';
 import { assembleAndroidSnapshot } from './android.js';
+import { ANDROID_STEPS } from './androidSteps.js';
 
 /** A collection as the collector would make it, answered by a simulated phone's files. */
 async function collectionFrom(

@@ -10,6 +10,7 @@ import type {
   AndroidStepId,
   ApkCertResult,
 } from '../model/androidCollection.js';
+import { ANDROID_STEP_IDS } from '../model/androidCollection.js';
 import type { CheckCause, CheckStatus } from '../model/check.js';
 import type { ParseResult } from '../model/parse.js';
 import {
@@ -52,6 +53,7 @@ import {
 import { parseWhichSu } from '../parse/android/whichSu.js';
 import { APK_MANIFEST_PARSER, readApkManifest } from '../parse/apk/manifest.js';
 import { APK_SIGNING_PARSER as APK_PARSER, readApkSigningCerts } from '../parse/apk/signing.js';
+import { ANDROID_STEP_REGISTRY, androidCheckSources } from './androidSteps.js';
 import { checkAndroidVersion } from './androidVersions.js';
 import {
   classifyInstaller,
@@ -59,20 +61,10 @@ import {
   packageSourceName,
   ROOT_MANAGER_PACKAGES,
 } from './installers.js';
+import { once } from './parseOnce.js';
 import { buildPastApps } from './pastApps.js';
 
 type Outputs = AndroidCollection['outputs'];
-
-// The big outputs are parsed during the scan (to plan follow-ups) and again
-// when assembling; remember the last result so a 10 MB dump is parsed once.
-const memo = new Map<string, { text: string; result: unknown }>();
-function once<T>(key: string, text: string, parse: (t: string) => T): T {
-  const hit = memo.get(key);
-  if (hit && hit.text === text) return hit.result as T;
-  const result = parse(text);
-  memo.set(key, { text, result });
-  return result;
-}
 
 const pmListOf = (o: Outputs) =>
   o.packages ? once('pm', o.packages.text, parsePmList) : undefined;
@@ -81,12 +73,10 @@ const dumpsysOf = (o: Outputs) =>
     ? once('dumpsys', o.packageDetails.text, parseDumpsysPackage)
     : undefined;
 
-/** Whether the phone accepted a command, or spycheck should try the fallback. */
+/** Whether the phone accepted a command, or spycheck should try the fallback (see the registry). */
 export function acceptOutput(step: AndroidStepId, text: string): boolean {
   if (detectShellError(text)) return false;
-  if (step === 'packages') return once('pm', text, parsePmList).parsed.packages.length > 0;
-  if (step === 'packageDetails') return text.includes('Package [');
-  return true;
+  return ANDROID_STEP_REGISTRY[step].accept?.(text) ?? true;
 }
 
 interface AppSeed {
@@ -143,6 +133,7 @@ export function androidCollectOptions(
 ): CollectOptions {
   return {
     ...extra,
+    steps: ANDROID_STEP_IDS.map((id) => ({ id, commands: ANDROID_STEP_REGISTRY[id].commands })),
     accept: acceptOutput,
     plan: {
       apksToHash(o) {
@@ -176,54 +167,8 @@ export function androidCollectOptions(
   };
 }
 
-const CHECKS: Record<string, { title: string; steps: AndroidStepId[] }> = {
-  // analyze's "props" fact (patch age, system properties) comes from here: without its own
-  // check, a phone that refused getprop would have read as "no" to property rules
-  props: {
-    title: 'Basic facts about the phone (model, Android version, last security update)',
-    steps: ['getprop'],
-  },
-  apps: { title: 'The list of installed apps', steps: ['packages'] },
-  'app-details': {
-    title: 'App details: where each app came from, when it was installed and what it may use',
-    steps: ['packageDetails'],
-  },
-  launcher: { title: 'Which apps have an icon in the app list', steps: ['launcher'] },
-  accessibility: {
-    title: 'Apps that can read the screen and control the phone (accessibility)',
-    steps: ['accessibility', 'settingsSecure'],
-  },
-  'notification-listeners': {
-    title: 'Apps that can read notifications',
-    steps: ['settingsSecure'],
-  },
-  'device-admins': {
-    title: 'Apps with device administrator or management control',
-    steps: ['devicePolicy'],
-  },
-  accounts: { title: 'Accounts signed in on the phone', steps: ['accounts'] },
-  settings: {
-    title: 'Security settings (Play Protect, unknown apps, developer options)',
-    steps: ['settingsSecure', 'settingsGlobal', 'settingsSystem'],
-  },
-  'usage-access': {
-    title: 'Apps that can see which apps are used (usage access)',
-    steps: ['appopsUsageStats'],
-  },
-  overlay: { title: 'Apps that can draw over other apps', steps: ['appopsOverlay'] },
-  'install-apps': { title: 'Apps allowed to install other apps', steps: ['appopsInstall'] },
-  battery: { title: 'Apps allowed to run in the background without limits', steps: ['deviceIdle'] },
-  root: {
-    title: 'Signs that the phone has been "rooted" (its protections removed)',
-    steps: ['getprop', 'su'],
-  },
-  'trusted-computers': { title: 'Computers trusted for USB debugging', steps: ['adbKeys'] },
-  'app-history': {
-    title:
-      'Apps that were installed and then removed recently (from the phone\u2019s battery records)',
-    steps: ['batteryHistory'],
-  },
-};
+/** Check id → title and sources with roles, derived once from the step registry. */
+const CHECK_SOURCES = androidCheckSources();
 
 export function assembleAndroidSnapshot(
   c: AndroidCollection,
@@ -527,52 +472,52 @@ function buildChecks(
   notes: Map<string, Problem> = new Map(),
 ): CheckStatus[] {
   const checks: CheckStatus[] = [];
-  for (const [id, entry] of Object.entries(CHECKS)) {
-    // without `pm list packages`, the package dump (a bugreport's only list) is the app list
-    const def =
-      id === 'apps' &&
-      problems.has('packages') &&
-      !problems.has('packageDetails') &&
-      apps.length > 0
-        ? { ...entry, steps: ['packageDetails'] as AndroidStepId[] }
-        : entry;
-    // accessibility needs either source; root needs the system properties, and is partly
-    // checked without the search for su; the others need every step
-    const failing = def.steps.filter((s) => problems.has(s));
+  for (const [id, entry] of Object.entries(CHECK_SOURCES)) {
+    const own = entry.sources.filter((x) => x.role !== 'stands-in');
+    if (own.length === 0) continue; // coverage checks are judged over the apps, below
+    const failed = (x: { step: AndroidStepId }) => problems.has(x.step);
+    // a stand-in (a bugreport's package dump as the app list) replaces the check's own
+    // failed source wholly, when it was read and gave apps
+    const standIn = entry.sources.find((x) => x.role === 'stands-in' && !failed(x));
+    const sources =
+      standIn && own.some(failed) && apps.length > 0
+        ? [{ ...standIn, role: 'required' as const }]
+        : own;
+    const steps = sources.map((x) => x.step);
+    const failing = sources.filter(failed);
+    const either = sources.filter((x) => x.role === 'either');
     const bad =
-      id === 'accessibility'
-        ? failing.length === def.steps.length
-        : id === 'root'
-          ? failing.includes('getprop')
-          : failing.length > 0;
+      failing.some((x) => x.role === 'required') || (either.length > 0 && either.every(failed));
+    const title = entry.title;
     if (bad) {
-      checks.push({ id, title: def.title, status: 'not-checked', ...problems.get(failing[0]!) });
+      const first = failing.find((x) => x.role !== 'partial-without') ?? failing[0]!;
+      checks.push({ id, title, status: 'not-checked', ...problems.get(first.step) });
     } else if (
       failing.length > 0 ||
       checkWarned.has(id) ||
       notes.has(id) ||
-      def.steps.some((s) => warned.has(s))
+      steps.some((s) => warned.has(s))
     ) {
       const problem: Problem = failing.length
-        ? problems.get(failing[0]!)!
-        : notes.has(id) && !def.steps.some((s) => warned.has(s))
+        ? problems.get(failing[0]!.step)!
+        : notes.has(id) && !steps.some((s) => warned.has(s))
           ? notes.get(id)!
-          : def.steps.some((s) => c.suspectSteps?.includes(s))
+          : steps.some((s) => c.suspectSteps?.includes(s))
             ? c.lostReason
               ? {
                   reason:
                     'the answer may be cut short, because the scan ended while the phone was sending it',
                   cause: causeOfLoss(c),
                 }
-              : cutShortProblem(c, def.steps)
+              : cutShortProblem(c, steps)
             : {
                 reason:
                   'part of what the phone printed could not be read; see the evidence section',
                 cause: 'garbled',
               };
-      checks.push({ id, title: def.title, status: 'partial', ...problem });
+      checks.push({ id, title, status: 'partial', ...problem });
     } else {
-      checks.push({ id, title: def.title, status: 'ok' });
+      checks.push({ id, title, status: 'ok' });
     }
   }
   // an app removed with only its data kept has no app file left to read (pastApps covers it)
@@ -580,26 +525,14 @@ function buildChecks(
   const thirdParty = current.filter((a) => !a.system);
   const hashed = thirdParty.filter((a) => a.apkSha256).length;
   checks.push(
-    coverage(
-      'apk-hashes',
-      'Fingerprints of app files (to match known spyware)',
-      hashed,
-      thirdParty.length,
-      c,
-    ),
+    coverage('apk-hashes', CHECK_SOURCES['apk-hashes'].title, hashed, thirdParty.length, c),
   );
   const toInspect = current.filter(
     (a) => a.installerClass !== 'store' && a.installerClass !== 'preinstalled',
   );
   const inspected = toInspect.filter((a) => a.certs && a.certs.length > 0).length;
   checks.push(
-    coverage(
-      'signing-certs',
-      'Who signed the apps that did not come from an app store',
-      inspected,
-      toInspect.length,
-      c,
-    ),
+    coverage('signing-certs', CHECK_SOURCES['signing-certs'].title, inspected, toInspect.length, c),
   );
   return checks;
 }

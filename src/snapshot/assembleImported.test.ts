@@ -3,10 +3,10 @@
  * `pm list`, no `which su`) as it reads a live scan, and checks the phone's version claim.
  */
 import { describe, expect, it } from 'vitest';
-import { ANDROID_STEPS } from '../device/android/collector.js';
 import type { AndroidCollection, AndroidStepId } from '../model/androidCollection.js';
 import { loadProfile } from '../sim/android/device.js';
 import { assembleAndroidSnapshot } from './android.js';
+import { ANDROID_STEPS } from './androidSteps.js';
 import { checkAndroidVersion } from './androidVersions.js';
 
 const tool = { name: 'spycheck', version: 'test' };

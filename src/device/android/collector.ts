@@ -6,29 +6,8 @@ import {
   type StepOutput,
 } from '../../model/androidCollection.js';
 import { mapLimit } from '../../util/limit.js';
-import { ANDROID_COMMANDS as C, sha256sumCommands } from './commands.js';
+import { sha256sumCommands } from './commands.js';
 import { OutputCutShortError, PhoneLostError, type ReadOnlyAndroidPhone } from './phone.js';
-
-/** Each step's commands: the first, then the fallbacks tried when the phone refuses it. */
-export const ANDROID_STEPS = {
-  getprop: [C.getprop],
-  packages: [C.pmList, C.pmListUser0, C.pmListNoUid, C.pmListBare],
-  packageDetails: [C.dumpsysPackage, C.dumpsysPackageFull],
-  launcher: [C.launcherActivities],
-  settingsSecure: [C.settingsSecure],
-  settingsGlobal: [C.settingsGlobal],
-  settingsSystem: [C.settingsSystem],
-  accessibility: [C.dumpsysAccessibility],
-  devicePolicy: [C.dumpsysDevicePolicy],
-  accounts: [C.dumpsysAccount],
-  adbKeys: [C.dumpsysAdb],
-  appopsUsageStats: [C.appopsUsageStats],
-  appopsOverlay: [C.appopsOverlay],
-  appopsInstall: [C.appopsInstall],
-  deviceIdle: [C.deviceIdleWhitelist],
-  batteryHistory: [C.batteryHistory],
-  su: [C.whichSu],
-} as const satisfies Record<AndroidStepId, readonly string[]>;
 
 /**
  * Decides whether a step's output is usable, or whether the phone refused
@@ -45,6 +24,12 @@ export interface FollowUpPlanner {
 }
 
 export interface CollectOptions {
+  /**
+   * The steps, in start order, each with its commands (the first, then the fallbacks tried
+   * when the phone refuses). From the step registry (src/snapshot/androidSteps.ts): device
+   * code fetches, and knows no step of its own.
+   */
+  steps: ReadonlyArray<{ id: AndroidStepId; commands: readonly string[] }>;
   accept: OutputAcceptor;
   plan: FollowUpPlanner;
   readCerts: (apk: Buffer) => Omit<Extract<ApkCertResult, { ok: true }>, 'ok' | 'bytes'>;
@@ -86,8 +71,8 @@ export async function collectAndroid(
 
   progress('Reading the phone settings and app list');
   const finishedOrder: AndroidStepId[] = [];
-  await mapLimit(ANDROID_STEP_IDS, concurrency, async (id) => {
-    for (const command of ANDROID_STEPS[id]) {
+  await mapLimit(options.steps, concurrency, async ({ id, commands }) => {
+    for (const command of commands) {
       try {
         const text = await phone.shell(id, command);
         outputs[id] = { command, text };

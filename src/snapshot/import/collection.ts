@@ -4,13 +4,13 @@
  * used is kept byte for byte as raw evidence, named by where it came from.
  */
 import { createHash } from 'node:crypto';
-import { ANDROID_STEPS } from '../../device/android/collector.js';
 import type {
   AndroidCollection,
   AndroidStepId,
   StepOutput,
 } from '../../model/androidCollection.js';
 import type { RawOutput } from '../../model/raw.js';
+import { ANDROID_STEPS } from '../androidSteps.js';
 
 export type ImportFormat = 'androidqf' | 'bugreport';
 

@@ -1,0 +1,30 @@
+/**
+ * The facts rules read from a Snapshot. A check that could not run makes its
+ * facts unknown: rules that need them are "not evaluated", never clean.
+ * Which checks supply each fact: analyze/facts.ts (derived, for Android,
+ * from the step registry in snapshot/androidSteps.ts).
+ */
+export type Fact =
+  | 'packages'
+  | 'permissions'
+  | 'launcher'
+  | 'certs'
+  | 'apk_hashes'
+  | 'accessibility'
+  | 'notification_listeners'
+  | 'device_policy'
+  | 'appops'
+  | 'battery'
+  | 'settings'
+  | 'props'
+  | 'root'
+  | 'accounts'
+  | 'adb_keys'
+  /** apps installed and removed before the scan (battery history): see pastApps.ts */
+  | 'past_packages'
+  /** iPhone: the app list with signers, entitlements and background modes */
+  | 'ios_apps'
+  /** iPhone: passcode, supervision, Developer Mode, Wi-Fi sync (lockdown values) */
+  | 'ios_device'
+  /** iPhone: configuration profiles and the organisation's set-up (MCInstall) */
+  | 'ios_profiles';

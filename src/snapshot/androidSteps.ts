@@ -1,0 +1,250 @@
+/**
+ * The Android step registry: one entry per collection step, saying which
+ * commands ask for it (the first, then the fallbacks tried when the phone
+ * refuses), which answer counts as usable, which parser reads it, and which
+ * checks it feeds with what role. The collector's command list, the
+ * assembler's checks and analyze's fact table are all derived from here, so
+ * a new step is one entry, not edits in five files.
+ */
+
+import { ANDROID_COMMANDS as C } from '../device/android/commands.js';
+import { ANDROID_STEP_IDS, type AndroidStepId } from '../model/androidCollection.js';
+import type { Fact } from '../model/fact.js';
+import type { ParserInfo } from '../model/parse.js';
+import * as P from '../parse/android/index.js';
+import { once } from './parseOnce.js';
+
+/**
+ * How a step's failure affects a check:
+ * - `required`: the check did not run without it
+ * - `either`: one of several sources; the check did not run only when all of them failed,
+ *   and ran in part when some did
+ * - `partial-without`: the check still ran, in part (root without the search for `su`)
+ * - `stands-in`: used only when the check's own source failed, and then enough on its own
+ *   (a bugreport's package dump as the app list)
+ */
+export type StepRole = 'required' | 'either' | 'partial-without' | 'stands-in';
+
+export interface AndroidStepEntry {
+  /** first command, then fallbacks; every one must be on the read-only allowlist */
+  commands: readonly string[];
+  /** the parser that reads the answer (for the evidence record of parser versions) */
+  parser: ParserInfo;
+  /**
+   * Whether an answer (already known not to be a shell error) is usable, or the next fallback
+   * should be asked. Absent: any answer that is not an error.
+   */
+  accept?: (text: string) => boolean;
+  /** check id → role, in the order the check reports its problem (see CHECKS below) */
+  checks: Partial<Record<AndroidCheckId, StepRole>>;
+}
+
+/** Every Android check a scan reports, with the facts it supplies to rules. */
+export const ANDROID_CHECKS = {
+  // analyze's "props" fact (patch age, system properties) comes from here: without its own
+  // check, a phone that refused getprop would have read as "no" to property rules
+  props: {
+    title: 'Basic facts about the phone (model, Android version, last security update)',
+    facts: ['props'],
+  },
+  apps: { title: 'The list of installed apps', facts: ['packages'] },
+  'app-details': {
+    title: 'App details: where each app came from, when it was installed and what it may use',
+    facts: ['permissions'],
+  },
+  launcher: { title: 'Which apps have an icon in the app list', facts: ['launcher'] },
+  accessibility: {
+    title: 'Apps that can read the screen and control the phone (accessibility)',
+    facts: ['accessibility'],
+  },
+  'notification-listeners': {
+    title: 'Apps that can read notifications',
+    facts: ['notification_listeners'],
+  },
+  'device-admins': {
+    title: 'Apps with device administrator or management control',
+    facts: ['device_policy'],
+  },
+  accounts: { title: 'Accounts signed in on the phone', facts: ['accounts'] },
+  settings: {
+    title: 'Security settings (Play Protect, unknown apps, developer options)',
+    facts: ['settings'],
+  },
+  // one failed app-op query makes every app-op matcher unknown: safer than a false "no"
+  'usage-access': {
+    title: 'Apps that can see which apps are used (usage access)',
+    facts: ['appops'],
+  },
+  overlay: { title: 'Apps that can draw over other apps', facts: ['appops'] },
+  'install-apps': { title: 'Apps allowed to install other apps', facts: ['appops'] },
+  battery: {
+    title: 'Apps allowed to run in the background without limits',
+    facts: ['battery'],
+  },
+  root: {
+    title: 'Signs that the phone has been "rooted" (its protections removed)',
+    facts: ['root'],
+  },
+  'trusted-computers': { title: 'Computers trusted for USB debugging', facts: ['adb_keys'] },
+  'app-history': {
+    title:
+      'Apps that were installed and then removed recently (from the phone\u2019s battery records)',
+    facts: ['past_packages'],
+  },
+  // coverage checks: judged over the apps (how many were hashed or inspected), not one step
+  'apk-hashes': {
+    title: 'Fingerprints of app files (to match known spyware)',
+    facts: ['apk_hashes'],
+  },
+  'signing-certs': {
+    title: 'Who signed the apps that did not come from an app store',
+    facts: ['certs'],
+  },
+} as const satisfies Record<string, { title: string; facts: readonly Fact[] }>;
+export type AndroidCheckId = keyof typeof ANDROID_CHECKS;
+
+export const ANDROID_STEP_REGISTRY: Record<AndroidStepId, AndroidStepEntry> = {
+  getprop: {
+    commands: [C.getprop],
+    parser: P.getprop.PARSER,
+    checks: { props: 'required', root: 'required' },
+  },
+  packages: {
+    commands: [C.pmList, C.pmListUser0, C.pmListNoUid, C.pmListBare],
+    parser: P.pmList.PARSER,
+    // an empty list is a refusal in disguise: ask the next form of the question
+    accept: (text) => once('pm', text, P.pmList.parsePmList).parsed.packages.length > 0,
+    checks: { apps: 'required' },
+  },
+  packageDetails: {
+    commands: [C.dumpsysPackage, C.dumpsysPackageFull],
+    parser: P.dumpsysPackage.PARSER,
+    accept: (text) => text.includes('Package ['),
+    checks: { 'app-details': 'required', apps: 'stands-in' },
+  },
+  launcher: {
+    commands: [C.launcherActivities],
+    parser: P.launcherActivities.PARSER,
+    checks: { launcher: 'required' },
+  },
+  settingsSecure: {
+    commands: [C.settingsSecure],
+    parser: P.settings.PARSER,
+    checks: { accessibility: 'either', 'notification-listeners': 'required', settings: 'required' },
+  },
+  settingsGlobal: {
+    commands: [C.settingsGlobal],
+    parser: P.settings.PARSER,
+    checks: { settings: 'required' },
+  },
+  settingsSystem: {
+    commands: [C.settingsSystem],
+    parser: P.settings.PARSER,
+    checks: { settings: 'required' },
+  },
+  accessibility: {
+    commands: [C.dumpsysAccessibility],
+    parser: P.dumpsysAccessibility.PARSER,
+    checks: { accessibility: 'either' },
+  },
+  devicePolicy: {
+    commands: [C.dumpsysDevicePolicy],
+    parser: P.dumpsysDevicePolicy.PARSER,
+    checks: { 'device-admins': 'required' },
+  },
+  accounts: {
+    commands: [C.dumpsysAccount],
+    parser: P.dumpsysAccount.PARSER,
+    checks: { accounts: 'required' },
+  },
+  adbKeys: {
+    commands: [C.dumpsysAdb],
+    parser: P.dumpsysAdb.PARSER,
+    checks: { 'trusted-computers': 'required' },
+  },
+  appopsUsageStats: {
+    commands: [C.appopsUsageStats],
+    parser: P.appops.PARSER,
+    checks: { 'usage-access': 'required' },
+  },
+  appopsOverlay: {
+    commands: [C.appopsOverlay],
+    parser: P.appops.PARSER,
+    checks: { overlay: 'required' },
+  },
+  appopsInstall: {
+    commands: [C.appopsInstall],
+    parser: P.appops.PARSER,
+    checks: { 'install-apps': 'required' },
+  },
+  deviceIdle: {
+    commands: [C.deviceIdleWhitelist],
+    parser: P.deviceIdle.PARSER,
+    checks: { battery: 'required' },
+  },
+  batteryHistory: {
+    commands: [C.batteryHistory],
+    parser: P.batteryHistory.PARSER,
+    checks: { 'app-history': 'required' },
+  },
+  su: {
+    commands: [C.whichSu],
+    parser: P.whichSu.PARSER,
+    checks: { root: 'partial-without' },
+  },
+};
+
+/** Step id → its commands, in the collector's start order (which also names raw files). */
+export const ANDROID_STEPS = Object.fromEntries(
+  ANDROID_STEP_IDS.map((id) => [id, ANDROID_STEP_REGISTRY[id].commands]),
+) as Record<AndroidStepId, readonly string[]>;
+
+/** A check's sources: steps with their role, in the order a problem is reported. */
+export interface CheckSources {
+  title: string;
+  sources: Array<{ step: AndroidStepId; role: StepRole }>;
+}
+
+/**
+ * Check id → its sources, derived from the registry. Sources keep the step
+ * order, except that among alternative sources a check's own dump comes
+ * before a setting that only backs it up (accessibility: `dumpsys
+ * accessibility`, then `settings list secure`), so the reported problem is
+ * the one about the check's own source.
+ */
+export function androidCheckSources(): Record<AndroidCheckId, CheckSources> {
+  const out = {} as Record<AndroidCheckId, CheckSources>;
+  for (const [id, def] of Object.entries(ANDROID_CHECKS) as [
+    AndroidCheckId,
+    (typeof ANDROID_CHECKS)[AndroidCheckId],
+  ][]) {
+    out[id] = { title: def.title, sources: [] };
+  }
+  for (const step of ANDROID_STEP_IDS) {
+    for (const [check, role] of Object.entries(ANDROID_STEP_REGISTRY[step].checks) as [
+      AndroidCheckId,
+      StepRole,
+    ][]) {
+      out[check].sources.push({ step, role });
+    }
+  }
+  for (const c of Object.values(out)) {
+    // among alternative sources, a step that feeds only this check is its own source and a
+    // shared one (a settings table) backs it up; other sources keep the step order
+    const own = (s: AndroidStepId) => Object.keys(ANDROID_STEP_REGISTRY[s].checks).length === 1;
+    c.sources.sort((a, b) =>
+      a.role === 'either' && b.role === 'either' ? Number(own(b.step)) - Number(own(a.step)) : 0,
+    );
+  }
+  return out;
+}
+
+/** Fact → the Android checks that supply it, plus the fact's own name (rule tests use it). */
+export function androidFactChecks(): Record<Fact, string[]> {
+  const out = {} as Record<Fact, string[]>;
+  for (const [id, def] of Object.entries(ANDROID_CHECKS)) {
+    for (const fact of def.facts as readonly Fact[]) (out[fact] ??= []).push(id);
+  }
+  for (const [fact, ids] of Object.entries(out)) if (!ids.includes(fact)) ids.push(fact);
+  return out;
+}
