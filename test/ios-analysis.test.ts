@@ -96,8 +96,30 @@ function enterpriseTracker(id: string, name: unknown, extra: IosDict = {}): IosD
   };
 }
 
-/** A reading where every step was read, of an ordinary, quiet iPhone. */
+/** One of iOS's own apps, as Browse lists it: no signer, under /Applications. */
+const SAFARI: IosDict = {
+  CFBundleIdentifier: 'com.apple.mobilesafari',
+  CFBundleDisplayName: 'Safari',
+  ApplicationType: 'System',
+  Path: '/Applications/MobileSafari.app',
+};
+
+/** A reading where every step was read, of an ordinary, quiet iPhone (iOS's own apps are always listed). */
 function fullReading(over: Partial<IosReading> = {}): IosReading {
+  const { apps, ...rest } = over;
+  return {
+    ...readingBase(),
+    apps:
+      apps === undefined
+        ? [appStoreApp('net.whatsapp.WhatsApp', 'WhatsApp'), SAFARI]
+        : apps.length
+          ? [...apps, SAFARI]
+          : [],
+    ...rest,
+  };
+}
+
+function readingBase(): IosReading {
   return {
     raw: [rawOut('public-values', 'pub'), rawOut('session-values', 'ses'), rawOut('apps', 'apps')],
     stats: { roundTrips: 5, wallMs: 900 },
@@ -136,7 +158,6 @@ function fullReading(over: Partial<IosReading> = {}): IosReading {
     iconState: [[{ bundleIdentifier: 'net.whatsapp.WhatsApp', displayName: 'WhatsApp' }]],
     problems: [],
     complete: true,
-    ...over,
   };
 }
 
@@ -190,6 +211,8 @@ describe('assembleIosSnapshot: a full reading', () => {
     expect(s.homeScreenRead).toBe(true);
     expect(s.apps.map((a) => [a.id, a.signer.class, a.hidden])).toEqual([
       ['net.whatsapp.WhatsApp', 'app-store', 'visible'],
+      // iOS's own app with no home-screen icon: not on the home screen, carries no signer
+      ['com.apple.mobilesafari', 'system', 'hidden'],
     ]);
     expect(s.jailbreak.appsChecked).toBe(true);
   });
@@ -331,11 +354,10 @@ describe('assembleIosSnapshot: steps that were not read', () => {
     expect(s.apps[0]?.hidden).toBe('unknown');
 
     const doc = analyzeSnapshot(s, shipped);
-    // high raises (apple-lookalike, outside-store-background) read the home screen
-    expect(doc.incomplete).not.toBe(false);
-    expect(incompleteOf(doc).checks).toContain('home-screen');
-    expect(incompleteOf(doc).facts).toContain('launcher');
-    expect(report(s, doc).complete).toBe(false);
+    // rules judge "hidden" by iOS's own hidden tag, which comes with the app list: a phone that
+    // does not offer its home screen leaves nothing unjudged, and the report still lists the check
+    expect(doc.incomplete).toBe(false);
+    expect(report(s, doc).notChecked.map((n) => n.title)).toContain(hs.title);
   });
 
   it('an icon state read despite a problem on that step is not used', () => {
@@ -655,7 +677,7 @@ describe('apps as the phone sends them', () => {
     expect(f?.subject.label).toBe('Sileo');
   });
 
-  it('an enterprise tracker with no home-screen icon is raised to high', () => {
+  it('an enterprise tracker that is only off the home screen stays medium (it may be in the App Library)', () => {
     const reading = fullReading({
       apps: [
         appStoreApp('net.whatsapp.WhatsApp', 'WhatsApp'),
@@ -664,17 +686,28 @@ describe('apps as the phone sends them', () => {
     });
     const s = assembleIosSnapshot(reading, TOOL);
     const app = s.apps.find((a) => a.id === 'com.example.tracker')!;
-    expect(app.hidden).toBe('hidden');
     expect(app.hiddenBy).toEqual(['no-home-screen-icon']);
     const doc = analyzeSnapshot(s, shipped);
     const f = doc.findings.find((x) => x.subject.id === 'com.example.tracker');
     expect(f?.rule).toBe('ios.outside-store-background');
-    expect(f?.severity).toBe('high');
+    expect(f?.severity).toBe('medium');
     expect(f?.evidence.iosApp).toMatchObject({
       bundleId: 'com.example.tracker',
       signer: 'enterprise',
-      hidden: 'hidden',
+      hiddenByTag: false,
+      homeScreen: 'not on the home screen (may be in the App Library)',
     });
+  });
+
+  it('the same tracker that iOS is told to hide (SBAppTags hidden) is raised to high', () => {
+    const reading = fullReading({
+      apps: [enterpriseTracker('com.example.tracker', 'Tracker', { SBAppTags: ['hidden'] })],
+    });
+    const s = assembleIosSnapshot(reading, TOOL);
+    const doc = analyzeSnapshot(s, shipped);
+    const f = doc.findings.find((x) => x.subject.id === 'com.example.tracker');
+    expect(f?.severity).toBe('high');
+    expect(f?.evidence.iosApp).toMatchObject({ hiddenByTag: true });
   });
 
   it('the same tracker with the home screen not read stays medium and is not called hidden', () => {
@@ -688,7 +721,9 @@ describe('apps as the phone sends them', () => {
     const doc = analyzeSnapshot(s, shipped);
     const f = doc.findings.find((x) => x.subject.id === 'com.example.tracker');
     expect(f?.severity).toBe('medium');
-    expect(incompleteOf(doc).checks).toContain('home-screen');
+    // the hidden tag comes with the app list: the home screen is evidence, not a judged fact
+    expect(doc.incomplete).toBe(false);
+    expect(s.checks.find((c) => c.id === 'home-screen')?.status).toBe('not-checked');
   });
 });
 
@@ -1013,10 +1048,34 @@ describe('hostile values from the phone', () => {
     expect(model.notChecked.some((n) => /spycheck did not expect/.test(n.reason))).toBe(true);
   });
 
-  it('an empty app list that was read (a phone with only system apps) is complete', () => {
+  it('an empty app list that was "read" is never clean: every iPhone lists its own apps', () => {
     const s = assembleIosSnapshot(fullReading({ apps: [], iconState: [[]] }), TOOL);
+    expect(s.checks.find((c) => c.id === 'apps')).toMatchObject({
+      status: 'not-checked',
+      cause: 'empty',
+    });
     const doc = analyzeSnapshot(s, shipped);
-    expect(doc.incomplete).toBe(false);
-    expect(report(s, doc).complete).toBe(true);
+    expect(doc.incomplete).not.toBe(false);
+    expect(report(s, doc).headline).toMatch(/^This check is not complete/);
+  });
+
+  it('an app list with none of iOS\u2019s own apps ran only in part', () => {
+    const reading = { ...fullReading(), apps: [appStoreApp('net.whatsapp.WhatsApp', 'WhatsApp')] };
+    const s = assembleIosSnapshot(reading, TOOL);
+    expect(s.checks.find((c) => c.id === 'apps')).toMatchObject({ status: 'partial' });
+  });
+
+  it('a session that left out the passcode value: the values check ran in part, and says which', () => {
+    const base = fullReading();
+    const { PasswordProtected: _, ...session } = base.values.session;
+    const s = assembleIosSnapshot(
+      { ...base, values: { ...base.values, session, missing: ['PasswordProtected'] } },
+      TOOL,
+    );
+    expect(s.device.passcodeSet).toBe('unknown');
+    expect(s.checks.find((c) => c.id === 'device-values')).toMatchObject({
+      status: 'partial',
+      reason: expect.stringMatching(/passcode/),
+    });
   });
 });

@@ -4,7 +4,7 @@
  * platform → `spycheck devices`, `doctor` and `scan --platform ios`. The
  * simulators' logs prove what was sent.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -306,13 +306,21 @@ describe('spycheck scan --platform ios: phones that cannot be read yet', () => {
     expect(missing.stderr).toMatch(/Could not reach usbmuxd/);
   });
 
-  it('a locked iPhone: exit 5, plain steps, no bundle written', async () => {
+  it('an iPhone that locks before its apps are read: exit 5, plain steps, what was read is saved', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'spycheck-locked-')), 'bundle');
     const r = await runCli(['scan', '--demo', 'ios-locked', '--out', out]);
     expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(/The iPhone is locked, so it refused to be read\. Nothing was read/);
-    expect(r.stderr).toMatch(/Unlock it with its passcode/);
-    expect(existsSync(out)).toBe(false);
+    expect(r.stderr).toMatch(/The iPhone locked before its apps could be read\. Unlock it/);
+    expect(r.stderr).toMatch(/saved in the evidence bundle, marked incomplete/);
+    // the settings read before it locked are kept, and the result is never read as clear
+    const snapshot = JSON.parse(readFileSync(join(out, 'snapshot.json'), 'utf8'));
+    expect(snapshot.device.passcodeSet).toBe(true);
+    expect(snapshot.checks.find((c: { id: string }) => c.id === 'apps')).toMatchObject({
+      status: 'not-checked',
+      cause: 'locked',
+    });
+    expect(readFileSync(join(out, 'report.txt'), 'utf8')).toMatch(/This check is not complete/);
+    expect((await runCli(['verify', out])).code).toBe(0);
   });
 
   it('an iOS demo profile is an iPhone even without --platform; --platform android is refused', async () => {

@@ -146,6 +146,20 @@ describe('spycheck scan of an iPhone (simulated usbmuxd â†’ appium-ios-device â†
     expect((await runCli(['verify', second])).code).toBe(0);
   });
 
+  it('an iPhone locked since it was switched on: exit 5, nothing read, no bundle', async () => {
+    const profile = {
+      ...(await loadIosProfile('ios-clean')),
+      state: 'locked-before-first-unlock' as const,
+    };
+    const env = await laptopWith(profile);
+    const out = join(tmp, 'bfu');
+    const r = await runCli(['scan', '--consent', '--out', out], env);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/The iPhone is locked, so it refused to be read\. Nothing was read/);
+    expect(existsSync(out)).toBe(false);
+    expectOnlyAllowedIosReads(sim!);
+  });
+
   it('an iPhone that no longer trusts this computer is said plainly (exit 6), no bundle', async () => {
     const profile = { ...(await loadIosProfile('ios-clean')), state: 'pairing-removed' as const };
     const env = await laptopWith(profile);

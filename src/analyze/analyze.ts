@@ -301,7 +301,15 @@ function toFinding(g: Group, ctx: Ctx): Finding {
       ...(a.spoofedAppStoreSigner
         ? { spoofedAppStoreSigner: a.spoofedAppStoreSigner.reasons }
         : {}),
-      hidden: a.hidden,
+      hiddenByTag: a.hiddenBy.includes('sbapptags'),
+      homeScreen:
+        a.hidden === 'unknown'
+          ? 'not read'
+          : a.hiddenBy.includes('no-home-screen-icon')
+            ? 'not on the home screen (may be in the App Library)'
+            : a.hiddenBy.includes('sbapptags')
+              ? 'no icon anywhere'
+              : 'on the home screen',
       ...(a.backgroundModes.length ? { backgroundModes: a.backgroundModes } : {}),
     };
   }

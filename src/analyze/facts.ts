@@ -29,7 +29,8 @@ export const FACT_CHECKS: Record<Fact, readonly string[]> = {
  */
 export const IOS_FACT_CHECKS: Partial<Record<Fact, readonly string[]>> = {
   packages: ['apps'],
-  launcher: ['home-screen', 'apps'],
+  // an iPhone app's hidden tag comes with the app list; the home screen is evidence only
+  launcher: ['apps'],
   ios_apps: ['apps'],
   ios_device: ['device-values'],
   ios_profiles: ['profiles'],

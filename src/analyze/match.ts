@@ -313,14 +313,22 @@ export function compileMatch(m: MatchExpr): Eval {
     const want = m.launcher;
     parts.push((ctx, app) => {
       if (!app) return NO;
-      // an iPhone app is hidden by its tags or by having no home-screen icon
-      const shown = ctx.ios ? (app as IosApp).hidden : (app as AndroidApp).launcher;
+      if (ctx.unknown.has('launcher')) return unknown('launcher');
+      // An iPhone app counts as hidden only when iOS is told to hide it (SBAppTags). One that
+      // is just not on the home screen may be in the App Library, where its owner put it.
+      const shown = ctx.ios
+        ? (app as IosApp).hiddenBy?.includes('sbapptags')
+          ? 'hidden'
+          : 'visible'
+        : (app as AndroidApp).launcher;
       if (shown === 'unknown' || !shown) return unknown('launcher');
-      // an Android launcher list that failed makes every answer unknown; an iPhone's tags still say hidden
-      if (ctx.unknown.has('launcher') && !(ctx.ios && shown === 'hidden'))
-        return unknown('launcher');
       return shown === want
-        ? yes('launcher', ctx.ios ? `home-screen icon ${want}` : `icon ${want}`)
+        ? yes(
+            'launcher',
+            ctx.ios
+              ? `hidden from the home screen and App Library: ${want === 'hidden' ? 'yes' : 'no'}`
+              : `icon ${want}`,
+          )
         : NO;
     });
   }
@@ -659,7 +667,10 @@ function compileIosApp(m: MatchExpr): Eval[] {
         return signs.length
           ? {
               v: 'yes',
-              reasons: signs.map((i) => ({ matcher: 'ios_jailbreak_sign', value: i.kind })),
+              reasons: signs.map((i) => ({
+                matcher: 'ios_jailbreak_sign',
+                value: i.tool ? `${i.kind}: ${i.tool.name} (${i.tool.role})` : i.kind,
+              })),
               missing: [],
             }
           : NO;

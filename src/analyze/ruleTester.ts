@@ -153,7 +153,7 @@ export function iosSnapshotFromCase(c: RuleTestCase): IosSnapshot {
       active: true,
       payloadContents: 'not-readable' as const,
     })),
-    ...(d.organisation || d.mdm_unremovable !== undefined || d.supervised
+    ...(d.organisation || d.mdm_unremovable !== undefined
       ? {
           cloudConfiguration: {
             present: true,
@@ -194,7 +194,7 @@ export function iosSnapshotFromCase(c: RuleTestCase): IosSnapshot {
         : {}),
       appleLookalike: a.apple_lookalike ?? false,
       hidden: a.hidden ?? 'visible',
-      hiddenBy: a.hidden === 'hidden' ? ['no-home-screen-icon' as const] : [],
+      hiddenBy: a.hidden === 'hidden' ? ['sbapptags' as const] : [],
       tags: [],
       backgroundModes: a.background_modes ?? [],
       usageDescriptions: a.usage ?? [],

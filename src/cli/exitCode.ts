@@ -18,12 +18,16 @@ export type CommandOutcome =
    * phone was not ready to be read (locked, not trusting this computer, no phone service)
    */
   | { stopped: 'usage' | 'error' | NotReady }
-  /** a phone or an import was judged and its bundle written */
-  | { complete: boolean; findings: FindingsDoc };
+  /**
+   * a phone or an import was judged and its bundle written; `notReady` when the phone refused
+   * part-way for a reason the person can fix (locked, trust withdrawn): its code wins over 3
+   */
+  | { complete: boolean; findings: FindingsDoc; notReady?: NotReady };
 
 /** The exit code contract (DESIGN.md): one pure function decides it for every command. */
 export function exitCodeFor(outcome: CommandOutcome, failOn?: Exclude<Severity, 'info'>): ExitCode {
   if ('stopped' in outcome) return STOPPED[outcome.stopped];
+  if (outcome.notReady) return STOPPED[outcome.notReady];
   if (!outcome.complete) return EXIT.incomplete;
   const worse = (s: Severity) => severityRank(s) <= severityRank(failOn ?? 'high');
   if (failOn && outcome.findings.findings.some((f) => worse(f.severity))) {

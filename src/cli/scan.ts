@@ -111,8 +111,24 @@ async function choosePlatform(
       .map((d) => ({ platform: f.platform, serial: d.serial })),
   );
   const kinds = new Set(found.map((f) => f.platform));
-  // one family, or none (then Android's own words explain what to check), reads as usual
-  if (kinds.size <= 1) return { platform: byId[found[0]?.platform ?? 'android'] };
+  if (kinds.size === 1) return { platform: byId[found[0]!.platform] };
+  if (kinds.size === 0) {
+    // nothing anywhere: say what each kind of phone needs, including a missing usbmuxd
+    const iosNote = families.find((f) => f.platform === 'ios')?.note;
+    const androidNote = families.find((f) => f.platform === 'android')?.note;
+    if (!iosNote) return { platform: android };
+    return {
+      problem: 'error',
+      message: [
+        opts.serial
+          ? `No phone with the id "${forTerminal(opts.serial)}" is connected.`
+          : 'No phone found.',
+        `Android phones: ${androidNote ? forTerminal(androidNote, { maxLength: 600 }) : 'check the USB cable, unlock the phone and make sure USB debugging is on (Settings > Developer options).'}`,
+        `iPhones: ${forTerminal(iosNote, { maxLength: 600 })}`,
+        'Run "spycheck doctor" for help.',
+      ].join('\n'),
+    };
+  }
   return {
     problem: 'usage',
     message: `An Android phone and an iPhone are both connected. Choose one with --serial:\n${found
@@ -184,7 +200,12 @@ async function runScan(ctx: CliContext, opts: ScanCliOptions, platform: AnyPlatf
           stats: result.stats,
           toStderr: json,
         });
-        return { complete: result.complete, findings: result.findings };
+        if (result.notReady) say(`\n${result.notReady.message}`);
+        return {
+          complete: result.complete,
+          findings: result.findings,
+          ...(result.notReady ? { notReady: result.notReady.reason } : {}),
+        };
     }
   })();
   return exitCodeFor(outcome, opts.failOn);

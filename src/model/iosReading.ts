@@ -72,5 +72,9 @@ export interface IosReading {
   /** every step was read (a service the phone does not offer does not count against it) */
   complete: boolean;
   /** set when the phone refused before anything could be judged (see PhoneReading) */
-  notReady?: { reason: 'locked' | 'not-trusted' | 'no-service'; message: string };
+  notReady?: {
+    reason: 'locked' | 'not-trusted' | 'no-service';
+    message: string;
+    nothingRead: boolean;
+  };
 }

@@ -128,7 +128,9 @@ export interface IosApp {
   /**
    * 'hidden': SBAppTags says hidden, or the home screen was read and the app has no icon on
    * any page or in any folder (since iOS 14 an owner can also keep an app in the App Library
-   * only). 'unknown': no hidden tag and the home screen was not read.
+   * only). 'unknown': no hidden tag and the home screen was not read. Rules treat only the
+   * tag as hidden (rule matcher `launcher: hidden`): an owner may keep any app in the App
+   * Library, so a missing home-screen icon is evidence, not a warning sign.
    */
   hidden: 'visible' | 'hidden' | 'unknown';
   /** Why it counts as hidden */
@@ -177,7 +179,10 @@ export interface IosProfile {
 
 /** MCInstall GetCloudConfiguration: supervision and Automated Device Enrolment. */
 export interface IosCloudConfiguration {
-  /** The phone sent a non-empty configuration (an organisation set it up) */
+  /**
+   * An organisation set the phone up: it named one, or enrolment was mandatory, unremovable or
+   * supervised. An ordinary phone's few default keys do not count.
+   */
   present: boolean;
   /** IsSupervised; 'unknown' when not said (see the device's `supervised` too) */
   supervised: IosFlag;

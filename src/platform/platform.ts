@@ -53,10 +53,12 @@ export interface PhoneReading {
   raw: RawOutput[];
   stats: { roundTrips: number; wallMs: number };
   /**
-   * Set when the phone refused before anything about it (beyond its model) could be read: then
-   * there is nothing to judge, no bundle is written, and the person is told what to do.
+   * Set when the phone refused before its apps could be read. With `nothingRead` (nothing
+   * beyond its model was read) there is nothing to judge and no bundle is written; otherwise
+   * what was read is judged and saved, marked incomplete. Either way the exit code and the
+   * message say what to do.
    */
-  notReady?: { reason: NotReady; message: string };
+  notReady?: { reason: NotReady; message: string; nothingRead: boolean };
 }
 
 export interface CollectHooks {

@@ -15,17 +15,27 @@ export const IOS_BUILT_TO_HEADING =
 
 /** Category names that read differently on an iPhone. */
 export const IOS_CATEGORY_LABEL: Partial<Record<string, string>> = {
-  'root-jailbreak': 'iPhone protections removed ("jailbroken")',
+  // TrollStore gets round Apple's checks without a jailbreak: one label fits both
+  'root-jailbreak': 'Apple\u2019s protections got round (a jailbreak or TrollStore)',
   'remote-access': 'Someone else may be able to manage this iPhone',
 };
 
 /** Where an iPhone app came from, in plain words, from who signed it. */
 export function iosOriginText(app: IosApp, jailbreakSigns: readonly string[] = []): string {
   if (app.spoofedAppStoreSigner) {
+    const reasons = app.spoofedAppStoreSigner.reasons;
+    const why = [
+      reasons.includes('no-purchase-record') ? 'no Apple Account bought it' : '',
+      reasons.includes('ad-hoc-signed') ? 'it is signed in a way the App Store never uses' : '',
+      reasons.includes('apple-organisation') ? 'it claims to be made by Apple' : '',
+      reasons.includes('platform-application') || reasons.includes('no-sandbox')
+        ? 'it has powers App Store apps never get'
+        : '',
+    ].filter(Boolean);
     return (
-      'It says it came from the App Store, but it cannot have: no Apple Account bought it and ' +
-      'it carries signs of being put on the iPhone with a tool that gets round Apple\u2019s ' +
-      'checks (such as TrollStore).'
+      `It says it came from the App Store, but it cannot have${why.length ? `: ${why.join(', and ')}` : ''}. ` +
+      'Apps put on an iPhone with a tool that gets round Apple\u2019s checks (such as TrollStore) ' +
+      'look like this.'
     );
   }
   const who = cleanText(app.signer.organization ?? app.signer.identity ?? '', { maxLength: 120 });
@@ -37,8 +47,8 @@ export function iosOriginText(app: IosApp, jailbreakSigns: readonly string[] = [
     case 'enterprise':
       return (
         `It was not installed from the App Store. It was signed by a company${who ? ` (${who})` : ''}, ` +
-        'which lets it be put on an iPhone directly. Someone has to allow that company in ' +
-        'Settings first.'
+        'which lets it be put on an iPhone directly. Usually someone has to allow that company ' +
+        'in Settings first, unless a device-management profile installed it.'
       );
     case 'developer':
       return (
@@ -52,7 +62,10 @@ export function iosOriginText(app: IosApp, jailbreakSigns: readonly string[] = [
             'TrollStore, which register their apps that way.'
         : 'It is part of iOS.';
     default:
-      return 'We could not tell where it came from: it carries no signature we recognise.';
+      return (
+        'It did not come from the App Store as far as we can tell, and we could not tell who ' +
+        'signed it.'
+      );
   }
 }
 
@@ -100,7 +113,8 @@ export const IOS_CANNOT_SEE: readonly { title: string; detail: string }[] = [
       'Settings, then Privacy & Security, then Safety Check, then "Manage Sharing & Access" ' +
       'shows who you share your location and other information with, and which devices are ' +
       'signed in to your Apple Account. Look through it first without changing anything: ' +
-      'stopping sharing may be noticed.',
+      'stopping sharing may be noticed. Do not tap "Emergency Reset" unless it is part of your ' +
+      'safety plan: it stops all sharing at once, and the other person may notice.',
   },
   {
     title: 'Location sharing in Find My',
@@ -109,17 +123,20 @@ export const IOS_CANNOT_SEE: readonly { title: string; detail: string }[] = [
       'Messages, Maps and other apps is listed in Safety Check too.',
   },
   {
-    title: 'Family Sharing',
+    title: 'Family Sharing and Screen Time',
     detail:
       'Settings, then your name, then Family. The organiser of a family group can see ' +
-      'purchases and, if it is turned on, your location and Screen Time.',
+      'purchases and, if it is turned on, your location. If this iPhone is set up as a ' +
+      'child\u2019s in the group, the organiser can also use Screen Time to see and limit what ' +
+      'it does.',
   },
   {
     title: 'Apple Account and its devices',
     detail:
-      'Settings, then your name: the list at the bottom shows every device signed in to your ' +
-      'Apple Account. Someone who knows the password can see your iCloud photos, messages and ' +
-      'backups from any of them.',
+      'Settings, then your name (called Apple ID before iOS 18): the list at the bottom shows ' +
+      'every device signed in to your account. Someone who knows the password can see your ' +
+      'iCloud photos, messages and backups from any of them. "Sign-In & Security" shows the ' +
+      'phone numbers that can receive its codes.',
   },
   {
     title: 'VPN and Device Management',
@@ -127,6 +144,12 @@ export const IOS_CANNOT_SEE: readonly { title: string; detail: string }[] = [
       'Settings, then General, then "VPN & Device Management" lists profiles and management ' +
       'that can change settings or route your internet traffic. A USB scan can list profiles ' +
       'but cannot see everything a profile does.',
+  },
+  {
+    title: 'Messages sent on to other devices',
+    detail:
+      'Settings, then Apps (or Messages), then Messages, then "Text Message Forwarding" lists ' +
+      'other devices that get copies of your text messages.',
   },
   {
     title: 'Trackers such as AirTags',
@@ -157,8 +180,10 @@ export const IOS_AFTER_SCAN: readonly string[] = [
   'Unplug the iPhone from this computer.',
   'This computer stays trusted by the iPhone. To make the iPhone forget it, go to Settings, ' +
     'then General, then "Transfer or Reset iPhone", then Reset, then "Reset Location & Privacy". ' +
-    'Talk to your caseworker first: this also makes every app ask again before it uses your ' +
-    'location, so a location-sharing app may stop and the other person may notice.',
+    'Talk to your caseworker first: this makes the iPhone forget every computer it trusted ' +
+    '(which may include the other person\u2019s), and makes every app ask again before it uses ' +
+    'your location, camera, microphone, photos or contacts. A location-sharing app may stop, ' +
+    'and the other person may notice.',
 ];
 
 const yesNo = (v: IosFlag | undefined): string | undefined =>
@@ -167,7 +192,9 @@ const yesNo = (v: IosFlag | undefined): string | undefined =>
 /** Rows for the evidence section's scan table. */
 export function iosDeviceRows(s: IosSnapshot): Array<[string, unknown]> {
   const d = s.device;
-  const cloud = s.cloudConfiguration;
+  const read = (id: string) =>
+    (Array.isArray(s.checks) ? s.checks : []).find((c) => c?.id === id)?.status !== 'not-checked';
+  const cloud = read('profiles') ? s.cloudConfiguration : undefined;
   return [
     ['UDID', d.udid],
     ['Serial number', d.serialNumber],
@@ -189,16 +216,18 @@ export function iosDeviceRows(s: IosSnapshot): Array<[string, unknown]> {
     ['Management can be removed', cloud?.present ? yesNo(invert(cloud.mdmUnremovable)) : undefined],
     [
       'Configuration profiles',
-      s.profiles.length
-        ? s.profiles
-            .map(
-              (p) =>
-                `${p.displayName ?? p.id} (${p.id}${p.organisation ? `, ${p.organisation}` : ''}${p.removalDisallowed === true ? ', cannot be removed' : ''})`,
-            )
-            .join('; ')
-        : 'none listed',
+      !read('profiles')
+        ? 'not read'
+        : s.profiles.length
+          ? s.profiles
+              .map(
+                (p) =>
+                  `${p.displayName ?? p.id} (${p.id}${p.organisation ? `, ${p.organisation}` : ''}${p.removalDisallowed === true ? ', cannot be removed' : ''})`,
+              )
+              .join('; ')
+          : 'none listed',
     ],
-    ['Apps listed', String(s.apps.length)],
+    ['Apps listed', read('apps') ? String(s.apps.length) : 'not read'],
   ];
 }
 

@@ -76,6 +76,7 @@ export const IOS_SIGNERS = [
   'unknown',
 ] as const;
 export const IOS_JAILBREAK_SIGNS = [
+  'known-app',
   'jailbreak-path',
   'privileged-user-app',
   'system-app-outside-system',

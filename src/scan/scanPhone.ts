@@ -78,6 +78,8 @@ export type ScanResult =
       stats: PhoneReading['stats'];
       /** finished, and no check that serious rules need is missing */
       complete: boolean;
+      /** the phone refused part-way for a reason the person can fix (its own exit code) */
+      notReady?: { reason: NotReady; message: string };
     };
 
 export async function scanPhone<C extends PhoneConnection, R extends PhoneReading>(
@@ -157,7 +159,7 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
       onProgress: (message) => onProgress?.({ kind: 'step', message }),
       ...(signal ? { signal } : {}),
     });
-    if (reading.notReady) {
+    if (reading.notReady?.nothingRead) {
       onProgress?.({ kind: 'phase', phase: 'done' });
       // nothing to keep: leave no empty evidence folder behind to be mistaken for a result
       if (!existed) tryRemoveEmpty(outDir);
@@ -206,6 +208,9 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
       warnings: written.warnings,
       stats: reading.stats,
       complete: isComplete(snapshot, findings),
+      ...(reading.notReady
+        ? { notReady: { reason: reading.notReady.reason, message: reading.notReady.message } }
+        : {}),
     };
   } finally {
     await conn.close();

@@ -21,7 +21,7 @@ export const IOS_CHECKS: Record<string, { title: string; steps: IosStep[] }> = {
     steps: ['apps'],
   },
   profiles: {
-    title: 'Configuration profiles and device management (MDM)',
+    title: 'Configuration profiles and device management',
     steps: ['profiles'],
   },
   'home-screen': {
@@ -29,6 +29,12 @@ export const IOS_CHECKS: Record<string, { title: string; steps: IosStep[] }> = {
     steps: ['icon-state'],
   },
 };
+
+/** Values a scan must have to judge the phone, in plain words. */
+const KEY_VALUES = [
+  ['whether a passcode is set', 'passcodeSet'],
+  ['whether it is supervised', 'supervised'],
+] as const;
 
 const CAUSE: Record<IosProblemKind, CheckCause> = {
   'not-paired': 'not-trusted',
@@ -81,6 +87,35 @@ export function assembleIosSnapshot(
       status,
       reason: p.message,
       cause: CAUSE[p.kind],
+    });
+  }
+  // a read that "worked" but gave nothing usable must never look like a clean phone
+  const appsCheck = checks.find((c) => c.id === 'apps');
+  if (appsCheck?.status === 'ok') {
+    const apps = details.apps ?? [];
+    if (apps.length === 0) {
+      Object.assign(appsCheck, {
+        status: 'not-checked',
+        reason: 'the iPhone answered with an empty app list (every iPhone has apps)',
+        cause: 'empty',
+      });
+    } else if (!apps.some((a) => a.system)) {
+      Object.assign(appsCheck, {
+        status: 'partial',
+        reason: 'the app list holds none of the apps that come with iOS, so it may be cut short',
+        cause: 'garbled',
+      });
+    }
+  }
+  const valuesCheck = checks.find((c) => c.id === 'device-values');
+  const unread = KEY_VALUES.filter(
+    ([, field]) => read('session-values') && details.device[field] === 'unknown',
+  ).map(([words]) => words);
+  if (valuesCheck?.status === 'ok' && unread.length > 0) {
+    Object.assign(valuesCheck, {
+      status: 'partial',
+      reason: `the iPhone did not say ${unread.join(' or ')}`,
+      cause: 'failed',
     });
   }
   const udid = details.device.udid || reading.udid;

@@ -1,9 +1,8 @@
-import {
-  ANDROID_STEP_IDS,
-  type AndroidCollection,
-  type AndroidStepId,
-  type ApkCertResult,
-  type StepOutput,
+import type {
+  AndroidCollection,
+  AndroidStepId,
+  ApkCertResult,
+  StepOutput,
 } from '../../model/androidCollection.js';
 import { mapLimit } from '../../util/limit.js';
 import { sha256sumCommands } from './commands.js';

@@ -9,7 +9,21 @@ import type { IosCloudConfiguration } from '../../model/iosSnapshot.js';
 import type { ParseResult } from '../../model/parse.js';
 import { flag, isDict, MAX_LIST, text, textList, Warnings } from './values.js';
 
-export const PARSER = { id: 'ios.cloudConfiguration', version: 1 } as const;
+export const PARSER = { id: 'ios.cloudConfiguration', version: 2 } as const;
+
+/**
+ * Keys that only an organisation's set-up writes. An ordinary iPhone also
+ * answers with a few keys (AllowPairing, CloudConfigurationUIComplete,
+ * IsSupervised false…): those never count as "set up by an organisation".
+ */
+const ORGANISATION_KEYS = [
+  'OrganizationName',
+  'OrganizationMagic',
+  'ConfigurationURL',
+  'MDMServerURL',
+  'OrganizationEmail',
+  'OrganizationPhone',
+];
 
 export function parseCloudConfiguration(value: unknown): ParseResult<IosCloudConfiguration> {
   const w = new Warnings();
@@ -24,7 +38,11 @@ export function parseCloudConfiguration(value: unknown): ParseResult<IosCloudCon
     );
   const keys = Object.keys(d).slice(0, MAX_LIST);
   const c: IosCloudConfiguration = {
-    present: keys.length > 0,
+    present:
+      ORGANISATION_KEYS.some((k) => Object.hasOwn(d, k)) ||
+      d.IsMandatory === true ||
+      d.IsMDMUnremovable === true ||
+      d.IsSupervised === true,
     supervised: flag(d, 'IsSupervised', w, where),
     organisation: text(d, 'OrganizationName', w, where),
     department: text(d, 'OrganizationDepartment', w, where),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseApps } from './apps.js';
-import { findJailbreakIndicators } from './jailbreak.js';
+import { findJailbreakIndicators, knownTool } from './jailbreak.js';
 import { loadPlist } from './testdata.test-util.js';
 
 describe('findJailbreakIndicators', () => {
@@ -117,5 +117,18 @@ describe('findJailbreakIndicators', () => {
     const { parsed, warnings } = findJailbreakIndicators(undefined);
     expect(parsed.appsChecked).toBe(false);
     expect(warnings.join('\n')).toMatch(/could not be looked for/);
+  });
+});
+
+describe('knownTool', () => {
+  it('knows a tool re-signed for sideloading with its team id as a last part', () => {
+    expect(knownTool('com.opa334.Dopamine.726YNLRKV9')?.name).toBe('Dopamine');
+    expect(knownTool('com.opa334.Dopamine-roothide')?.role).toBe('jailbreak');
+    expect(knownTool('com.tigisoftware.Filza')?.role).toBe('file-manager');
+  });
+  it('does not strip an ordinary last part, or name an unknown app', () => {
+    expect(knownTool('com.opa334.Dopamine.extension')).toBeUndefined();
+    expect(knownTool('com.example.notes.726YNLRKV9')).toBeUndefined();
+    expect(knownTool('com.opa334')).toBeUndefined();
   });
 });

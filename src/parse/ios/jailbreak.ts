@@ -14,7 +14,7 @@ import { quote, Warnings } from './values.js';
 
 export const PARSER = { id: 'ios.jailbreak', version: 1 } as const;
 
-interface KnownTool {
+export interface KnownTool {
   name: string;
   role: IosJailbreakToolRole;
 }
@@ -37,6 +37,10 @@ export const KNOWN_JAILBREAK_APPS: ReadonlyMap<string, KnownTool> = new Map([
   ['science.xnu.undecimus', tool('unc0ver', 'jailbreak')],
   ['kjc.loader', tool('checkra1n', 'jailbreak')],
   ['org.coolstar.electra', tool('Electra', 'jailbreak')],
+  ['org.coolstar.chimera', tool('Chimera', 'jailbreak')],
+  ['org.coolstar.odyssey', tool('Odyssey', 'jailbreak')],
+  ['org.coolstar.taurine', tool('Taurine', 'jailbreak')],
+  ['com.opa334.dopamine-roothide', tool('Dopamine (roothide)', 'jailbreak')],
   ['com.opa334.trollstore', tool('TrollStore', 'trollstore')],
   ['com.opa334.trollstorelite', tool('TrollStore Lite', 'trollstore')],
   ['com.opa334.trollstorepersistencehelper', tool('TrollStore helper', 'trollstore')],
@@ -45,6 +49,18 @@ export const KNOWN_JAILBREAK_APPS: ReadonlyMap<string, KnownTool> = new Map([
   ['ws.hbang.terminal', tool('NewTerm', 'terminal')],
   ['com.officialscheduler.mterminal', tool('MTerminal', 'terminal')],
 ]);
+
+/**
+ * The known tool an app id names. A copy signed for sideloading often carries
+ * its signer's team id as a last part (com.opa334.Dopamine.726YNLRKV9).
+ */
+export function knownTool(id: string): KnownTool | undefined {
+  const lower = id.toLowerCase();
+  const exact = KNOWN_JAILBREAK_APPS.get(lower);
+  if (exact) return exact;
+  const m = /^(.+)\.[a-z0-9]{10}$/.exec(lower);
+  return m && /\d/.test(lower.slice(-10)) ? KNOWN_JAILBREAK_APPS.get(m[1]!) : undefined;
+}
 
 /** A rootless jailbreak's apps: /var/jb/Applications (a link into /private/preboot/…/jb-…/procursus). */
 const JAILBREAK_PATH = /^\/(?:private\/)?var\/jb\/|\/jb-[^/]+\/procursus\//;
@@ -74,7 +90,7 @@ export function findJailbreakIndicators(
   let jailbreak = false;
   let trollStore = false;
   for (const app of apps) {
-    const known = KNOWN_JAILBREAK_APPS.get(app.id.toLowerCase());
+    const known = knownTool(app.id);
     if (known) {
       indicators.push({ kind: 'known-app', appId: app.id, tool: known, strength: 'strong' });
       if (known.role === 'trollstore') trollStore = true;

@@ -280,6 +280,24 @@ describe('parseCloudConfiguration', () => {
     expect(parsed.mdmUnremovable).toBe('unknown');
   });
 
+  it('an ordinary phone\u2019s default keys are not an organisation\u2019s set-up', () => {
+    const { parsed } = parseCloudConfiguration({
+      AllowPairing: true,
+      CloudConfigurationUIComplete: true,
+      ConfigurationWasApplied: true,
+      IsSupervised: false,
+      IsMandatory: false,
+      IsMDMUnremovable: false,
+      PostSetupProfileWasInstalled: true,
+      SkipSetup: [],
+    });
+    expect(parsed.present).toBe(false);
+    expect(parsed.supervised).toBe(false);
+    // one organisation key is enough, whatever the flags say
+    expect(parseCloudConfiguration({ OrganizationName: 'Example Ltd' }).parsed.present).toBe(true);
+    expect(parseCloudConfiguration({ IsSupervised: true }).parsed.present).toBe(true);
+  });
+
   it('hostile input never throws', () => {
     for (const bad of [undefined, null, [], 'x', 3]) {
       const r = parseCloudConfiguration(bad);

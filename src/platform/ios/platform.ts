@@ -48,8 +48,8 @@ const NOT_READY: Partial<Record<IosProblemKind, NotReady>> = {
 export const IOS_NOT_READY_HELP: Record<NotReady, string> = {
   locked:
     'The iPhone is locked, so it refused to be read. Nothing was read and nothing was saved. ' +
-    'Unlock it with its passcode, keep it unlocked with the screen on (set Auto-Lock to a few ' +
-    'minutes if it locks quickly), and run the scan again.',
+    'Unlock it with its passcode, tap the screen now and then so it stays awake during the ' +
+    'scan, and run the scan again.',
   'not-trusted':
     'The iPhone does not trust this computer, so it refused to be read. Nothing was read and ' +
     'nothing was saved. Unplug it, unlock it and plug it in again; tap "Trust This Computer" and ' +
@@ -61,13 +61,35 @@ export const IOS_NOT_READY_HELP: Record<NotReady, string> = {
     'iPhone in again and run "spycheck doctor".',
 };
 
-/** Not ready when the very first reads were refused for a reason the person can fix. */
+/** Not ready when the phone refused before its apps were read, for a reason the person can fix. */
 function notReadyOf(reading: IosReading): IosReading['notReady'] {
   const first = reading.problems[0];
   if (!first || !FIRST_STEPS.has(first.step)) return undefined;
   const reason = NOT_READY[first.kind];
-  return reason ? { reason, message: IOS_NOT_READY_HELP[reason] } : undefined;
+  if (!reason) return undefined;
+  // the model and iOS version come without a session: they alone are not worth a bundle
+  const nothingRead = first.step !== 'apps';
+  return {
+    reason,
+    nothingRead,
+    message: nothingRead
+      ? IOS_NOT_READY_HELP[reason]
+      : `${IOS_STOPPED_HELP[reason]} What was read before that is saved in the evidence bundle, marked incomplete.`,
+  };
 }
+
+/** When the iPhone refused part-way, after its settings were read. */
+const IOS_STOPPED_HELP: Record<NotReady, string> = {
+  locked:
+    'The iPhone locked before its apps could be read. Unlock it with its passcode, tap the ' +
+    'screen now and then so it stays awake, and run the scan again.',
+  'not-trusted':
+    'The iPhone stopped trusting this computer before its apps could be read. Unplug it, unlock ' +
+    'it, plug it in again, tap "Trust This Computer", and run the scan again.',
+  'no-service':
+    'The iPhone service on this computer (usbmuxd) stopped answering before the apps could be ' +
+    'read. Plug the iPhone in again and run "spycheck doctor".',
+};
 
 /** SPYCHECK_REQUEST_TIMEOUT_MS, as for Android: how long one read may take before the phone counts as gone. */
 function timeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
