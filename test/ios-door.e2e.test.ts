@@ -96,7 +96,7 @@ describe('ios-clean: trusted and unlocked', () => {
 
     const profiles = await phone.profiles();
     expect(profiles.profileList.OrderedIdentifiers).toEqual([]);
-    expect(profiles.cloudConfiguration).toEqual({});
+    expect(profiles.cloudConfiguration).toMatchObject({ IsSupervised: false, AllowPairing: true });
 
     // misagent is not on this simulated phone.
     expect(await kindOf(phone.provisioningProfiles())).toBe('service-missing');

@@ -346,7 +346,7 @@ describe('collect() through the iOS platform', () => {
     expect(reading.values.session['com.apple.fmip/IsAssociated']).toBe(true);
     expect(reading.apps).toHaveLength(profile.apps.length);
     expect(reading.profiles.OrderedIdentifiers).toEqual([]);
-    expect(reading.cloudConfiguration).toEqual({});
+    expect(reading.cloudConfiguration).toMatchObject({ IsSupervised: false, AllowPairing: true });
     expect(Array.isArray(reading.iconState)).toBe(true);
     expect(steps).toHaveLength(5);
 
