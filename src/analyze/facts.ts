@@ -28,7 +28,6 @@ export const FACT_CHECKS: Record<Fact, readonly string[]> = {
  * judged as "no" there, never as "not checked".
  */
 export const IOS_FACT_CHECKS: Partial<Record<Fact, readonly string[]>> = {
-  packages: ['apps'],
   // an iPhone app's hidden tag comes with the app list; the home screen is evidence only
   launcher: ['apps'],
   ios_apps: ['apps'],

@@ -424,9 +424,13 @@ export const FACT_TEXT: Record<Fact, { title: string; meaning: string }> = {
 function factsForCheck(checkId: string, platform: PlatformId | undefined): Fact[] {
   const norm = (id: string) => id.toLowerCase().replace(/-/g, '_');
   const id = norm(checkId);
-  return (Object.entries(factChecksFor(platform)) as [Fact, readonly string[]][])
+  const facts = (Object.entries(factChecksFor(platform)) as [Fact, readonly string[]][])
     .filter(([fact, ids]) => norm(fact) === id || ids.some((c) => norm(c) === id))
     .map(([fact]) => fact);
+  // on an iPhone the hidden tag comes with the app list: one meaning says it all
+  return platform === 'ios' && facts.includes('ios_apps')
+    ? facts.filter((f) => f !== 'launcher')
+    : facts;
 }
 
 /** Account types → the name people know them by. */
