@@ -7,20 +7,26 @@
  *                       the sequence existing tools use, against the same phone
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAdbClient } from '../device/android/adbServer.js';
 import { collectAndroid } from '../device/android/collector.js';
 import { ANDROID_COMMANDS } from '../device/android/commands.js';
 import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
+import { ReadOnlyIPhone } from '../device/ios/phone.js';
 import { parsePmList } from '../parse/android/pmList.js';
+import { collectIos } from '../platform/ios/platform.js';
 import { DeviceProfile, type DeviceProfileData } from '../sim/android/device.js';
 import { startFakeAdbd } from '../sim/android/fakeAdbd.js';
 import { startFakeAdbServer } from '../sim/android/fakeAdbServer.js';
 import { hasAdb, startRealAdbServer } from '../sim/android/realAdb.js';
 import { syntheticProfileData } from '../sim/android/synthetic.js';
+import { loadIosProfile } from '../sim/ios/profile.js';
+import { startFakeUsbmuxd } from '../sim/ios/usbmuxd.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../snapshot/android.js';
+import { assembleIosSnapshot } from '../snapshot/ios.js';
 import { packageRoot } from '../util/packageRoot.js';
 import { benchRules } from './rules.js';
 
@@ -34,7 +40,7 @@ interface CaseResult {
   peakRssMb: number;
 }
 
-type CaseKind = 'scan' | 'baseline' | 'scan-real-adb';
+type CaseKind = 'scan' | 'baseline' | 'scan-real-adb' | 'iphone';
 
 /** The phone behind either the in-process fake adb server, or Debian's adb + simulated adbd. */
 async function connectPhone(kind: CaseKind, profile: DeviceProfile, latencyMs: number) {
@@ -63,7 +69,36 @@ async function connectPhone(kind: CaseKind, profile: DeviceProfile, latencyMs: n
   };
 }
 
+/** An iPhone scan: simulated usbmuxd → appium-ios-device → the door → the iOS Snapshot. */
+async function runIosCase(): Promise<CaseResult> {
+  const profile = await loadIosProfile('ios-infected');
+  const dir = mkdtempSync(join(tmpdir(), 'spycheck-bench-'));
+  const socketPath = join(dir, 'usbmuxd');
+  const mux = await startFakeUsbmuxd({ profiles: [profile], socketPath });
+  try {
+    const phone = new ReadOnlyIPhone(profile.udid, { socketAddress: `UNIX:${socketPath}` });
+    const t0 = performance.now();
+    const reading = await collectIos(phone);
+    const snap = assembleIosSnapshot(reading, { name: 'spycheck', version: 'bench' });
+    const wallMs = performance.now() - t0;
+    if (snap.apps.length === 0) throw new Error('the iPhone scan saw no apps');
+    return {
+      name: 'iPhone scan',
+      apps: snap.apps.length,
+      latencyMs: 0,
+      roundTrips: reading.stats.roundTrips,
+      bytesRead: reading.raw.reduce((n, r) => n + r.data.length, 0),
+      wallMs,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    };
+  } finally {
+    await mux.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function runCase(kind: CaseKind, apps: number, latencyMs: number): Promise<CaseResult> {
+  if (kind === 'iphone') return runIosCase();
   const profile = new DeviceProfile(
     withServedApks(syntheticProfileData({ apps, seed: 7, sideloaded: 3 })),
   );
@@ -142,6 +177,7 @@ async function parent(): Promise<void> {
     ['baseline', 150, 50],
     ['scan', 1000, 0],
     ['scan', 1000, 50],
+    ['iphone', 0, 0],
     ...(hasAdb
       ? ([
           ['scan-real-adb', 150, 50],
@@ -167,7 +203,8 @@ async function parent(): Promise<void> {
     results.push(JSON.parse(out) as CaseResult);
   }
   console.log(
-    '\nPhone collection: adbkit → simulated phone (in-process adb server, or Debian adb → simulated adbd)\n',
+    '\nPhone collection: adbkit → simulated phone (in-process adb server, or Debian adb → simulated adbd);\n' +
+      'iPhone: appium-ios-device → simulated usbmuxd and lockdownd (ios-infected, TLS sessions, no added latency)\n',
   );
   console.log(table(results));
   const at = (name: string, apps: number, lat: number) =>
