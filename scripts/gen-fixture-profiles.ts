@@ -20,6 +20,8 @@ import {
   renderShell,
   type SimApp,
   type SimBatteryHistory,
+  type SimOpEvent,
+  type SimOpUse,
   type SimPhone,
   SYSTEM_IMAGE_TIME,
   strHash,
@@ -201,6 +203,39 @@ function finishUids(c: PhoneCtx): void {
     if (seen.has(a.pkg)) throw new Error(`duplicate package ${a.pkg}`);
     seen.add(a.pkg);
   }
+}
+
+const MIN = 60_000;
+
+/**
+ * App-op uses that `dumpsys appops` shows for one app, on top of the ordinary ones the
+ * renderer makes from its grants. Times are minutes before the phone's "now" (plus a few
+ * seconds so they are not round).
+ */
+function opUse(c: PhoneCtx, pkg: string, list: SimOpUse[]): void {
+  const app = c.apps.find((a) => a.pkg === pkg);
+  if (!app) throw new Error(`opUse: no app ${pkg}`);
+  app.opUse = [...(app.opUse ?? []), ...list];
+}
+
+/** An op event `minutes` before now, in uid state `state`. */
+function at(
+  c: PhoneCtx,
+  minutes: number,
+  state: string,
+  extra: Partial<Omit<SimOpEvent, 'at'>> = {},
+): SimOpEvent {
+  const jitter = strHash(`${minutes}:${state}:${extra.tag ?? ''}`, c.seed) % 57_000;
+  return { at: c.now - minutes * MIN - jitter, state, ...extra };
+}
+
+/** FINE_LOCATION and its switch COARSE_LOCATION with the same accesses. */
+function location(events: SimOpEvent[], reject: SimOpEvent[] = []): SimOpUse[] {
+  const fine = events.map((e) => ({ ...e, at: e.at - 37 }));
+  return [
+    { op: 'COARSE_LOCATION', access: events, reject },
+    { op: 'FINE_LOCATION', access: fine, reject },
+  ];
 }
 
 // ---------------------------------------------------------------------------
@@ -1257,6 +1292,36 @@ function cleanPixel14(): SimPhone {
     'citymapper',
   ]);
   // the user set the password manager as the autofill service; the watch app may run in the background
+  // dumpsys appops: only ordinary apps doing ordinary things
+  opUse(c, 'com.google.android.apps.maps', [
+    ...location([at(c, 95, 'top'), at(c, 26 * 60, 'fgsvc', { duration: 22 * MIN + 4_310 })]),
+    { op: 'RECORD_AUDIO', access: [at(c, 26 * 60 + 3, 'top', { duration: 6_120 })] },
+  ]);
+  opUse(c, 'com.google.android.GoogleCamera', [
+    { op: 'CAMERA', access: [at(c, 20 * 60, 'top', { duration: 48_207 })] },
+    { op: 'RECORD_AUDIO', access: [at(c, 3 * 24 * 60, 'top', { duration: 31_884 })] },
+    ...location([at(c, 20 * 60 + 1, 'top')]),
+  ]);
+  opUse(c, 'com.google.android.apps.messaging', [
+    { op: 'READ_CONTACTS', access: [at(c, 41, 'top')] },
+    { op: 'READ_SMS', access: [at(c, 40, 'top'), at(c, 3 * 60, 'bg')] },
+    { op: 'RECEIVE_SMS', access: [at(c, 3 * 60, 'bg')] },
+  ]);
+  opUse(c, 'com.google.android.dialer', [
+    { op: 'READ_CONTACTS', access: [at(c, 5 * 60, 'top')] },
+    { op: 'READ_CALL_LOG', access: [at(c, 5 * 60, 'top')] },
+    { op: 'RECORD_AUDIO', access: [at(c, 5 * 60 - 6, 'top', { duration: 4 * MIN + 12_004 })] },
+  ]);
+  // Play services: several attribution tags, location asked for other apps (trusted proxy)
+  opUse(c, 'com.google.android.gms', [
+    ...location([
+      at(c, 12, 'pers', { tag: 'fused_location_provider', flags: 'tp' }),
+      at(c, 96, 'pers', { tag: 'fused_location_provider' }),
+      at(c, 7 * 60, 'pers', { tag: 'network_location_provider' }),
+      at(c, 3 * 24 * 60, 'pers'),
+    ]),
+    { op: 'BODY_SENSORS', access: [at(c, 9 * 24 * 60, 'pers')] },
+  ]);
   finishUids(c);
   const pm = c.apps.find((a) => a.pkg === 'com.x8bit.bitwarden') as SimApp;
   return {
@@ -1367,6 +1432,7 @@ function cleanPixel14(): SimPhone {
       { pkg: 'com.google.android.ims', uid: uidOf(c, 'com.google.android.ims'), exceptIdle: true },
     ],
     seed: 14,
+    now,
     tzOffsetMin: 60,
     // ordinary apps tried and removed again: the battery history must not make them look bad
     batteryHistory: history(now, 40, [
@@ -1689,6 +1755,36 @@ function infectedA12(): SimPhone {
     },
     batteryExempt: true,
   });
+  // dumpsys appops: the stalkerware read location minutes ago, recorded within the hour, read
+  // SMS and the call log today and took a photo yesterday; ordinary apps much less
+  opUse(c, INFECTED_APKS.known.pkg, [
+    ...location(
+      [at(c, 3, 'fgsvc'), at(c, 2 * 60 + 20, 'bg'), at(c, 9 * 60, 'cch')],
+      [at(c, 17 * 60, 'cch')],
+    ),
+    { op: 'READ_CALL_LOG', access: [at(c, 112, 'fgsvc'), at(c, 6 * 60, 'bg')] },
+    { op: 'READ_SMS', access: [at(c, 131, 'fgsvc'), at(c, 5 * 60 + 2, 'bg')] },
+    // Android 12 refuses the camera to a background app: a Reject besides the access
+    {
+      op: 'CAMERA',
+      access: [at(c, 24 * 60 + 7, 'fgsvc', { duration: 3_906 })],
+      reject: [at(c, 26 * 60 + 40, 'bg')],
+    },
+    { op: 'RECORD_AUDIO', access: [at(c, 38, 'fgsvc', { duration: 15 * MIN + 2 })] },
+  ]);
+  opUse(c, INFECTED_APKS.unknown.pkg, [
+    ...location([at(c, 6, 'fgsvc'), at(c, 71, 'bg')]),
+    { op: 'READ_CALL_LOG', access: [at(c, 4 * 60 + 15, 'fgsvc')] },
+    { op: 'READ_SMS', access: [at(c, 58, 'fgsvc'), at(c, 7 * 60 + 30, 'bg')] },
+    { op: 'RECORD_AUDIO', access: [at(c, 24, 'fgsvc', { duration: 10 * MIN + 517 })] },
+  ]);
+  opUse(c, 'com.sec.android.app.camera', [
+    { op: 'CAMERA', access: [at(c, 2 * 24 * 60 + 190, 'top', { duration: 61_330 })] },
+  ]);
+  opUse(c, 'com.samsung.android.messaging', [
+    { op: 'READ_SMS', access: [at(c, 3 * 60 + 12, 'top')] },
+  ]);
+  opUse(c, 'com.google.android.apps.maps', [...location([at(c, 4 * 24 * 60 + 75, 'top')])]);
   finishUids(c);
   return {
     name: 'infected-a12',
@@ -1791,6 +1887,7 @@ function infectedA12(): SimPhone {
       },
     ],
     seed: 12,
+    now,
     tzOffsetMin: 60,
     batteryHistory: history(now, 30),
   };
@@ -1939,6 +2036,21 @@ function dualusePixel7(): SimPhone {
       'ACCESS_FINE_LOCATION ACCESS_COARSE_LOCATION ACCESS_BACKGROUND_LOCATION POST_NOTIFICATIONS',
     installedDaysAgo: 33,
   });
+  // dumpsys appops: the family-locator apps follow the phone in the background
+  opUse(c, 'com.life360.android.safetymapd', [
+    ...location([at(c, 2, 'fgsvc'), at(c, 9, 'bg'), at(c, 3 * 60, 'top')]),
+    { op: 'ACTIVITY_RECOGNITION', access: [at(c, 4, 'bg')] },
+  ]);
+  opUse(c, 'com.geozilla.family', [...location([at(c, 41, 'bg'), at(c, 26 * 60, 'top')])]);
+  opUse(c, 'com.qustodio.qustodioapp', [
+    ...location([at(c, 63, 'fgsvc')]),
+    { op: 'GET_USAGE_STATS', access: [at(c, 1, 'fgsvc'), at(c, 35, 'bg')] },
+  ]);
+  opUse(c, 'com.google.android.apps.maps', [...location([at(c, 5 * 60, 'top')])]);
+  opUse(c, 'com.google.android.GoogleCamera', [
+    { op: 'CAMERA', access: [at(c, 2 * 24 * 60, 'top', { duration: 12_550 })] },
+  ]);
+  opUse(c, 'com.google.android.apps.messaging', [{ op: 'READ_SMS', access: [at(c, 80, 'top')] }]);
   finishUids(c);
   return {
     name: 'dualuse-pixel7',
@@ -2019,6 +2131,7 @@ function dualusePixel7(): SimPhone {
       },
     ],
     seed: 7,
+    now,
     tzOffsetMin: 0,
     batteryHistory: history(now, 52, [], [now - 26 * 3_600_000]),
   };
@@ -2191,6 +2304,17 @@ function oldA10(): SimPhone {
     'bbcnews',
     'booking',
   ]);
+  // dumpsys appops (Android 10: no attribution tags)
+  opUse(c, 'com.android.camera', [
+    { op: 'CAMERA', access: [at(c, 3 * 24 * 60, 'top', { duration: 20_411 })] },
+  ]);
+  opUse(c, 'com.android.mms', [
+    { op: 'READ_SMS', access: [at(c, 52, 'top'), at(c, 9 * 60, 'bg')] },
+    { op: 'READ_CALL_LOG', access: [at(c, 52, 'top')] },
+  ]);
+  opUse(c, 'com.google.android.apps.maps', [
+    ...location([at(c, 2 * 24 * 60, 'top'), at(c, 2 * 24 * 60 - 30, 'fgsvcl')]),
+  ]);
   finishUids(c);
   return {
     name: 'old-a10',
@@ -2270,6 +2394,7 @@ function oldA10(): SimPhone {
       { pkg: 'com.xiaomi.finddevice', uid: uidOf(c, 'com.xiaomi.finddevice'), exceptIdle: true },
     ],
     seed: 10,
+    now,
     tzOffsetMin: 0,
     batteryHistory: history(now, 44, [
       { at: now - 38 * 3_600_000, kind: 'removed', pkg: 'com.supercell.clashofclans' },
@@ -2357,6 +2482,7 @@ const FILE_NAMES: Record<string, string> = {
   [CMD.appopsInstall]: 'appops-request_install_packages.txt',
   [CMD.deviceIdleWhitelist]: 'deviceidle-whitelist.txt',
   [CMD.batteryHistory]: 'batterystats-history.txt',
+  [CMD.dumpsysAppops]: 'dumpsys-appops.txt',
 };
 
 function writePhone(phone: SimPhone, files: Record<string, string> = {}): void {

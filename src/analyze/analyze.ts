@@ -117,6 +117,9 @@ function better(a: RuleHit, b: RuleHit): boolean {
   // indicator list's product names are what police and caseworkers search for.
   if (!sa && a.rule.curated !== b.rule.curated) return a.rule.curated;
   if (ca !== cb) return ca < cb;
+  // a rule serious in its own right says more than one raised to it by an extra fact
+  const ra = a.severity !== a.rule.rule.severity;
+  if (ra !== (b.severity !== b.rule.rule.severity)) return !ra;
   // within one kind, a rule that names this very app (Dopamine) says more than one about
   // what it does (an app with iOS's own powers)
   const na = namesApp(a);
@@ -287,6 +290,10 @@ function toFinding(g: Group, ctx: Ctx): Finding {
       launcher: a.launcher,
       ...(a.firstInstallTime ? { firstInstallTime: a.firstInstallTime } : {}),
     };
+    const uses = ctx.android?.recentUse;
+    const mine = uses && Object.hasOwn(uses, a.id) ? uses[a.id] : undefined;
+    // when it last used location, the microphone…: the phone's clock, UTC and the app-op
+    if (mine && Object.keys(mine).length > 0) evidence.lastUsed = mine;
   }
   if (g.iosApp) {
     const a = g.iosApp;

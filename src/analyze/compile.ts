@@ -75,6 +75,7 @@ const MATCHER_FACTS: Record<string, Fact> = {
   root: 'root',
   account_count: 'accounts',
   adb_keys_at_least: 'adb_keys',
+  recently_used: 'recent_use',
   // an app list that was not read hides every bundle id (package ids keep their own checks)
   ios_bundle: 'ios_apps',
   ios_signer: 'ios_apps',

@@ -58,5 +58,7 @@ export function unknownFacts(
   if (status === 'not-checked' && snapshot.adbKeys === undefined) out.add('adb_keys');
   // a snapshot from before the app-history check (or one that skipped it) never saw the past
   if (status === 'not-checked' && snapshot.pastApps === undefined) out.add('past_packages');
+  // nor, before spycheck read app-use records, when apps were last used
+  if (status === 'not-checked' && snapshot.recentUse === undefined) out.add('recent_use');
   return out;
 }

@@ -489,6 +489,28 @@ export function compileMatch(m: MatchExpr): Eval {
       }),
     );
   }
+  if (m.recently_used) {
+    const { what, within_hours } = m.recently_used;
+    const windowMs = within_hours * 3_600_000;
+    parts.push(
+      onApp((ctx, app) => {
+        const uses = ctx.android?.recentUse;
+        if (ctx.unknown.has('recent_use') || !uses) return unknown('recent_use');
+        const mine = Object.hasOwn(uses, app.id) ? uses[app.id] : undefined;
+        const hits: Reason[] = [];
+        for (const kind of what) {
+          const u = mine?.[kind];
+          const t = u?.utc ? Date.parse(u.utc) : Number.NaN;
+          if (Number.isNaN(t) || Number.isNaN(ctx.nowMs)) continue;
+          const age = ctx.nowMs - t;
+          // a time after the scan is the phone's clock disagreeing: still recent
+          if (age <= windowMs)
+            hits.push({ matcher: 'recently_used', value: `${kind} at ${u!.utc}` });
+        }
+        return hits.length ? { v: 'yes', reasons: hits, missing: [] } : NO;
+      }),
+    );
+  }
   if (m.all) {
     const subs = m.all.map(compileMatch);
     parts.push((ctx, app, profile) => and(subs.map((s) => s(ctx, app, profile))));
@@ -539,6 +561,7 @@ export const APP_MATCHERS: ReadonlySet<string> = new Set([
   'draw_over_apps',
   'install_other_apps',
   'battery_exempt',
+  'recently_used',
   'ios_signer',
   'ios_spoofed_signer',
   'ios_apple_lookalike',

@@ -4,7 +4,13 @@
  * kinds of case is refused.
  */
 
-import type { AndroidApp, AndroidSnapshot, IosSnapshot, Snapshot } from '../model/snapshot.js';
+import type {
+  AndroidApp,
+  AndroidSnapshot,
+  IosSnapshot,
+  RecentUseKind,
+  Snapshot,
+} from '../model/snapshot.js';
 import type { LoadedRule, RuleLoadError, RulePack } from '../rules/load.js';
 import type { RuleTestCase } from '../rules/schema.js';
 import { analyzeSnapshot } from './analyze.js';
@@ -86,6 +92,7 @@ export function snapshotFromCase(c: RuleTestCase): Snapshot {
     settings,
     appOps: { GET_USAGE_STATS: [], SYSTEM_ALERT_WINDOW: [], REQUEST_INSTALL_PACKAGES: [] },
     batteryOptimisationExempt: [],
+    recentUse: {},
     root: {
       testKeys: root.has('test_keys'),
       debuggable: root.has('debuggable'),
@@ -113,6 +120,14 @@ export function snapshotFromCase(c: RuleTestCase): Snapshot {
     if (c.app?.profile_owner) snap.profileOwners.push(comp);
     if (c.app?.battery_exempt) snap.batteryOptimisationExempt.push(app.id);
     for (const op of c.app?.appops ?? []) (snap.appOps[op] ??= []).push(app.id);
+    for (const [kind, hours] of Object.entries(c.app?.used ?? {})) {
+      const utc = new Date(now - (hours as number) * 3_600_000).toISOString();
+      (snap.recentUse![app.id] ??= {})[kind as RecentUseKind] = {
+        phoneTime: utc.slice(0, 19).replace('T', ' '),
+        utc,
+        op: 'TEST',
+      };
+    }
   }
   return snap;
 }

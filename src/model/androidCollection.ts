@@ -23,6 +23,7 @@ export const ANDROID_STEP_IDS = [
   'appopsInstall',
   'deviceIdle',
   'batteryHistory',
+  'appopsDump',
   'su',
 ] as const;
 export type AndroidStepId = (typeof ANDROID_STEP_IDS)[number];

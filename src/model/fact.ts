@@ -27,4 +27,6 @@ export type Fact =
   /** iPhone: passcode, supervision, Developer Mode, Wi-Fi sync (lockdown values) */
   | 'ios_device'
   /** iPhone: configuration profiles and the organisation's set-up (MCInstall) */
-  | 'ios_profiles';
+  | 'ios_profiles'
+  /** Android: when each app last used location, the microphone, the camera, messages… */
+  | 'recent_use';

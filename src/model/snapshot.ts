@@ -176,6 +176,27 @@ export interface PastAppTime {
   unknown?: string;
 }
 
+/** What an app used, as Android's app-op records name it. */
+export const RECENT_USE_KINDS = [
+  'location',
+  'microphone',
+  'camera',
+  'body-sensors',
+  'sms',
+  'call-log',
+] as const;
+export type RecentUseKind = (typeof RECENT_USE_KINDS)[number];
+
+/** The last time an app used one of these, as the phone printed it and in UTC. */
+export interface LastUse {
+  /** the phone's own clock, "yyyy-MM-dd HH:mm:ss" (its local time) */
+  phoneTime: string;
+  /** UTC ISO time, when the phone's time zone is known */
+  utc?: string;
+  /** the app-op it was read from (FINE_LOCATION, RECORD_AUDIO…) */
+  op: string;
+}
+
 export interface PastApp {
   /** Package name */
   id: string;
@@ -222,6 +243,12 @@ export interface AndroidSnapshot {
   appOpsLastAccess?: Record<string, Record<string, string>>;
   /** Apps exempt from battery optimisation (can run in the background freely) */
   batteryOptimisationExempt: string[];
+  /**
+   * Package → when it last used location, the microphone, the camera, body sensors, text
+   * messages or the call log (user 0), from `dumpsys appops`. Undefined when not read (and in
+   * bundles made before spycheck read it).
+   */
+  recentUse?: Record<string, Partial<Record<RecentUseKind, LastUse>>>;
   root: RootIndicators;
   /** Trusted computers (adb keys) when readable; undefined when not checked */
   adbKeys?: AdbKey[];

@@ -214,6 +214,11 @@ function findingHtml(f: ReportFinding): string {
       `<dt>${h(f.canAccessHeading)}</dt><dd><ul>${f.canAccess.map((a) => `<li>${h(a)}</li>`).join('')}</ul></dd>`,
     );
   }
+  if (f.lastUsed.length > 0) {
+    out.push(
+      `<dt>Last used</dt><dd><ul>${f.lastUsed.map((a) => `<li>${h(a)}</li>`).join('')}</ul></dd>`,
+    );
+  }
   if (f.nextSteps) out.push(`<dt>What to do next</dt><dd>${h(f.nextSteps)}</dd>`);
   out.push('</dl>');
   if (f.safety.length > 0) {

@@ -11,7 +11,15 @@ import type { Finding, FindingsDoc, NotEvaluated } from '../model/findings.js';
 import type { IosApp } from '../model/iosSnapshot.js';
 import type { RawRecord } from '../model/raw.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
-import type { AndroidApp, AndroidSnapshot, PlatformId, Snapshot } from '../model/snapshot.js';
+import {
+  type AndroidApp,
+  type AndroidSnapshot,
+  type LastUse,
+  type PlatformId,
+  RECENT_USE_KINDS,
+  type RecentUseKind,
+  type Snapshot,
+} from '../model/snapshot.js';
 import { cleanText, hasHiddenCharacters, showHidden } from '../util/sanitize.js';
 import type { DerivedFrom } from './bundle.js';
 import {
@@ -80,6 +88,8 @@ export interface ReportFinding {
    * holds (Android); an iPhone scan only sees what an app is built to ask for
    */
   canAccessHeading: string;
+  /** When the app last used location, the microphone, the camera… (Android app-use records) */
+  lastUsed: string[];
   nextSteps: string;
   /** Safety-first advice; empty for "for information" notes, which need no warning */
   safety: string[];
@@ -399,6 +409,12 @@ export const FACT_TEXT: Record<Fact, { title: string; meaning: string }> = {
     meaning:
       'We could not see the phone\u2019s records of apps that were installed and then removed, ' +
       'so spyware that was taken off the phone before this check would not show up.',
+  },
+  recent_use: {
+    title: 'When apps last used your location, microphone or camera',
+    meaning:
+      'We could not see when apps last used your location, the microphone, the camera, your ' +
+      'messages or your call log, so we cannot say whether a watching app was used recently.',
   },
   ios_apps: {
     title: 'The apps on this iPhone and who made them',
@@ -888,6 +904,10 @@ function toReportFinding(
           ? iosBuiltTo(iosApp)
           : [],
     canAccessHeading: iosApp ? IOS_BUILT_TO_HEADING : 'On this phone it can',
+    lastUsed:
+      app && snapshot.platform === 'android'
+        ? lastUsedLines(snapshot.recentUse?.[app.id], snapshot.finished)
+        : [],
     nextSteps: cleanText(f.explanation?.next_steps, { maxLength: 2000, multiline: true }),
     safety:
       f.severity === 'info'
@@ -946,6 +966,44 @@ export function originText(app: AndroidApp): string {
     default:
       return 'We could not see where it came from.';
   }
+}
+
+const USE_WORDS: Record<RecentUseKind, string> = {
+  location: 'Your location',
+  microphone: 'The microphone',
+  camera: 'The camera',
+  'body-sensors': 'Body sensors (such as heart rate)',
+  sms: 'Your text messages',
+  'call-log': 'Your call log',
+};
+
+/** "Your location: 4 minutes before this check (10:02 on 30 Nov 2026, the phone's clock)". */
+export function lastUsedLines(
+  uses: Partial<Record<RecentUseKind, LastUse>> | undefined,
+  finished: string,
+): string[] {
+  if (!uses || typeof uses !== 'object') return [];
+  const end = Date.parse(finished);
+  const out: string[] = [];
+  for (const kind of RECENT_USE_KINDS) {
+    const u = Object.hasOwn(uses, kind) ? uses[kind] : undefined;
+    if (!u || typeof u.phoneTime !== 'string') continue;
+    const t = typeof u.utc === 'string' ? Date.parse(u.utc) : Number.NaN;
+    const clock = cleanText(u.phoneTime.replace(/\.\d+$/, ''), { maxLength: 40 });
+    const when = Number.isNaN(t) || Number.isNaN(end) ? undefined : howLongBefore(end - t);
+    out.push(`${USE_WORDS[kind]}: ${when ?? 'used'} (${clock} on the phone\u2019s clock)`);
+  }
+  return out;
+}
+
+function howLongBefore(ms: number): string {
+  if (ms < 0) return 'during or just after this check';
+  const min = Math.floor(ms / 60_000);
+  if (min < 1) return 'less than a minute before this check';
+  if (min < 120) return `${min} minute${min === 1 ? '' : 's'} before this check`;
+  const hours = Math.floor(min / 60);
+  if (hours < 48) return `${hours} hours before this check`;
+  return `${Math.floor(hours / 24)} days before this check`;
 }
 
 /** What points at a jailbreak on this very app (for its origin words). */

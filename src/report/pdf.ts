@@ -277,6 +277,7 @@ class Layout {
     if (f.canAccess.length > 0) {
       this.kv(f.canAccessHeading, f.canAccess.map((a) => `• ${a}`).join('\n'));
     }
+    if (f.lastUsed.length > 0) this.kv('Last used', f.lastUsed.map((a) => `• ${a}`).join('\n'));
     if (f.nextSteps) this.kv('What to do next', f.nextSteps);
     if (f.safety.length > 0) {
       this.box(`Before you do anything:\n${f.safety.map((s) => `• ${s}`).join('\n')}`, {
@@ -308,6 +309,7 @@ class Layout {
       f.origin,
       f.risk,
       f.canAccess.map((a) => `• ${a}`).join('\n'),
+      f.lastUsed.map((a) => `• ${a}`).join('\n'),
       f.nextSteps,
     ].filter((v): v is string => Boolean(v));
     let height = 50;

@@ -61,6 +61,10 @@ export function renderText(model: ReportModel): string {
         para(`${f.canAccessHeading}:`, '    ');
         for (const a of f.canAccess) bullet(a, '*', '      ');
       }
+      if (f.lastUsed.length > 0) {
+        para('Last used:', '    ');
+        for (const a of f.lastUsed) bullet(a, '*', '      ');
+      }
       if (f.nextSteps) para(`What to do next: ${f.nextSteps}`, '    ');
       if (f.safety.length > 0) {
         para('Before you do anything:', '    ');

@@ -67,6 +67,15 @@ export const ROOT_SIGNS = [
   'root_package',
 ] as const;
 
+export const RECENT_USES = [
+  'location',
+  'microphone',
+  'camera',
+  'body-sensors',
+  'sms',
+  'call-log',
+] as const;
+
 export const IOS_SIGNERS = [
   'app-store',
   'enterprise',
@@ -126,6 +135,7 @@ export interface MatchExpr {
   patch_older_than_days?: number;
   account_count?: { type?: string; at_least: number };
   adb_keys_at_least?: number;
+  recently_used?: { what: Array<(typeof RECENT_USES)[number]>; within_hours: number };
   ios_signer?: Array<(typeof IOS_SIGNERS)[number]>;
   ios_spoofed_signer?: boolean;
   ios_apple_lookalike?: boolean;
@@ -216,6 +226,19 @@ export const MATCH: z.ZodType<MatchExpr> = z
       })
       .optional(),
     adb_keys_at_least: z.number().int().min(1).optional(),
+    recently_used: z
+      .strictObject({
+        what: list(z.enum(RECENT_USES)),
+        within_hours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 366),
+      })
+      .optional()
+      .describe(
+        'Android: the app used any of these (location, microphone, camera, body sensors, sms, call log) within this many hours before the scan ended',
+      ),
     ios_signer: list(z.enum(IOS_SIGNERS))
       .optional()
       .describe(
@@ -315,6 +338,8 @@ const TEST_APP = z.strictObject({
   false_store_claim: APP_ID.optional(),
   /** installed over USB from a computer */
   from_computer: z.boolean().optional(),
+  /** what it used, and how many hours before the scan ended: { microphone: 2 } */
+  used: z.partialRecord(z.enum(RECENT_USES), z.number().min(0)).optional(),
 });
 
 const TEST_DEVICE = z.strictObject({

@@ -63,6 +63,7 @@ import {
 } from './installers.js';
 import { once } from './parseOnce.js';
 import { buildPastApps } from './pastApps.js';
+import { recentUseOf } from './recentUse.js';
 
 type Outputs = AndroidCollection['outputs'];
 
@@ -301,6 +302,17 @@ export function assembleAndroidSnapshot(
       cause: 'empty',
     });
   }
+  // the full app-op dump: when each app last used location, the microphone, the camera…
+  const opsDump = use('appopsDump', (t) => once('appopsDump', t, parseAppOpsDump));
+  if (opsDump && opsDump.uids.length === 0) {
+    stepProblem.set('appopsDump', {
+      reason: 'the phone\u2019s app-use records were empty or not in the expected form',
+      cause: 'empty',
+    });
+  }
+  const recentUse = opsDump?.uids.length
+    ? recentUseOf(opsDump, (phoneTime) => toUtc(phoneTime, tz))
+    : undefined;
   const hashes: Record<string, string> = {};
   for (const h of c.apkHashOutputs) Object.assign(hashes, parseSha256sum(h.text).parsed.hashes);
   const launcherSet = launcher ? new Set(launcher.packages) : undefined;
@@ -428,6 +440,7 @@ export function assembleAndroidSnapshot(
     appOps,
     ...(Object.keys(appOpsLastAccess).length ? { appOpsLastAccess } : {}),
     batteryOptimisationExempt: idle?.user ?? [],
+    ...(recentUse ? { recentUse } : {}),
     root: dropUndefined({
       debuggable: props['ro.debuggable'] === undefined ? undefined : props['ro.debuggable'] === '1',
       testKeys:

@@ -86,6 +86,11 @@ export const ANDROID_CHECKS = {
     facts: ['root'],
   },
   'trusted-computers': { title: 'Computers trusted for USB debugging', facts: ['adb_keys'] },
+  'recent-use': {
+    title:
+      'When apps last used the location, microphone, camera, body sensors, text messages or call log',
+    facts: ['recent_use'],
+  },
   'app-history': {
     title:
       'Apps that were installed and then removed recently (from the phone\u2019s battery records)',
@@ -186,6 +191,12 @@ export const ANDROID_STEP_REGISTRY: Record<AndroidStepId, AndroidStepEntry> = {
     commands: [C.batteryHistory],
     parser: P.batteryHistory.PARSER,
     checks: { 'app-history': 'required' },
+  },
+  appopsDump: {
+    commands: [C.dumpsysAppops],
+    parser: P.appopsDump.PARSER,
+    accept: (text) => P.appopsDump.isAppOpsDump(text),
+    checks: { 'recent-use': 'required' },
   },
   su: {
     commands: [C.whichSu],

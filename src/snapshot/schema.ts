@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CHECK_CAUSES } from '../model/check.js';
-import { SNAPSHOT_SCHEMA } from '../model/snapshot.js';
+import { RECENT_USE_KINDS, SNAPSHOT_SCHEMA } from '../model/snapshot.js';
 
 const grant = z.object({ name: z.string(), granted: z.boolean(), flags: z.string().optional() });
 const cert = z.object({
@@ -122,6 +122,23 @@ export const androidSnapshotSchema = z.object({
     )
     .optional(),
   pastApps: z.array(pastApp).optional(),
+  recentUse: z
+    .record(
+      z.string(),
+      z
+        .object(
+          Object.fromEntries(
+            RECENT_USE_KINDS.map((k) => [
+              k,
+              z
+                .object({ phoneTime: z.string(), utc: isoTime.optional(), op: z.string() })
+                .optional(),
+            ]),
+          ),
+        )
+        .strict(),
+    )
+    .optional(),
   checks: z.array(
     z.object({
       id: z.string(),

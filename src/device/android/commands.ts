@@ -38,6 +38,8 @@ export const ANDROID_COMMANDS = {
    * `enable`/`disable` (switch recording options) and `--history-create-events` (adds events).
    */
   batteryHistory: 'dumpsys batterystats --history',
+  /** every app's app-op modes and last access times (location, microphone, camera…): one answer for all apps */
+  dumpsysAppops: 'dumpsys appops',
   whichSu: 'which su',
 } as const;
 

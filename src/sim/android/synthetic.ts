@@ -69,6 +69,34 @@ export interface SimApp {
   splits?: string[];
   /** appId shared by a sharedUserId (printed instead of the package's own) */
   sharedUser?: string;
+  /**
+   * App-op uses `dumpsys appops` prints for this package, on top of the ordinary ones made
+   * from its grants; an op named here replaces the made-up one of the same name.
+   */
+  opUse?: SimOpUse[];
+}
+
+/** One access (or rejected access) of an app-op, as AppOpsService keeps the latest per key. */
+export interface SimOpEvent {
+  /** epoch ms */
+  at: number;
+  /** uid state at the time: pers, top, fgsvc, fg, bg, cch (Android 10 also fgsvcl) */
+  state?: string;
+  /** op flags: s (self), tp (trusted proxy), up, tpd, upd; default s */
+  flags?: string;
+  /** Android 11+ attribution tag; default null */
+  tag?: string;
+  /** ms the op ran (started ops: camera, microphone, location) */
+  duration?: number;
+}
+
+export interface SimOpUse {
+  /** AppOpsManager name: FINE_LOCATION, RECORD_AUDIO, READ_SMS… */
+  op: string;
+  /** the package's mode; default allow */
+  mode?: string;
+  access?: SimOpEvent[];
+  reject?: SimOpEvent[];
 }
 
 export interface SimAccount {
@@ -116,6 +144,10 @@ export interface SimPhone {
    * install or update, with the installs and updates of that time (nothing removed).
    */
   batteryHistory?: SimBatteryHistory;
+  /** epoch ms the phone is scanned at (relative times in `dumpsys appops`); default: history end */
+  now?: number;
+  /** uid-wide app-op modes beyond the ones made from grants, by uid then op */
+  uidOpModes?: Record<number, Record<string, string>>;
 }
 
 /** An app install or removal in the battery history. */
@@ -798,6 +830,381 @@ export function renderDeviceIdle(phone: SimPhone): string {
 }
 
 // ---------------------------------------------------------------------------
+// dumpsys appops
+
+/** AppOpsManager op codes: a package's ops print in code order. */
+const OP_CODES: Record<string, number> = {
+  COARSE_LOCATION: 0,
+  FINE_LOCATION: 1,
+  GPS: 2,
+  VIBRATE: 3,
+  READ_CONTACTS: 4,
+  WRITE_CONTACTS: 5,
+  READ_CALL_LOG: 6,
+  WRITE_CALL_LOG: 7,
+  READ_CALENDAR: 8,
+  WRITE_CALENDAR: 9,
+  WIFI_SCAN: 10,
+  POST_NOTIFICATION: 11,
+  CALL_PHONE: 13,
+  READ_SMS: 14,
+  RECEIVE_SMS: 16,
+  SEND_SMS: 20,
+  WRITE_SETTINGS: 23,
+  SYSTEM_ALERT_WINDOW: 24,
+  ACCESS_NOTIFICATIONS: 25,
+  CAMERA: 26,
+  RECORD_AUDIO: 27,
+  PLAY_AUDIO: 28,
+  READ_CLIPBOARD: 29,
+  WRITE_CLIPBOARD: 30,
+  TAKE_AUDIO_FOCUS: 32,
+  WAKE_LOCK: 40,
+  MONITOR_LOCATION: 41,
+  MONITOR_HIGH_POWER_LOCATION: 42,
+  GET_USAGE_STATS: 43,
+  TOAST_WINDOW: 45,
+  READ_PHONE_STATE: 51,
+  BODY_SENSORS: 56,
+  READ_EXTERNAL_STORAGE: 59,
+  WRITE_EXTERNAL_STORAGE: 60,
+  GET_ACCOUNTS: 62,
+  RUN_IN_BACKGROUND: 63,
+  REQUEST_INSTALL_PACKAGES: 66,
+  RUN_ANY_IN_BACKGROUND: 70,
+  START_FOREGROUND: 76,
+  ACTIVITY_RECOGNITION: 79,
+  LEGACY_STORAGE: 87,
+  ACCESS_MEDIA_LOCATION: 90,
+  SCHEDULE_EXACT_ALARM: 107,
+  BLUETOOTH_CONNECT: 111,
+};
+
+/** AppOpsManager.opToSwitch: the location ops follow COARSE_LOCATION's mode. */
+const OP_SWITCH: Record<string, string> = {
+  FINE_LOCATION: 'COARSE_LOCATION',
+  GPS: 'COARSE_LOCATION',
+  WIFI_SCAN: 'COARSE_LOCATION',
+  MONITOR_LOCATION: 'COARSE_LOCATION',
+  MONITOR_HIGH_POWER_LOCATION: 'COARSE_LOCATION',
+};
+
+/** Runtime permission → the op PermissionPolicyService keeps in step with it (uid-wide). */
+const PERMISSION_OPS: Record<string, string> = {
+  'android.permission.ACCESS_COARSE_LOCATION': 'COARSE_LOCATION',
+  'android.permission.ACCESS_FINE_LOCATION': 'FINE_LOCATION',
+  'android.permission.READ_CONTACTS': 'READ_CONTACTS',
+  'android.permission.WRITE_CONTACTS': 'WRITE_CONTACTS',
+  'android.permission.READ_CALL_LOG': 'READ_CALL_LOG',
+  'android.permission.READ_CALENDAR': 'READ_CALENDAR',
+  'android.permission.CALL_PHONE': 'CALL_PHONE',
+  'android.permission.READ_SMS': 'READ_SMS',
+  'android.permission.RECEIVE_SMS': 'RECEIVE_SMS',
+  'android.permission.SEND_SMS': 'SEND_SMS',
+  'android.permission.CAMERA': 'CAMERA',
+  'android.permission.RECORD_AUDIO': 'RECORD_AUDIO',
+  'android.permission.READ_PHONE_STATE': 'READ_PHONE_STATE',
+  'android.permission.BODY_SENSORS': 'BODY_SENSORS',
+  'android.permission.ACTIVITY_RECOGNITION': 'ACTIVITY_RECOGNITION',
+};
+
+const UID_STATE_ORDER = ['pers', 'top', 'fgsvcl', 'fgsvc', 'fg', 'bg', 'cch'];
+
+/** TimeUtils.formatDuration without a field width: "-1d4h16m57s689ms", "+12s0ms". */
+export function opDuration(ms: number): string {
+  if (ms === 0) return '0';
+  const sign = ms < 0 ? '-' : '+';
+  let rest = Math.abs(Math.round(ms));
+  const parts: [number, string][] = [
+    [Math.floor(rest / 86_400_000), 'd'],
+    [Math.floor(rest / 3_600_000) % 24, 'h'],
+    [Math.floor(rest / 60_000) % 60, 'm'],
+    [Math.floor(rest / 1000) % 60, 's'],
+  ];
+  rest %= 1000;
+  let out = sign;
+  let started = false;
+  for (const [n, unit] of parts) {
+    if (!started && n === 0) continue;
+    out += `${n}${unit}`;
+    started = true;
+  }
+  return `${out}${rest}ms`;
+}
+
+/** SimpleDateFormat("yyyy-MM-dd HH:mm:ss.SSS") in the phone's zone. */
+function opTime(ms: number, tzOffsetMin: number): string {
+  return `${localTime(ms, tzOffsetMin)}.${String(((ms % 1000) + 1000) % 1000).padStart(3, '0')}`;
+}
+
+/** When the phone is scanned: its own "now", else the end of its battery history. */
+export function phoneNow(phone: SimPhone): number {
+  return phone.now ?? (phone.batteryHistory ?? defaultHistory(phone)).end + 60_000;
+}
+
+const P_ = (n: string) => `android.permission.${n}`;
+
+/**
+ * The ops an ordinary app leaves behind: its granted location, camera, microphone, SMS… used
+ * now and then (a quarter never), wake locks, the special app-ops it holds, and rejected tries
+ * (location asked in the background with a foreground-only grant, drawing over apps unallowed).
+ */
+function ordinaryOpUse(app: SimApp, phone: SimPhone, now: number): SimOpUse[] {
+  const g = new Set(app.granted);
+  const req = new Set(app.requested);
+  const h = (salt: string) => strHash(`${app.pkg}:${salt}`, phone.seed);
+  // 20 minutes to about three weeks ago, most of them recent, with odd seconds and millis
+  const ago = (salt: string, maxHours = 500) => {
+    const x = (h(salt) % 10_000) / 10_000;
+    return Math.round((0.33 + x * x * x * maxHours) * 3_600_000) + (h(`${salt}#`) % 3_600_000);
+  };
+  // a system uid or persistent app is always in the "pers" state
+  const pers = app.uid < 10_000 || app.extraFlags?.includes('PERSISTENT');
+  const ev = (salt: string, state: string, extra: Partial<SimOpEvent> = {}): SimOpEvent => ({
+    at: now - ago(salt, extra.duration ? 300 : 500),
+    state: pers ? 'pers' : state,
+    ...extra,
+  });
+  const used = (salt: string) => h(salt) % 4 !== 0;
+  const out: SimOpUse[] = [];
+  const bgLocation = g.has(P_('ACCESS_BACKGROUND_LOCATION'));
+  if (g.has(P_('ACCESS_FINE_LOCATION')) || g.has(P_('ACCESS_COARSE_LOCATION'))) {
+    const access: SimOpEvent[] = used('loc') ? [ev('loc', 'top')] : [];
+    if (bgLocation && used('locbg')) access.push(ev('locbg', 'bg'));
+    const reject =
+      !bgLocation && phone.sdk >= 29 && h('locrej') % 3 === 0 ? [ev('locrej', 'cch')] : [];
+    out.push({ op: 'COARSE_LOCATION', access, reject });
+    if (g.has(P_('ACCESS_FINE_LOCATION'))) {
+      out.push({
+        op: 'FINE_LOCATION',
+        access: access.map((e) => ({ ...e, at: e.at - 41 })),
+        reject: reject.map((e) => ({ ...e, at: e.at - 41 })),
+      });
+    }
+  }
+  const simple: [string, string, string, number?][] = [
+    ['READ_CONTACTS', 'READ_CONTACTS', 'top'],
+    ['READ_CALL_LOG', 'READ_CALL_LOG', 'top'],
+    ['READ_SMS', 'READ_SMS', 'top'],
+    ['RECEIVE_SMS', 'RECEIVE_SMS', 'bg'],
+    ['CAMERA', 'CAMERA', 'top', 1],
+    ['RECORD_AUDIO', 'RECORD_AUDIO', 'top', 1],
+    ['READ_PHONE_STATE', 'READ_PHONE_STATE', 'fg'],
+    ['BODY_SENSORS', 'BODY_SENSORS', 'fgsvc'],
+    ['ACTIVITY_RECOGNITION', 'ACTIVITY_RECOGNITION', 'bg'],
+  ];
+  for (const [perm, op, state, started] of simple) {
+    if (!g.has(P_(perm))) continue;
+    const duration = started ? 1000 + (h(`${op}d`) % 240_000) : undefined;
+    out.push({ op, access: used(op) ? [ev(op, state, duration ? { duration } : {})] : [] });
+  }
+  if (req.has(P_('WAKE_LOCK')) && h('wake') % 2 === 0) {
+    out.push({ op: 'WAKE_LOCK', access: [ev('wake', 'cch', { duration: 20 + (h('wd') % 900) })] });
+  }
+  for (const op of app.ops ?? []) {
+    const state = op === 'GET_USAGE_STATS' ? 'bg' : op === 'SYSTEM_ALERT_WINDOW' ? 'fgsvc' : 'top';
+    out.push({ op, access: used(op) || op !== 'REQUEST_INSTALL_PACKAGES' ? [ev(op, state)] : [] });
+  }
+  for (const op of ['SYSTEM_ALERT_WINDOW', 'REQUEST_INSTALL_PACKAGES']) {
+    if (!req.has(P_(op)) || app.ops?.includes(op)) continue;
+    out.push({
+      op,
+      mode: 'default',
+      reject: h(`${op}r`) % 2 === 0 ? [ev(`${op}r`, 'top')] : [],
+    });
+  }
+  return out;
+}
+
+/** The modes PermissionPolicyService sets uid-wide: foreground-only location, denied grants. */
+function uidOpModes(apps: SimApp[], phone: SimPhone): Record<string, string> {
+  const modes: Record<string, string> = {};
+  for (const app of apps) {
+    if (app.uid < 10_000 || phone.sdk < 29) continue;
+    const g = new Set(app.granted);
+    for (const perm of app.requested) {
+      const op = PERMISSION_OPS[perm];
+      if (!op) continue;
+      if (!g.has(perm)) {
+        modes[op] = 'ignore';
+      } else if (
+        (op === 'COARSE_LOCATION' || op === 'FINE_LOCATION') &&
+        app.requested.includes(P_('ACCESS_BACKGROUND_LOCATION')) &&
+        !g.has(P_('ACCESS_BACKGROUND_LOCATION'))
+      ) {
+        modes[op] = 'foreground';
+      }
+    }
+    if (
+      phone.sdk <= 30 &&
+      app.targetSdk <= 29 &&
+      app.requested.includes(P_('WRITE_EXTERNAL_STORAGE'))
+    ) {
+      modes.LEGACY_STORAGE = 'allow';
+    }
+  }
+  for (const [op, mode] of Object.entries(phone.uidOpModes?.[apps[0]?.uid ?? -1] ?? {})) {
+    modes[op] = mode;
+  }
+  return modes;
+}
+
+function capability(state: string, sdk: number): string {
+  const full = state === 'pers' || state === 'top' || state === 'fgsvc';
+  const base = full ? 'LCMN' : state === 'fg' || state === 'bg' ? '---N' : '----';
+  if (sdk >= 35) return `${base}${full ? 'FU-' : '---'}`;
+  if (sdk >= 34) return `${base}${full ? 'F' : '-'}`;
+  return base;
+}
+
+/** The events of one op under one tag, latest per uid state and flags, as AOSP prints them. */
+function renderOpEvents(
+  events: { access: SimOpEvent[]; reject: SimOpEvent[] },
+  phone: SimPhone,
+  now: number,
+  prefix: string,
+): string[] {
+  type Latest = { access?: SimOpEvent; reject?: SimOpEvent };
+  const keys = new Map<string, Latest>();
+  const key = (e: SimOpEvent) => `${e.state ?? 'top'}-${e.flags ?? 's'}`;
+  for (const kind of ['access', 'reject'] as const) {
+    for (const e of events[kind]) {
+      const k = key(e);
+      const cur = keys.get(k) ?? {};
+      if (!cur[kind] || cur[kind].at < e.at) cur[kind] = e;
+      keys.set(k, cur);
+    }
+  }
+  const order = [...keys.keys()].sort(
+    (a, b) =>
+      UID_STATE_ORDER.indexOf(a.split('-')[0] ?? '') -
+        UID_STATE_ORDER.indexOf(b.split('-')[0] ?? '') || a.localeCompare(b),
+  );
+  const tz = phone.tzOffsetMin;
+  const L: string[] = [];
+  for (const k of order) {
+    const { access, reject } = keys.get(k) as Latest;
+    if (access) {
+      let line = `${prefix}Access: [${k}] ${opTime(access.at, tz)} (${opDuration(access.at - now)})`;
+      if (access.duration) line += ` duration=${opDuration(access.duration)}`;
+      L.push(line);
+    }
+    // AOSP prints no space between the key and a reject's time
+    if (reject)
+      L.push(`${prefix}Reject: [${k}]${opTime(reject.at, tz)} (${opDuration(reject.at - now)})`);
+  }
+  return L;
+}
+
+/**
+ * `dumpsys appops` in the layout of the phone's Android version (AppOpsService.dump):
+ * Android 10 prints an op's events right under it; 11+ groups them by attribution tag
+ * (`null=[` … `]`); 12+ adds the uid's `capability=` and `appWidgetVisible=`.
+ */
+export function renderAppOpsDump(phone: SimPhone): string {
+  const now = phoneNow(phone);
+  const sdk = phone.sdk;
+  const L: string[] = ['Current AppOps Service state:', '  Settings:'];
+  const settle = sdk >= 30 ? ['+5s0ms', '+5s0ms', '+1s0ms'] : ['+30s0ms', '+10s0ms', '+1s0ms'];
+  L.push(`    top_state_settle_time=${settle[0]}`);
+  L.push(`    fg_service_state_settle_time=${settle[1]}`);
+  L.push(`    bg_state_settle_time=${settle[2]}`);
+  L.push('');
+  const r = rng(phone.seed ^ 0xa990);
+  const systemPid = 1200 + Math.floor(r() * 800);
+  const watcher = (flags: string) =>
+    `ModeCallback{${idHex(r)} watchinguid=-1 flags=${flags} from uid=1000 pid=${systemPid}}`;
+  L.push('  Op mode watchers:');
+  L.push('    Op COARSE_LOCATION:');
+  L.push(`      #0: ${watcher('0x1')}`);
+  L.push(`      #1: ${watcher('0x1')}`);
+  L.push('    Op SYSTEM_ALERT_WINDOW:');
+  L.push(`      #0: ${watcher('0x0')}`);
+  L.push('    Op REQUEST_INSTALL_PACKAGES:');
+  L.push(`      #0: ${watcher('0x0')}`);
+  L.push('');
+  const byUid = new Map<number, SimApp[]>();
+  for (const app of installedApps(phone)) {
+    const list = byUid.get(app.uid) ?? [];
+    list.push(app);
+    byUid.set(app.uid, list);
+  }
+  for (const uid of [...byUid.keys()].sort((a, b) => a - b)) {
+    const apps = byUid.get(uid) as SimApp[];
+    const uses = apps.map((app) => {
+      const own = app.opUse ?? [];
+      const made = ordinaryOpUse(app, phone, now).filter((u) => !own.some((o) => o.op === u.op));
+      return [...made, ...own].sort((a, b) => (OP_CODES[a.op] ?? 999) - (OP_CODES[b.op] ?? 999));
+    });
+    const modes = uidOpModes(apps, phone);
+    if (uses.every((u) => u.length === 0) && Object.keys(modes).length === 0) continue;
+    const events = uses.flat().flatMap((u) => u.access ?? []);
+    const latest = Math.max(0, ...events.map((e) => e.at));
+    const latestState = events.find((e) => e.at === latest)?.state;
+    const pkg = apps[0]?.pkg ?? '';
+    const state =
+      uid < 10_000 || apps.some((a) => a.extraFlags?.includes('PERSISTENT'))
+        ? 'pers'
+        : /launcher|\.home$/.test(pkg)
+          ? 'top'
+          : now - latest < 15 * 60_000 && latestState
+            ? latestState
+            : apps.some((a) => a.a11y?.enabled)
+              ? 'fgsvc'
+              : strHash(pkg, phone.seed) % 5 === 0
+                ? 'bg'
+                : 'cch';
+    L.push(`  Uid ${formatUid(uid)}:`);
+    L.push(`    state=${state}`);
+    if (sdk >= 31) {
+      L.push(`    capability=${capability(state, sdk)}`);
+      L.push('    appWidgetVisible=false');
+    }
+    const fgOps = Object.entries(modes).filter(([, m]) => m === 'foreground');
+    if (fgOps.length > 0) {
+      L.push('    foregroundOps:');
+      for (const [op] of fgOps)
+        L.push(`      ${op}: ${op === 'COARSE_LOCATION' ? 'WATCHER' : 'SILENT'}`);
+      L.push('    hasForegroundWatchers=true');
+    }
+    for (const op of Object.keys(modes).sort((a, b) => (OP_CODES[a] ?? 999) - (OP_CODES[b] ?? 999)))
+      L.push(`      ${op}: mode=${modes[op]}`);
+    apps.forEach((app, i) => {
+      const list = uses[i] ?? [];
+      if (list.length === 0) return;
+      L.push(`    Package ${app.pkg}:`);
+      for (const use of list) {
+        const mode = use.mode ?? 'allow';
+        const sw = OP_SWITCH[use.op];
+        const swMode = sw ? (list.find((u) => u.op === sw)?.mode ?? 'allow') : '';
+        L.push(`      ${use.op} (${mode}${sw ? ` / switch ${sw}=${swMode}` : ''}): `);
+        const access = use.access ?? [];
+        const reject = use.reject ?? [];
+        if (sdk < 30) {
+          L.push(...renderOpEvents({ access, reject }, phone, now, '          '));
+          continue;
+        }
+        const tags = [...new Set([...access, ...reject].map((e) => e.tag ?? 'null'))];
+        for (const tag of tags) {
+          const of = (e: SimOpEvent) => (e.tag ?? 'null') === tag;
+          L.push(`        ${tag}=[`);
+          L.push(
+            ...renderOpEvents(
+              { access: access.filter(of), reject: reject.filter(of) },
+              phone,
+              now,
+              '          ',
+            ),
+          );
+          L.push('        ]');
+        }
+      }
+    });
+  }
+  return `${L.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------
 // dumpsys batterystats --history
 
 /** TimeUtils.formatDuration: "0", "+45ms", "+3m18s601ms", "+1d02h03m04s005ms". */
@@ -946,6 +1353,7 @@ export function renderShell(phone: SimPhone): Record<string, string> {
     [CMD.appopsInstall]: renderQueryOp(phone, 'REQUEST_INSTALL_PACKAGES'),
     [CMD.deviceIdleWhitelist]: renderDeviceIdle(phone),
     [CMD.batteryHistory]: renderBatteryHistory(phone),
+    [CMD.dumpsysAppops]: renderAppOpsDump(phone),
     // toybox `which` prints nothing (exit 1) when su is absent
     [CMD.whichSu]: '',
   };
@@ -1185,6 +1593,7 @@ export function syntheticPhone(opts: {
       : [],
     seed,
     tzOffsetMin: 60,
+    now: SYNTH_NOW,
     // the day and a bit before the scan: updates of that time, nothing removed
     batteryHistory: { start: SYNTH_NOW - 30 * 3_600_000, end: SYNTH_NOW, events: [] },
   };

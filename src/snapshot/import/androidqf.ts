@@ -48,7 +48,7 @@ export const DUMPSYS_SERVICES = {
  * query-op …`, `dumpsys deviceidle whitelist`): the assembler reads either form.
  */
 export const DUMPSYS_FULL_SERVICES = {
-  appops: ['appopsUsageStats', 'appopsOverlay', 'appopsInstall'],
+  appops: ['appopsUsageStats', 'appopsOverlay', 'appopsInstall', 'appopsDump'],
   deviceidle: ['deviceIdle'],
   // androidqf's settings_<ns>.txt come first; a bugreport has only this
   settings: ['settingsSecure', 'settingsGlobal', 'settingsSystem'],
