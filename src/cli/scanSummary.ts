@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { FindingsDoc } from '../model/findings.js';
 import type { Snapshot } from '../model/snapshot.js';
@@ -5,6 +7,7 @@ import type { DerivedFrom } from '../report/bundle.js';
 import { buildReportModel } from '../report/model.js';
 import { renderTerminal } from '../report/terminal.js';
 import { toolInfo } from '../util/packageRoot.js';
+import { forTerminal } from '../util/sanitize.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -41,6 +44,17 @@ export function printScanSummary(
       `(read in ${r.stats.wallMs < 1000 ? `${Math.round(r.stats.wallMs)} ms` : `${(r.stats.wallMs / 1000).toFixed(1)} s`} with ${r.stats.roundTrips} requests to the phone)\n`,
     );
   }
+  const open = fileToOpen(r.bundleDir);
+  if (open) out.write(`\n${open}\n`);
+}
+
+/** The last line: which file to read with the survivor, and which one to print. */
+export function fileToOpen(dir: string): string | undefined {
+  const has = (f: string) => existsSync(join(dir, f));
+  const read = ['report.html', 'report.txt', 'report.pdf'].find(has);
+  if (!read) return undefined;
+  const print = read !== 'report.pdf' && has('report.pdf') ? ' (to print: report.pdf)' : '';
+  return `Read this with the survivor: ${forTerminal(join(dir, read), { maxLength: 1000 })}${print}`;
 }
 
 export function colorFor(stream: Writable, env: NodeJS.ProcessEnv): boolean {
