@@ -21,15 +21,10 @@ import type { CompiledRule, CompiledRules } from './compile.js';
 import { dualUseWords } from './dualUse.js';
 import { unknownFacts } from './facts.js';
 import { type Ctx, makeCtx, type Outcome, type SubjectApp } from './match.js';
+import { compareFindings } from './order.js';
 import { pastAppFindings } from './pastApps.js';
 
 const CATEGORY_RANK = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));
-const SUBJECT_RANK: Record<FindingSubject['type'], number> = {
-  app: 0,
-  profile: 1,
-  account: 2,
-  device: 3,
-};
 const MAX_SUBJECTS_LISTED = 50;
 
 export interface RuleHit {
@@ -228,13 +223,8 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
   const findings = [...groups.values()].map((g) => toFinding(g, ctx));
   // known spyware that was installed and removed before: its own finding, never merged
   if (snapshot.platform === 'android') findings.push(...pastAppFindings(snapshot, rules));
-  findings.sort(
-    (a, b) =>
-      severityRank(a.severity) - severityRank(b.severity) ||
-      SUBJECT_RANK[a.subject.type] - SUBJECT_RANK[b.subject.type] ||
-      (a.subject.id < b.subject.id ? -1 : a.subject.id > b.subject.id ? 1 : 0) ||
-      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
-  );
+  // numbered in the order every report shows them
+  findings.sort(compareFindings);
   findings.forEach((f, i) => {
     f.id = `F${i + 1}`;
   });

@@ -5,7 +5,8 @@
  */
 import { isComplete } from '../analyze/blindSpots.js';
 import { type Fact, factChecksFor } from '../analyze/facts.js';
-import { CATEGORIES, type Category } from '../model/category.js';
+import { compareFindings } from '../analyze/order.js';
+import type { Category } from '../model/category.js';
 import type { CheckCause, CheckStatus } from '../model/check.js';
 import type { Finding, FindingsDoc, NotEvaluated } from '../model/findings.js';
 import type { IosApp } from '../model/iosSnapshot.js';
@@ -540,22 +541,10 @@ export function buildReportModel(input: ReportInput): ReportModel {
 
 /** Severity first, then the kind of finding, then findings backed by more rules. */
 export function sortFindings(findings: Finding[]): Finding[] {
-  const rank = <T>(list: readonly T[], v: T) => {
-    const i = list.indexOf(v);
-    return i === -1 ? list.length : i;
-  };
-  const rulesBehind = (f: Finding) =>
-    new Set((Array.isArray(f.evidence?.reasons) ? f.evidence.reasons : []).map((r) => r?.rule))
-      .size;
+  // the order analyze numbers them in (F1, F2…), so every format agrees
   return findings
     .map((f, i) => ({ f, i }))
-    .sort(
-      (a, b) =>
-        rank(SEVERITIES, a.f.severity) - rank(SEVERITIES, b.f.severity) ||
-        rank(CATEGORIES, a.f.category) - rank(CATEGORIES, b.f.category) ||
-        rulesBehind(b.f) - rulesBehind(a.f) ||
-        a.i - b.i,
-    )
+    .sort((a, b) => compareFindings(a.f, b.f) || a.i - b.i)
     .map(({ f }) => f);
 }
 
