@@ -24,8 +24,9 @@ const KNOWN_ON_CLEAN: Record<string, string> = {
   'posture.old-security-patch':
     'the fixtures were captured in 2024 and the tests run later; an old patch is a real "worth a look"',
   'posture.developer-options':
-    'USB debugging needs developer options, so every scanned phone has it on (info)',
-  'posture.usb-debugging': 'every scanned phone has USB debugging on while it is scanned (info)',
+    'a clean phone whose owner develops apps trusts their own computer: developer options were on before (info)',
+  'posture.usb-debugging':
+    'a clean phone that trusts its owner\u2019s computer had USB debugging on before today (low)',
   'posture.accounts-check': 'the list of accounts is context for the survivor to check (info)',
 };
 
