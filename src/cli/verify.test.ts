@@ -87,6 +87,13 @@ describe('spycheck verify', () => {
     const problem = JSON.parse(r.out()).problems[0];
     expect(problem.kind).toBe('key-mismatch');
     expect(problem.message).toMatch(/does not know/);
+    // only the key is unknown: it says the files are unchanged and what to compare, not "does NOT verify"
+    const words = await run(verifyCommand, [bundle], env);
+    expect(words.code()).toBe(1);
+    expect(words.err()).toMatch(
+      /^The files are unchanged since they were signed \(.+ UTC\)\. The signature is by key [0-9a-f ]+, which this computer does not know: compare it with the fingerprint the organisation that made the bundle published/,
+    );
+    expect(words.err()).not.toMatch(/does NOT verify/);
     expect((await run(verifyCommand, [bundle, '--key', key.fingerprint], env)).code()).toBe(0);
     expect(
       (await run(keysCommand, ['trust', key.fingerprint, '--name', 'Example org'], env)).code(),

@@ -39,6 +39,8 @@ export interface VerifyProblem {
   file?: string;
   kind: ProblemKind;
   message: string;
+  /** key-mismatch because this computer does not know the key (not a different pinned key) */
+  unknownKey?: true;
 }
 
 /**
@@ -176,6 +178,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
       problems.push({
         file: SIGNATURE_FILE,
         kind: 'key-mismatch',
+        unknownKey: true,
         message:
           `Signed by key ${signedBy}, which this computer does not know. Anyone can sign a bundle ` +
           'with a key of their own, so this proves nothing yet. Compare it with the fingerprint the ' +
@@ -448,6 +451,13 @@ function finish(r: Omit<VerifyResult, 'ok' | 'summary'>): VerifyResult {
     if (r.complete === false) {
       summary += ' Note: the scan itself was incomplete (the bundle says what was not checked).';
     }
+  } else if (r.problems.every((p) => p.kind === 'key-mismatch' && p.unknownKey)) {
+    // every file matches and the signature is good: only who signed it is not known here
+    summary =
+      `The files are unchanged since they were signed (${formatUtc(r.signedAt)}). The signature is ` +
+      `by key ${r.signedBy}, which this computer does not know: compare it with the fingerprint ` +
+      'the organisation that made the bundle published (for example by phone). If they match, ' +
+      `run: spycheck verify BUNDLE --key "${r.signedBy}"`;
   } else if (r.problems.every((p) => p.kind === 'provenance')) {
     summary =
       `This bundle is unchanged since ${formatUtc(r.signedAt)} and signed by key ${r.signedBy}, but it was ` +
