@@ -138,6 +138,13 @@ ${model.provenanceWarning ? `<p class="notice untrusted" role="alert"><strong>${
       `<h3>${h(group.heading)} <span class="count">(${group.findings.length})</span></h3>`,
       `<p class="group-intro">${h(group.intro)}</p>`,
     );
+    if (group.safety.length > 0) {
+      parts.push(
+        `<div class="before"><p><strong>Before you do anything about these</strong></p><ul>${group.safety
+          .map((s) => `<li>${h(s)}</li>`)
+          .join('')}</ul></div>`,
+      );
+    }
     for (const f of group.findings) parts.push(findingHtml(f));
   }
   parts.push('</section>');

@@ -52,10 +52,25 @@ describe('headline', () => {
 describe('buildReportModel', () => {
   const m = buildReportModel({ snapshot: sampleSnapshot(), findings: sampleFindings(), meta });
 
-  it('orders groups by severity and gives every finding that needs it safety advice', () => {
+  it('orders groups by severity and says the safety advice once per group, not per finding', () => {
     expect(m.groups.map((g) => g.severity)).toEqual(['high', 'medium', 'low']);
-    for (const g of m.groups)
-      for (const f of g.findings) expect(f.safety.length).toBeGreaterThan(0);
+    for (const g of m.groups) {
+      const apps = g.findings.filter((f) => f.subjectType === 'app');
+      // a group with an app in it says it once; no finding repeats it
+      if (apps.length > 0) expect(g.safety.join(' ')).toMatch(/Do not remove the app/);
+      for (const f of g.findings) expect(f.safety).toEqual([]);
+    }
+  });
+
+  it('gives a group of phone settings only no "do not remove the app" box', () => {
+    const posture = sampleFindings().findings.find((f) => f.subject.type === 'device');
+    expect(posture).toBeDefined();
+    const only = buildReportModel({
+      snapshot: sampleSnapshot(),
+      findings: { ...sampleFindings(), findings: [{ ...posture!, severity: 'medium' }] },
+      meta,
+    });
+    expect(only.groups[0]!.safety).toEqual([]);
   });
 
   it('says what the spyware can reach from the access it holds, not what it asked for', () => {

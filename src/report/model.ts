@@ -100,6 +100,11 @@ export interface FindingGroup {
   severity: Severity;
   heading: string;
   intro: string;
+  /**
+   * The safety advice for the group, said once before its findings; empty when no finding in
+   * it is an app, profile or account (a phone setting's own next steps say what to do)
+   */
+  safety: string[];
   findings: ReportFinding[];
 }
 
@@ -500,10 +505,18 @@ export function buildReportModel(input: ReportInput): ReportModel {
   for (const severity of SEVERITIES) {
     const list = sorted.filter((f) => f.severity === severity);
     if (list.length === 0) continue;
+    const shown = list.map((f) => toReportFinding(f, snapshot, apps, iosApps));
+    // said once per group, and only where it fits: "do not remove the app" is for apps,
+    // profiles and accounts someone else may watch, not for an old security update
+    const fits = list.some(
+      (f) =>
+        severity !== 'info' && f.subject?.type !== 'device' && f.evidence?.history === undefined,
+    );
     groups.push({
       severity,
       ...GROUP_TEXT[severity],
-      findings: list.map((f) => toReportFinding(f, snapshot, apps, iosApps)),
+      safety: fits ? [...FINDING_SAFETY] : [],
+      findings: shown,
     });
   }
 
@@ -898,12 +911,8 @@ function toReportFinding(
         ? lastUsedLines(snapshot.recentUse?.[app.id], snapshot.finished)
         : [],
     nextSteps: cleanText(f.explanation?.next_steps, { maxLength: 2000, multiline: true }),
-    safety:
-      f.severity === 'info'
-        ? []
-        : f.evidence?.history !== undefined
-          ? [...PAST_APP_SAFETY]
-          : [...FINDING_SAFETY],
+    // the group says FINDING_SAFETY once; spyware that was removed before needs other words
+    safety: f.severity !== 'info' && f.evidence?.history !== undefined ? [...PAST_APP_SAFETY] : [],
   };
 }
 

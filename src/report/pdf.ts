@@ -216,6 +216,12 @@ class Layout {
       this.ensure(80 + (first ? this.keepTogether(first) : 0));
       this.heading(`${group.heading} (${group.findings.length})`, 3);
       this.para(group.intro, { colour: COLOURS.muted });
+      if (group.safety.length > 0) {
+        this.box(
+          `Before you do anything about these:\n${group.safety.map((s) => `• ${s}`).join('\n')}`,
+          { bg: COLOURS.mediumBg, bar: COLOURS.medium, size: 9.5 },
+        );
+      }
       for (const f of group.findings) this.finding(f);
     }
 

@@ -40,6 +40,10 @@ export function renderText(model: ReportModel): string {
   for (const group of model.groups) {
     heading(`${group.heading} (${group.findings.length})`, '-');
     para(group.intro);
+    if (group.safety.length > 0) {
+      para('Before you do anything about these:');
+      for (const s of group.safety) bullet(s, '!', '  ');
+    }
     for (const f of group.findings) {
       out.push('');
       out.push(...wrap(`[${f.id}] ${t(f.title, 300)}`, WIDTH));
