@@ -21,7 +21,7 @@ import { trustedFingerprints } from '../report/keys.js';
 import { cleanChain, importSourceOf } from '../report/provenance.js';
 import { verifyBundle } from '../report/verify.js';
 import { defaultBundleDir } from '../scan/bundleDir.js';
-import { loadScanRules } from '../scan/loadRules.js';
+import { loadScanRules, packRef } from '../scan/loadRules.js';
 import { detectInput, importAcquisition } from '../snapshot/import/detect.js';
 import { snapshotSchema } from '../snapshot/schema.js';
 import { toolInfo } from '../util/packageRoot.js';
@@ -236,7 +236,7 @@ async function finish(
     findings,
     raw,
     case: caseInfo,
-    rules: packs.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256 })),
+    rules: packs.map(packRef),
     formats: opts.format,
     tool: toolInfo(),
     env: ctx.env,

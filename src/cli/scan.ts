@@ -198,6 +198,7 @@ async function runScan(ctx: CliContext, opts: ScanCliOptions, platform: AnyPlatf
           findings: result.findings,
           bundleDir: result.bundleDir,
           stats: result.stats,
+          rules: result.rules,
           toStderr: json,
         });
         if (result.notReady) say(`\n${result.notReady.message}`);

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { FindingsDoc } from '../model/findings.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { DerivedFrom } from '../report/bundle.js';
-import { buildReportModel } from '../report/model.js';
+import { buildReportModel, type RulePackRef } from '../report/model.js';
 import { renderTerminal } from '../report/terminal.js';
 import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal } from '../util/sanitize.js';
@@ -21,6 +21,8 @@ export function printScanSummary(
     findings: FindingsDoc;
     bundleDir: string;
     stats?: { roundTrips: number; wallMs: number };
+    /** the rule packs used: an old list of known spyware is said in the summary too */
+    rules?: RulePackRef[];
     toStderr?: boolean;
     /** set for a re-analysed bundle: a failed source puts a warning first */
     derivedFrom?: DerivedFrom;
@@ -33,7 +35,7 @@ export function printScanSummary(
     meta: {
       generatedAt: new Date().toISOString(),
       tool: toolInfo(),
-      rules: [],
+      rules: r.rules ?? [],
       bundleDir: r.bundleDir,
       ...(r.derivedFrom ? { derivedFrom: r.derivedFrom } : {}),
     },

@@ -231,7 +231,12 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
       examiner: input.case.examiner ?? null,
       consent: input.case.consent === true,
     },
-    rules: input.rules.map((r) => ({ id: r.id, version: r.version, sha256: r.sha256 })),
+    rules: input.rules.map((r) => ({
+      id: r.id,
+      version: r.version,
+      sha256: r.sha256,
+      ...(r.date ? { date: r.date } : {}),
+    })),
     ...(input.derivedFrom ? { derivedFrom: input.derivedFrom } : {}),
     ...(input.source ? { source: input.source } : {}),
     key: {

@@ -153,7 +153,15 @@ ${model.provenanceWarning ? `<p class="notice untrusted" role="alert"><strong>${
   for (const c of model.checked) {
     parts.push(`<li>${h(c.title)}${c.note ? ` <em>(${h(c.note)})</em>` : ''}</li>`);
   }
-  parts.push('</ul><h3 id="not-checked">What we could not check</h3>');
+  parts.push('</ul>');
+  if (model.lists.length > 0) {
+    parts.push(
+      `<p>We compared what we found with these lists:</p><ul>${model.lists
+        .map((l) => `<li>${h(l)}</li>`)
+        .join('')}</ul>`,
+    );
+  }
+  parts.push('<h3 id="not-checked">What we could not check</h3>');
   if (model.notChecked.length === 0) p('Every check ran.');
   else {
     parts.push('<ul class="notchecked">');

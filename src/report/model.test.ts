@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FindingsDoc } from '../model/findings.js';
 import type { AndroidSnapshot } from '../model/snapshot.js';
-import { buildReportModel, headlineFor, type ReportMeta } from './model.js';
+import { buildReportModel, headlineFor, listAges, type ReportMeta } from './model.js';
 import { sampleFindings, sampleSnapshot } from './testdata/sample.js';
 
 const meta: ReportMeta = {
@@ -126,5 +126,50 @@ describe('headline for an incomplete report', () => {
       raw: [{ command: 'androidqf:getprop.txt' }],
     });
     expect(imported.notes[0]).toMatch(/files this report was made from/);
+  });
+});
+
+describe('listAges', () => {
+  const rules = [
+    {
+      id: 'a',
+      version: '1',
+      sha256: 'x',
+      name: 'Known spyware',
+      date: '2026-06-21',
+      stalkerware: true,
+    },
+    {
+      id: 'b',
+      version: '1',
+      sha256: 'x',
+      name: 'Older spyware list',
+      date: '2026-01-02',
+      stalkerware: true,
+    },
+    { id: 'c', version: '1', sha256: 'x', name: 'Phone settings', date: '2026-11-30' },
+    { id: 'd', version: '1', sha256: 'x' },
+  ];
+
+  it('says how old each list was at the check', () => {
+    expect(listAges(rules, '2026-11-30T10:00:00Z').lines).toEqual([
+      'Known spyware: updated 21 June 2026, 5 months before this check',
+      'Older spyware list: updated 2 January 2026, 10 months before this check',
+      'Phone settings: updated 30 November 2026, the day of this check',
+      'd: date not known',
+    ]);
+  });
+
+  it('calls out the oldest list of known spyware once, only past 90 days', () => {
+    const { stale } = listAges(rules, '2026-11-30T10:00:00Z');
+    expect(stale).toHaveLength(1);
+    expect(stale[0]).toMatch(
+      /^The list of known spyware this check used was last updated on 2 January 2026/,
+    );
+    expect(listAges(rules.slice(0, 1), '2026-07-01T00:00:00Z').stale).toEqual([]);
+    // a settings list is never called out, however old
+    expect(listAges([{ ...rules[2]!, date: '2020-01-01' }], '2026-11-30T10:00:00Z').stale).toEqual(
+      [],
+    );
   });
 });

@@ -37,7 +37,15 @@ export interface RulePackRef {
   id: string;
   version: string;
   sha256: string;
+  /** the pack's name and date (pack.yaml), when known: reports say how old each list is */
+  name?: string;
+  date?: string;
+  /** the pack names known stalkerware: an old one is called out in the headline */
+  stalkerware?: boolean;
 }
+
+/** Lists of known spyware older than this are called out: vendors rename apps every few weeks. */
+export const STALE_LIST_DAYS = 90;
 
 export interface ReportMeta {
   caseRef?: string;
@@ -139,6 +147,8 @@ export interface ReportModel {
   safetyFirst: string[];
   groups: FindingGroup[];
   checked: { title: string; note?: string }[];
+  /** the rule packs compared with, and how old each was at the scan */
+  lists: string[];
   /** Checks that did not run (or ran only in part), one line per check or missing fact */
   notChecked: NotCheckedItem[];
   cannotSee: { title: string; detail: string }[];
@@ -524,6 +534,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     incomplete: !isComplete(snapshot, findings),
     nextStep: nextStepFor(snapshot, findings),
   });
+  notes.push(...listAges(meta.rules, snapshot.finished).stale);
   const checks = snapshot.checks ?? [];
   const provenanceWarning = provenanceWarningFor(meta);
   return {
@@ -543,6 +554,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
         title: cleanText(c.title),
         note: c.status === 'partial' ? `Only partly: ${reasonText(c)}` : undefined,
       })),
+    lists: listAges(meta.rules, snapshot.finished).lines,
     notChecked: notCheckedItems(checks, notEvaluated, snapshot.platform),
     cannotSee: (snapshot.platform === 'ios' ? IOS_CANNOT_SEE : CANNOT_SEE).map((c) => ({ ...c })),
     afterScan: [...(snapshot.platform === 'ios' ? IOS_AFTER_SCAN : AFTER_SCAN)],
@@ -1002,6 +1014,63 @@ function howLongBefore(ms: number): string {
   const hours = Math.floor(min / 60);
   if (hours < 48) return `${hours} hours before this check`;
   return `${Math.floor(hours / 24)} days before this check`;
+}
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** "Known stalkerware (Echap): updated 21 June 2026, 5 months before this check". */
+export function listAges(
+  rules: readonly RulePackRef[] | undefined,
+  finished: string,
+): { lines: string[]; stale: string[] } {
+  const lines: string[] = [];
+  let oldest: { days: number; words: string } | undefined;
+  const end = Date.parse(finished);
+  for (const r of Array.isArray(rules) ? rules : []) {
+    const name = cleanText(r?.name ?? r?.id, { maxLength: 120 });
+    const m = typeof r?.date === 'string' ? /^(\d{4})-(\d\d)-(\d\d)$/.exec(r.date) : null;
+    if (!name) continue;
+    if (!m) {
+      lines.push(`${name}: date not known`);
+      continue;
+    }
+    const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    const day = `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
+    const days = Number.isNaN(end) ? Number.NaN : Math.floor((end - t) / 86_400_000);
+    const age =
+      Number.isNaN(days) || days < 0
+        ? ''
+        : days === 0
+          ? ', the day of this check'
+          : days < 62
+            ? `, ${days} day${days === 1 ? '' : 's'} before this check`
+            : `, ${Math.floor(days / 30.44)} months before this check`;
+    lines.push(`${name}: updated ${day}${age}`);
+    if (r.stalkerware && days > STALE_LIST_DAYS && (!oldest || days > oldest.days)) {
+      oldest = { days, words: `${day}${age}` };
+    }
+  }
+  // one note, about the oldest list of known spyware: that is how far behind the check may be
+  const stale = oldest
+    ? [
+        `The list of known spyware this check used was last updated on ${oldest.words}. Spyware ` +
+          'makers rename their apps often, so newer spyware may not be on it. A newer version of spycheck may have newer lists.',
+      ]
+    : [];
+  return { lines, stale };
 }
 
 /** What points at a jailbreak on this very app (for its origin words). */

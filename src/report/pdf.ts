@@ -227,6 +227,10 @@ class Layout {
 
     this.heading('What we checked', 2);
     this.bullets(model.checked.map((c) => (c.note ? `${c.title} (${c.note})` : c.title)));
+    if (model.lists.length > 0) {
+      this.para('We compared what we found with these lists:');
+      this.bullets(model.lists);
+    }
     this.heading('What we could not check', 3);
     if (model.notChecked.length === 0) this.para('Every check ran.');
     this.bullets(

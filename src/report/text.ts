@@ -79,6 +79,10 @@ export function renderText(model: ReportModel): string {
 
   heading('What we checked');
   for (const c of model.checked) bullet(c.note ? `${c.title} (${c.note})` : c.title);
+  if (model.lists.length > 0) {
+    para('We compared what we found with these lists:');
+    for (const l of model.lists) bullet(l);
+  }
 
   heading('What we could not check');
   if (model.notChecked.length === 0) para('Every check ran.');

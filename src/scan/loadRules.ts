@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { RulePackRef } from '../report/model.js';
 import { defaultRulesDir, formatRuleError, loadRulePacks, type RulePack } from '../rules/load.js';
 
 export type LoadedRules = { ok: true; packs: RulePack[] } | { ok: false; message: string };
@@ -32,4 +33,17 @@ export async function loadScanRules(opts: {
     ...(errors.length > 20 ? [`  … and ${errors.length - 20} more problems`] : []),
   ];
   return { ok: false, message: lines.join('\n') };
+}
+
+/** What the bundle and reports record of a pack: identity, hash, name and date. */
+export function packRef(p: RulePack): RulePackRef {
+  const stalkerware = p.rules.some((r) => r.category === 'stalkerware');
+  return {
+    id: p.id,
+    version: p.version,
+    sha256: p.sha256,
+    name: p.name,
+    date: p.meta.date,
+    ...(stalkerware ? { stalkerware: true } : {}),
+  };
 }

@@ -14,10 +14,11 @@ import type { Snapshot } from '../model/snapshot.js';
 import type { NotReady, PhoneConnection, PhoneReading, Platform } from '../platform/platform.js';
 import { type ReportFormat, writeBundle } from '../report/bundle.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../report/keys.js';
+import type { RulePackRef } from '../report/model.js';
 import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal } from '../util/sanitize.js';
 import { defaultBundleDir, errorText, prepareBundleDir } from './bundleDir.js';
-import { loadScanRules } from './loadRules.js';
+import { loadScanRules, packRef } from './loadRules.js';
 import { pickDevice } from './pickDevice.js';
 
 /** Chain of custody, recorded in the bundle. */
@@ -78,6 +79,8 @@ export type ScanResult =
       stats: PhoneReading['stats'];
       /** finished, and no check that serious rules need is missing */
       complete: boolean;
+      /** the rule packs judged with (name, date: how old each list is) */
+      rules: RulePackRef[];
       /** the phone refused part-way for a reason the person can fix (its own exit code) */
       notReady?: { reason: NotReady; message: string };
     };
@@ -174,7 +177,7 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
       findings,
       raw: reading.raw,
       case: caseDetails,
-      rules: packs.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256 })),
+      rules: packs.map(packRef),
       formats: opts.formats,
       tool: toolInfo(),
       key,
@@ -207,6 +210,7 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
       bundleDir: written.dir,
       warnings: written.warnings,
       stats: reading.stats,
+      rules: bundle.rules,
       complete: isComplete(snapshot, findings),
       ...(reading.notReady
         ? { notReady: { reason: reading.notReady.reason, message: reading.notReady.message } }
