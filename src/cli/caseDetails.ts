@@ -26,7 +26,7 @@ export async function resolveCaseDetails(
       details.examiner = clean(await rl.question('Your name (the person running this check): '));
     if (!details.consent) {
       const a = await rl.question(
-        'Has the owner of this phone agreed to this check, after you explained what it reads? (yes/no): ',
+        'Has the person who uses this phone agreed to this check, after you explained what it reads? (yes/no): ',
       );
       details.consent = /^\s*y(es)?\s*$/i.test(a);
     }

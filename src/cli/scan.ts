@@ -56,7 +56,7 @@ export function scanCommand(ctx: CliContext): Command {
     ])
     .option('--case <ref>', 'case reference for the evidence record')
     .option('--examiner <name>', 'name of the person running the check')
-    .option('--consent', 'the phone owner has agreed to this check')
+    .option('--consent', 'the person who uses this phone has agreed to this check')
     .option('--rules <path>', 'add a rule pack (file or folder); can be repeated', collect, [])
     .option('--no-default-rules', 'do not use the rule packs that come with spycheck')
     .option(
@@ -182,8 +182,8 @@ async function runScan(ctx: CliContext, opts: ScanCliOptions, platform: AnyPlatf
       case 'no-consent':
         say(
           ctx.interactive
-            ? 'spycheck only reads a phone when its owner has agreed. Nothing was read. Explain what the check reads (apps, settings and accounts on the phone; never messages, photos or contacts) and run the scan again when they agree.'
-            : 'spycheck only reads a phone when its owner has agreed. Nothing was read. Add --consent once the owner has agreed to this check.',
+            ? 'spycheck only reads a phone when the person who uses it has agreed. Nothing was read. Explain what the check reads (apps, settings and accounts on the phone; never messages, photos or contacts) and run the scan again when they agree.'
+            : 'spycheck only reads a phone when the person who uses it has agreed. Nothing was read. Add --consent once they have agreed to this check.',
         );
         return { stopped: 'usage' };
       case 'not-saved':
