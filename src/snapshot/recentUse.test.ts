@@ -100,3 +100,24 @@ describe('lastUsedLines', () => {
     expect(lastUsedLines(undefined, '2026-06-14T09:00:00Z')).toEqual([]);
   });
 });
+
+describe('an op line of a form the parser does not know', () => {
+  it('never lends its events to the op before it (no false "used the microphone")', () => {
+    const dump = `Current AppOps Service state:
+  Uid u0a99:
+    Package com.example.app:
+      RECORD_AUDIO (allow):
+        null=[
+          Access: [fg-s] 2026-06-01 09:00:00.000 (-13d)
+        ]
+      deprecated (default):
+        null=[
+          Access: [bg-s] 2026-06-14 09:59:00.000 (-1m)
+        ]
+      MIUI_VENDOR-OP (allow):
+          Access: [bg-s] 2026-06-14 09:59:30.000 (-30s)
+`;
+    const uses = recentUseOf(parseAppOpsDump(dump).parsed, () => undefined);
+    expect(uses['com.example.app']?.microphone?.phoneTime).toBe('2026-06-01 09:00:00.000');
+  });
+});

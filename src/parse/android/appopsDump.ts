@@ -3,7 +3,7 @@ import type { AppOpsQuery } from './appops.js';
 import { detectShellError } from './shellError.js';
 import { indentOf, isPackageName, quote, splitLines } from './text.js';
 
-export const PARSER = { id: 'android.appopsDump', version: 1 } as const;
+export const PARSER = { id: 'android.appopsDump', version: 2 } as const;
 
 /** One op of one package, as the full dump prints it. */
 export interface AppOpEntry {
@@ -45,6 +45,7 @@ const PACKAGE = /^Package (\S+):$/;
 // "GET_USAGE_STATS (allow):" / "FINE_LOCATION (allow / switch COARSE_LOCATION=allow): "
 const OP = /^([A-Z][A-Z0-9_]*) \(([a-z]+)(?: \/ switch ([A-Z][A-Z0-9_]*)=([a-z]+))?\):$/;
 const UID_MODE = /^([A-Z][A-Z0-9_]*): mode=([a-z]+)$/;
+const OTHER_OP = /^[A-Za-z_][\w.:-]* \([^()]*\):\s*$/;
 // "Access: [fg-s] 2024-05-01 10:00:00.123 (-3d2h…)" (Android 10 may leave out the space)
 const EVENT = /^(Access|Reject): \[[^\]]*\]\s*(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)/;
 const TIMEOUT = /^\*\*\* SERVICE '[^']*' DUMP TIMEOUT/;
@@ -151,6 +152,12 @@ export function parseAppOpsDump(text: string): ParseResult<AppOpsDump> {
         op.switchMode = o[4]!;
       }
       pkg.ops.push(op);
+      continue;
+    }
+    // an op line of a form not known here (a vendor op, AOSP's "deprecated"): its events
+    // must not be credited to the op before it
+    if (OTHER_OP.test(t)) {
+      op = undefined;
       continue;
     }
     const ev = EVENT.exec(t);
