@@ -71,6 +71,13 @@ async function connectPhone(kind: CaseKind, profile: DeviceProfile, latencyMs: n
 
 /** An iPhone scan: simulated usbmuxd → appium-ios-device → the door → the iOS Snapshot. */
 async function runIosCase(): Promise<CaseResult> {
+  // Loaded here, so the Android cases' peak memory does not carry the iPhone libraries.
+  // One at a time: Node 20 fails when plist is required while a parallel import loads it.
+  const { ReadOnlyIPhone } = await import('../device/ios/phone.js');
+  const { collectIos } = await import('../platform/ios/platform.js');
+  const { loadIosProfile } = await import('../sim/ios/profile.js');
+  const { startFakeUsbmuxd } = await import('../sim/ios/usbmuxd.js');
+  const { assembleIosSnapshot } = await import('../snapshot/ios.js');
   const profile = await loadIosProfile('ios-infected');
   const dir = mkdtempSync(join(tmpdir(), 'spycheck-bench-'));
   const socketPath = join(dir, 'usbmuxd');
