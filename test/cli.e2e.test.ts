@@ -191,6 +191,11 @@ describe('spycheck doctor', () => {
     expect(r.stdout).toMatch(/adb server answers/);
     expect(r.stdout).toMatch(/unauthorized[\s\S]*Allow/);
     expect(r.stdout).toMatch(/Rule packs: \d+ loaded/);
+    // no phone can be read yet (it has not allowed this computer): the verdict says so last
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'Ready to scan once a phone is connected, unlocked and trusts this computer (see the notes above).',
+    );
+    expect(r.stdout).not.toMatch(/not in this version/);
     expect(r.code).toBe(0);
     // doctor never runs a command on the phone
     expect(server.log.filter('shell')).toEqual([]);

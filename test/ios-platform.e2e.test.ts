@@ -274,6 +274,10 @@ describe('spycheck doctor and iPhones', () => {
     expect(r.stdout).toMatch(
       /\[note\] iPhone 00008110-001C3D5E2A6B801E \(cable\): not paired with this computer\n.*idevicepair pair/,
     );
+    // the adb server cannot be reached here (a FAIL), so the verdict counts what to fix
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
+      '1 thing to fix before a scan (marked FAIL above).',
+    );
     expectNothingSentToPhones(sim!);
   });
 });

@@ -15,18 +15,13 @@ import { createAdbClient } from '../device/android/adbServer.js';
 import { collectAndroid } from '../device/android/collector.js';
 import { ANDROID_COMMANDS } from '../device/android/commands.js';
 import { ReadOnlyAndroidPhone } from '../device/android/phone.js';
-import { ReadOnlyIPhone } from '../device/ios/phone.js';
 import { parsePmList } from '../parse/android/pmList.js';
-import { collectIos } from '../platform/ios/platform.js';
 import { DeviceProfile, type DeviceProfileData } from '../sim/android/device.js';
 import { startFakeAdbd } from '../sim/android/fakeAdbd.js';
 import { startFakeAdbServer } from '../sim/android/fakeAdbServer.js';
 import { hasAdb, startRealAdbServer } from '../sim/android/realAdb.js';
 import { syntheticProfileData } from '../sim/android/synthetic.js';
-import { loadIosProfile } from '../sim/ios/profile.js';
-import { startFakeUsbmuxd } from '../sim/ios/usbmuxd.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../snapshot/android.js';
-import { assembleIosSnapshot } from '../snapshot/ios.js';
 import { packageRoot } from '../util/packageRoot.js';
 import { benchRules } from './rules.js';
 

@@ -13,6 +13,19 @@ interface Check {
   ok: boolean | 'warn';
   title: string;
   detail?: string;
+  /** a phone that can be scanned now (adb "device", an iPhone paired with this computer) */
+  ready?: true;
+}
+
+/** The last line: ready or not, and how many things to fix. */
+export function doctorVerdict(checks: readonly Check[]): string {
+  const fix = checks.filter((c) => c.ok === false).length;
+  const ready = checks.filter((c) => c.ready).length;
+  if (fix > 0)
+    return `${fix} thing${fix === 1 ? '' : 's'} to fix before a scan (marked FAIL above).`;
+  if (ready > 0)
+    return `Ready to scan: ${ready} phone${ready === 1 ? '' : 's'} can be read now ("spycheck scan").`;
+  return 'Ready to scan once a phone is connected, unlocked and trusts this computer (see the notes above).';
 }
 
 /** Checks the set-up, in the order a caseworker would fix things. Reads nothing from a phone but its state. */
@@ -68,6 +81,7 @@ export function doctorCommand(ctx: CliContext): Command {
             ok: d.type === 'device' ? true : 'warn',
             title: `Phone ${forTerminal(d.id)}: ${forTerminal(d.type)}`,
             detail: stateHelp(d.type),
+            ...(d.type === 'device' ? { ready: true as const } : {}),
           });
         }
       } catch (e) {
@@ -99,6 +113,7 @@ export function doctorCommand(ctx: CliContext): Command {
           ctx.stdout.write(`       ${forTerminal(c.detail, { maxLength: 1000 })}\n`);
         }
       }
+      ctx.stdout.write(`\n${doctorVerdict(checks)}\n`);
       ctx.exit(checks.some((c) => c.ok === false) ? EXIT.error : EXIT.ok);
     });
 }
@@ -144,6 +159,7 @@ async function iphoneChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
         ok: p.paired ? true : 'warn',
         title: `iPhone ${p.udid} (${how}): ${p.paired ? 'paired with this computer' : 'not paired with this computer'}`,
         detail: p.paired ? undefined : stateHelp('not paired'),
+        ...(p.paired ? { ready: true as const } : {}),
       });
     }
   } catch (e) {
@@ -153,11 +169,5 @@ async function iphoneChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
       detail: e instanceof Error ? e.message : String(e),
     });
   }
-  checks.push({
-    ok: 'warn',
-    title: 'iPhone scans are not in this version yet',
-    detail:
-      'spycheck can already see iPhones and check that this computer is paired with them, but it cannot scan them yet.',
-  });
   return checks;
 }
