@@ -2,10 +2,16 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BundleExistsError } from '../report/bundle.js';
 
-export function defaultBundleDir(startedIso: string, serial: string): string {
+export function defaultBundleDir(startedIso: string, serial: string, caseRef?: string): string {
   const stamp = startedIso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const id = serial.replace(/[^A-Za-z0-9]/g, '').slice(-6) || 'phone';
-  return join('spycheck-reports', `${stamp}-${id}`);
+  // the case reference first, so a caseworker finds the folder by case; only safe characters
+  const ref = (caseRef ?? '')
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  return join('spycheck-reports', ref ? `${ref}-${stamp}-${id}` : `${stamp}-${id}`);
 }
 
 /** Make the bundle folder (private), or say in plain words why it cannot be used. */

@@ -135,7 +135,7 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
     // Everything that could stop the bundle being written is checked now,
     // before the phone is read: the folder and the signing key.
     const outDir = resolve(
-      opts.out ?? defaultBundleDir(new Date().toISOString(), pick.device.serial),
+      opts.out ?? defaultBundleDir(new Date().toISOString(), pick.device.serial, caseDetails.ref),
     );
     const existed = existsSync(outDir);
     const ready = prepareBundleDir(outDir);
