@@ -14,6 +14,7 @@ import type { Explanation, Finding, MatchReason } from '../model/findings.js';
 import type { AndroidSnapshot, PastApp, PastAppTime } from '../model/snapshot.js';
 import type { LoadedRule } from '../rules/load.js';
 import type { MatchExpr } from '../rules/schema.js';
+import { longDate } from '../util/dates.js';
 import type { CompiledRule, CompiledRules } from './compile.js';
 
 /** Package ids for which `m` holds when nothing but the package name is known. */
@@ -133,32 +134,17 @@ function when(p: PastApp): string {
   return keptData ? `${s}${KEPT_DATA}` : s;
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** "1 May 2024 at 09:02 (the phone's own time)", or undefined when no time is known. */
 function dateText(t: PastAppTime | undefined): string | undefined {
   const local = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)/.exec(t?.phoneTime ?? '');
   if (local) {
-    return `${Number(local[3])} ${MONTHS[Number(local[2]) - 1]} ${local[1]} at ${local[4]}:${local[5]} (the phone\u2019s own time)`;
+    return `${longDate(local[1]!, Number(local[2]), Number(local[3]))} at ${local[4]}:${local[5]} (the phone\u2019s own time)`;
   }
   const utc = t?.utc ? new Date(t.utc) : undefined;
   if (!utc || Number.isNaN(utc.getTime())) return undefined;
   const hh = String(utc.getUTCHours()).padStart(2, '0');
   const mm = String(utc.getUTCMinutes()).padStart(2, '0');
-  return `${utc.getUTCDate()} ${MONTHS[utc.getUTCMonth()]} ${utc.getUTCFullYear()} at ${hh}:${mm} UTC`;
+  return `${longDate(utc.getUTCFullYear(), utc.getUTCMonth() + 1, utc.getUTCDate())} at ${hh}:${mm} UTC`;
 }
 
 /** "Known stalkerware: mSpy" → "mSpy" (the generated packs' titles); else the title itself. */

@@ -21,6 +21,7 @@ import {
   type RecentUseKind,
   type Snapshot,
 } from '../model/snapshot.js';
+import { longDate } from '../util/dates.js';
 import { cleanText, hasHiddenCharacters, showHidden } from '../util/sanitize.js';
 import type { DerivedFrom } from './bundle.js';
 import {
@@ -1016,21 +1017,6 @@ function howLongBefore(ms: number): string {
   return `${Math.floor(hours / 24)} days before this check`;
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** "Known stalkerware (Echap): updated 21 June 2026, 5 months before this check". */
 export function listAges(
   rules: readonly RulePackRef[] | undefined,
@@ -1048,7 +1034,7 @@ export function listAges(
       continue;
     }
     const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-    const day = `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
+    const day = longDate(m[1]!, Number(m[2]), Number(m[3]));
     const days = Number.isNaN(end) ? Number.NaN : Math.floor((end - t) / 86_400_000);
     const age =
       Number.isNaN(days) || days < 0

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { CATEGORIES } from '../model/category.js';
 import { SEVERITIES } from '../model/severity.js';
+import { RECENT_USE_KINDS } from '../model/snapshot.js';
 import { HIDDEN_CHARS_EXCEPT_LINE_BREAKS } from '../util/sanitize.js';
 
 export const RULE_PACK_SCHEMA = 1;
@@ -67,14 +68,8 @@ export const ROOT_SIGNS = [
   'root_package',
 ] as const;
 
-export const RECENT_USES = [
-  'location',
-  'microphone',
-  'camera',
-  'body-sensors',
-  'sms',
-  'call-log',
-] as const;
+/** What `recently_used` can name: the Snapshot's kinds of recent use. */
+export const RECENT_USES = RECENT_USE_KINDS;
 
 export const IOS_SIGNERS = [
   'app-store',
