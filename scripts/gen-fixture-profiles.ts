@@ -1889,6 +1889,8 @@ function infectedA12(): SimPhone {
     seed: 12,
     now,
     tzOffsetMin: 60,
+    // the demo phone's clock runs about 3 minutes fast, so the police annex shows a drift
+    clockOffsetSeconds: 192,
     batteryHistory: history(now, 30),
   };
 }
@@ -2514,6 +2516,7 @@ function writePhone(phone: SimPhone, files: Record<string, string> = {}): void {
     serial: phone.serial,
     state: phone.state,
     banner: phone.banner,
+    ...(phone.clockOffsetSeconds ? { clock: { offsetSeconds: phone.clockOffsetSeconds } } : {}),
     shell: shellYaml,
     files: filesYaml,
   };

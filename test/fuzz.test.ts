@@ -357,6 +357,23 @@ const PARSERS: ParserCase[] = [
       ),
   },
   {
+    name: 'date',
+    files: /date|getprop/,
+    run: P.date.parseDate,
+    shape: (p) => {
+      const c = (p as { clock?: { epochMs: unknown; resolutionMs: unknown; utcOffset?: unknown } })
+        .clock;
+      return (
+        c === undefined ||
+        (typeof c.epochMs === 'number' &&
+          Number.isSafeInteger(c.epochMs) &&
+          !Number.isNaN(new Date(c.epochMs).getTime()) &&
+          typeof c.resolutionMs === 'number' &&
+          (c.utcOffset === undefined || /^[+-]\d\d:\d\d$/.test(String(c.utcOffset))))
+      );
+    },
+  },
+  {
     name: 'whichSu',
     files: /su/,
     run: P.whichSu.parseWhichSu,

@@ -65,7 +65,14 @@ describe('ios-clean: trusted and unlocked', () => {
       'com.apple.mobile.backup/WillEncrypt': false,
       'com.apple.security.mac.amfi/DeveloperModeStatus': false,
       'com.apple.mobile.wireless_lockdown/EnableWifiConnections': false,
+      // the phone's clock (a real, seconds since 1970) and its zone, for the police annex
+      TimeIntervalSince1970: expect.any(Number),
+      TimeZone: 'Europe/London',
+      TimeZoneOffsetFromUTC: expect.any(Number),
     });
+    expect(
+      Math.abs((session.values.TimeIntervalSince1970 as number) * 1000 - Date.now()),
+    ).toBeLessThan(10_000);
     expect(session.missing).toEqual([]);
 
     const apps = await phone.apps();

@@ -7,6 +7,8 @@ import type { SigningCert } from './snapshot.js';
  * with its commands; importers fill the same ids from files.
  */
 export const ANDROID_STEP_IDS = [
+  // first, while the phone and this computer are least busy: its round trip bounds the reading
+  'clock',
   'getprop',
   'packages',
   'packageDetails',

@@ -184,6 +184,9 @@ export const RECENT_USE_KINDS = [
   'body-sensors',
   'sms',
   'call-log',
+  /** iPhone App Privacy Report only (Android's app-op dump is not read for these) */
+  'contacts',
+  'photos',
 ] as const;
 export type RecentUseKind = (typeof RECENT_USE_KINDS)[number];
 
@@ -193,8 +196,13 @@ export interface LastUse {
   phoneTime: string;
   /** UTC ISO time, when the phone's time zone is known */
   utc?: string;
-  /** the app-op it was read from (FINE_LOCATION, RECORD_AUDIO…) */
+  /** the app-op it was read from (FINE_LOCATION, RECORD_AUDIO…); iPhone: the report's category */
   op: string;
+  /**
+   * The use had begun at this time and had not ended when the record was made (iPhone: still in
+   * use when the App Privacy Report was saved). Absent for a use that ended at this time.
+   */
+  ongoing?: true;
 }
 
 export interface PastApp {
@@ -209,6 +217,38 @@ export interface PastApp {
   installed?: PastAppTime;
   /** the last removal the phone recorded */
   removed?: PastAppTime;
+}
+
+/**
+ * The phone's clock at the scan, against this computer's. Times read from the phone (install
+ * times, last uses, history) are on the phone's clock; a court needs the offset to place them.
+ * `driftSeconds` is exactly `phoneUtc - laptopUtc`; the true drift lies within
+ * `driftSeconds ± uncertaintySeconds`.
+ */
+export interface PhoneClock {
+  /** What the phone's clock said, as a UTC ISO time (ms) */
+  phoneUtc: string;
+  /**
+   * This computer's clock halfway through the request that read it (UTC ISO, ms): the phone
+   * answered somewhere between sending and receiving
+   */
+  laptopUtc: string;
+  /** phone − computer, in seconds (ms precision): positive when the phone runs ahead */
+  driftSeconds: number;
+  /**
+   * How far the true drift may be from `driftSeconds`, in seconds: half the round trip (when
+   * in it the phone read its clock is not known) plus how finely the phone gave its clock
+   * (1 s when it gave whole seconds only)
+   */
+  uncertaintySeconds: number;
+  /** The request's round trip as this computer timed it, in ms (spycheck always writes it) */
+  roundTripMs?: number;
+  /** The phone's time zone name (Europe/London), when it said */
+  zone?: string;
+  /** The phone's UTC offset at that moment ("+01:00"), when it said */
+  utcOffset?: string;
+  /** How it was read: a shell command (Android `date`) or the iPhone's lockdown values */
+  read: 'command' | 'lockdown';
 }
 
 export interface AndroidSnapshot {
@@ -258,6 +298,8 @@ export interface AndroidSnapshot {
    * Undefined in bundles made before spycheck read them.
    */
   pastApps?: PastApp[];
+  /** The phone's clock against this computer's; undefined when not read (and in older bundles) */
+  clock?: PhoneClock;
   checks: CheckStatus[];
   warnings: string[];
   parsers: ParserInfo[];
@@ -294,10 +336,68 @@ export interface IosSnapshot {
   /** supervision and Automated Device Enrolment, when MCInstall was read */
   cloudConfiguration?: IosCloudConfiguration;
   jailbreak: IosJailbreakIndicators;
+  /** The phone's clock against this computer's; undefined when not read (and in older bundles) */
+  clock?: PhoneClock;
+  /**
+   * Bundle id (or, for a program iOS names by its path, the path) → when it last used location,
+   * the microphone, the camera, contacts or photos, from an App Privacy Report the phone's owner
+   * saved (`spycheck analyze REPORT.ndjson`). Undefined when no report was given: an iPhone keeps
+   * no app-use record that can be read over USB. Same shape as Android's.
+   */
+  recentUse?: Record<string, Partial<Record<RecentUseKind, LastUse>>>;
+  /** The App Privacy Report that `recentUse` came from; undefined when none was given. */
+  privacyReport?: IosPrivacyReport;
   checks: CheckStatus[];
   warnings: string[];
   parsers: ParserInfo[];
   raw: RawRecord[];
+}
+
+/** One domain an app contacted by itself, as an App Privacy Report counts it. */
+export interface ContactedDomain {
+  /** lower case, no trailing dot; a host name or an IP address */
+  domain: string;
+  /** how many times the app contacted it in the report's days (summed over its records) */
+  hits: number;
+  /** UTC ISO time of the latest contact */
+  last?: string;
+  /** the report's `domainType` 1: Apple says it may collect data across apps and websites */
+  tracker?: true;
+  /** the report's `domainOwner`, when Apple names one (cleaned, at most 100 characters) */
+  owner?: string;
+}
+
+/**
+ * An App Privacy Report (Settings › Privacy & Security › App Privacy Report › Save App
+ * Activity) the phone's owner saved and handed over: the last 7 days of apps' access to
+ * location, microphone, camera, contacts, photos… and the domains they contacted.
+ */
+export interface IosPrivacyReport {
+  /** the file's name as given (no folder) */
+  file: string;
+  /** SHA-256 of the file, lower-case hex; the file itself is kept in raw/ */
+  sha256: string;
+  /** UTC ISO time of the earliest and latest record in it */
+  from?: string;
+  to?: string;
+  /** access records read (interval begins and ends, and iOS 15.0's single events) */
+  accesses: number;
+  /** network-activity records read (the app's own; websites visited inside apps are not kept) */
+  networkRecords: number;
+  /** apps (and programs named by path) that the report names */
+  apps: number;
+  /** lines spycheck could not read (not JSON, not a record it knows, or bad values) */
+  skippedLines: number;
+  /**
+   * Uses with no kind in `recentUse`, per app: screen recording ('screenRecording'), the media
+   * library ('mediaLibrary'), iOS 15.0's other TCC services, and photos or contacts chosen by the
+   * person in a system picker ('photos (picker)'). Same LastUse shape.
+   */
+  otherUse?: Record<string, Record<string, LastUse>>;
+  /** per app, the domains it contacted itself: most hits first, at most 50 per app */
+  domains?: Record<string, ContactedDomain[]>;
+  /** with a phone's bundle: apps in the report that are not on the phone's app list */
+  notOnAppList?: string[];
 }
 
 /** One phone's facts. `platform` says which; code for one family narrows on it. */

@@ -89,3 +89,65 @@ describe('assembling a snapshot from what the phone said', () => {
     });
   });
 });
+
+describe('the phone clock in the Android snapshot', () => {
+  const sent = '2026-11-23T10:00:00.100Z';
+  const record = (durationMs: number) => ({
+    record: {
+      id: 'clock',
+      command: 'date +%s.%N%z',
+      file: '001-clock.txt',
+      time: sent,
+      durationMs,
+      bytes: 26,
+      sha256: '0'.repeat(64),
+    },
+    data: Buffer.alloc(0),
+  });
+
+  it('a phone 3 minutes fast: drift = phone − middle of the round trip, ± half of it', async () => {
+    // the phone printed 10:03:12.130 (+00:00) during a 60 ms round trip from 10:00:00.100
+    const c = await collectionFrom('infected-a12', { clock: '1795428192.130000000+0000\n' });
+    c.raw = [record(60)];
+    const s = assembleAndroidSnapshot(c, tool);
+    expect(s.clock).toEqual({
+      phoneUtc: '2026-11-23T10:03:12.130Z',
+      laptopUtc: '2026-11-23T10:00:00.130Z',
+      driftSeconds: 192,
+      uncertaintySeconds: 0.031,
+      roundTripMs: 60,
+      zone: 'Europe/London',
+      utcOffset: '+00:00',
+      read: 'command',
+    });
+    expect(s.checks.map((x) => x.id)).not.toContain('clock');
+  });
+
+  it('a phone behind that prints whole seconds: negative drift, a second more uncertainty', async () => {
+    const c = await collectionFrom('infected-a12', { clock: '1795427970.N+0000\n' });
+    c.raw = [record(10)];
+    const s = assembleAndroidSnapshot(c, tool);
+    expect(s.clock?.driftSeconds).toBe(-30.105);
+    expect(s.clock?.uncertaintySeconds).toBe(1.005);
+  });
+
+  it('a clock the phone would not give is a warning, never a check or a gap in the result', async () => {
+    const c = await collectionFrom('infected-a12', {
+      clock: '/system/bin/sh: date: inaccessible or not found\n',
+    });
+    c.raw = [record(10)];
+    const s = assembleAndroidSnapshot(c, tool);
+    expect(s.clock).toBeUndefined();
+    expect(s.complete).toBe(true);
+    expect(s.warnings.join('\n')).toMatch(/clock could not be read/);
+    // the same blind spots (this hand-made reading hashed no APKs) as with the clock read
+    const good = await collectionFrom('infected-a12', { clock: '1795428192.130000000+0000\n' });
+    good.raw = [record(10)];
+    const rules = compileRules((await loadRulePacks([defaultRulesDir()])).packs);
+    const withClock = analyzeSnapshot(assembleAndroidSnapshot(good, tool), rules);
+    const without = analyzeSnapshot(s, rules);
+    expect(without.incomplete).toEqual(withClock.incomplete);
+    expect(JSON.stringify(without.incomplete)).not.toMatch(/clock/);
+    expect(without.findings.map((f) => f.id)).toEqual(withClock.findings.map((f) => f.id));
+  });
+});

@@ -55,6 +55,7 @@ import { APK_MANIFEST_PARSER, readApkManifest } from '../parse/apk/manifest.js';
 import { APK_SIGNING_PARSER as APK_PARSER, readApkSigningCerts } from '../parse/apk/signing.js';
 import { ANDROID_STEP_REGISTRY, androidCheckSources } from './androidSteps.js';
 import { checkAndroidVersion } from './androidVersions.js';
+import { androidClock } from './clock.js';
 import {
   classifyInstaller,
   installOrigin,
@@ -390,6 +391,9 @@ export function assembleAndroidSnapshot(
   }
   const version = checkAndroidVersion(props);
   if (version.warning) warnings.push(version.warning);
+  // the phone's clock against this computer's: an evidence detail, no check depends on it
+  const clock = androidClock(c, tz);
+  warnings.push(...clock.warnings);
 
   const a11ySetting = parseComponentList(secure.enabled_accessibility_services);
   const listenerSetting = parseComponentList(secure.enabled_notification_listeners);
@@ -457,6 +461,7 @@ export function assembleAndroidSnapshot(
     }),
     ...(adb?.available ? { adbKeys: adb.keys } : {}),
     pastApps: buildPastApps(apps, history),
+    ...(clock.clock ? { clock: clock.clock } : {}),
     checks: [],
     warnings,
     parsers: [...ANDROID_PARSERS, APK_PARSER, APK_MANIFEST_PARSER],

@@ -37,6 +37,13 @@ export interface AndroidStepEntry {
   accept?: (text: string) => boolean;
   /** check id → role, in the order the check reports its problem (see CHECKS below) */
   checks: Partial<Record<AndroidCheckId, StepRole>>;
+  /**
+   * An evidence detail, not a source for any check or rule (the phone's clock): it feeds no
+   * check, so losing it can never hide a finding or make a result incomplete; when it fails the
+   * snapshot says so in a warning. Only a live scan can ask for it, so an import without it is
+   * still complete.
+   */
+  evidenceOnly?: true;
 }
 
 /** Every Android check a scan reports, with the facts it supplies to rules. */
@@ -109,6 +116,13 @@ export const ANDROID_CHECKS = {
 export type AndroidCheckId = keyof typeof ANDROID_CHECKS;
 
 export const ANDROID_STEP_REGISTRY: Record<AndroidStepId, AndroidStepEntry> = {
+  // the phone's clock against this computer's, for the police annex (snapshot.clock)
+  clock: {
+    commands: [C.clock],
+    parser: P.date.PARSER,
+    checks: {},
+    evidenceOnly: true,
+  },
   getprop: {
     commands: [C.getprop],
     parser: P.getprop.PARSER,

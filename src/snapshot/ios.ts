@@ -9,6 +9,7 @@ import type { IosProblem, IosProblemKind, IosReading, IosStep } from '../model/i
 import type { IosSnapshot } from '../model/snapshot.js';
 import { SNAPSHOT_SCHEMA } from '../model/snapshot.js';
 import { interpretIosReading } from '../parse/ios/interpret.js';
+import { iosClock } from './clock.js';
 
 /** The checks an iPhone scan reports, with the steps each needs (all of them). */
 export const IOS_CHECKS: Record<string, { title: string; steps: IosStep[] }> = {
@@ -121,6 +122,9 @@ export function assembleIosSnapshot(
   const udid = details.device.udid || reading.udid;
   const model = details.device.marketingName ?? details.device.productType;
   const warnings = [...details.warnings];
+  // the phone's clock against this computer's, from the session values (an evidence detail)
+  const clock = iosClock(reading);
+  warnings.push(...clock.warnings);
   for (const r of reading.raw) if (r.cutShort) warnings.push(r.cutShort);
 
   return {
@@ -142,6 +146,7 @@ export function assembleIosSnapshot(
     profiles: details.profiles ?? [],
     ...(details.cloudConfiguration ? { cloudConfiguration: details.cloudConfiguration } : {}),
     jailbreak: details.jailbreak,
+    ...(clock.clock ? { clock: clock.clock } : {}),
     checks,
     warnings,
     parsers: details.parsers,

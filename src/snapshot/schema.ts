@@ -61,11 +61,34 @@ const pastAppTime = z.object({
   printed: z.string().optional(),
   unknown: z.string().optional(),
 });
+/** LastUse: Android's app-op times and an iPhone's App Privacy Report */
+const lastUse = z.object({
+  phoneTime: z.string(),
+  utc: isoTime.optional(),
+  op: z.string(),
+  ongoing: z.literal(true).optional(),
+});
+
 const pastApp = z.object({
   id: z.string(),
   sources: z.array(z.enum(['battery-history', 'kept-data'])).min(1),
   installed: pastAppTime.optional(),
   removed: pastAppTime.optional(),
+});
+
+/** The phone's clock against this computer's (PhoneClock in src/model/snapshot.ts). */
+const phoneClock = z.object({
+  phoneUtc: isoTime,
+  laptopUtc: isoTime,
+  driftSeconds: z.number(),
+  uncertaintySeconds: z.number().min(0),
+  roundTripMs: z.number().min(0).optional(),
+  zone: z.string().max(100).optional(),
+  utcOffset: z
+    .string()
+    .regex(/^[+-]\d\d:\d\d$/)
+    .optional(),
+  read: z.enum(['command', 'lockdown']),
 });
 
 export const androidSnapshotSchema = z.object({
@@ -122,21 +145,11 @@ export const androidSnapshotSchema = z.object({
     )
     .optional(),
   pastApps: z.array(pastApp).optional(),
+  clock: phoneClock.optional(),
   recentUse: z
     .record(
       z.string(),
-      z
-        .object(
-          Object.fromEntries(
-            RECENT_USE_KINDS.map((k) => [
-              k,
-              z
-                .object({ phoneTime: z.string(), utc: isoTime.optional(), op: z.string() })
-                .optional(),
-            ]),
-          ),
-        )
-        .strict(),
+      z.object(Object.fromEntries(RECENT_USE_KINDS.map((k) => [k, lastUse.optional()]))).strict(),
     )
     .optional(),
   checks: z.array(
@@ -306,6 +319,36 @@ export const iosSnapshotSchema = z.object({
     ),
     appsChecked: z.boolean(),
   }),
+  clock: phoneClock.optional(),
+  recentUse: androidSnapshotSchema.shape.recentUse,
+  privacyReport: z
+    .object({
+      file: text,
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      from: isoTime.optional(),
+      to: isoTime.optional(),
+      accesses: z.number().int().min(0),
+      networkRecords: z.number().int().min(0),
+      apps: z.number().int().min(0),
+      skippedLines: z.number().int().min(0),
+      otherUse: z.record(z.string(), z.record(z.string(), lastUse)).optional(),
+      domains: z
+        .record(
+          z.string(),
+          z.array(
+            z.object({
+              domain: text,
+              hits: z.number().int().min(0),
+              last: isoTime.optional(),
+              tracker: z.literal(true).optional(),
+              owner: text.optional(),
+            }),
+          ),
+        )
+        .optional(),
+      notOnAppList: texts.optional(),
+    })
+    .optional(),
   checks: androidSnapshotSchema.shape.checks,
   warnings: z.array(z.string()),
   parsers: androidSnapshotSchema.shape.parsers,

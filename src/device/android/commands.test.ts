@@ -94,6 +94,43 @@ describe('read-only allowlist', () => {
     expect(isAllowedShell('dumpsys batterystats  --history')).toBe(false);
   });
 
+  it('reads the phone clock with one fixed command, and never any other form of date', () => {
+    expect(ANDROID_COMMANDS.clock).toBe('date +%s.%N%z');
+    expect(isAllowedShell('date +%s.%N%z')).toBe(true);
+    for (const cmd of [
+      // toybox date sets the clock when given a date instead of a +FORMAT
+      'date -s 2024-01-01',
+      'date -s "2024-01-01 00:00:00"',
+      'date --set=2024-01-01',
+      'date -u -s 2024-01-01',
+      'date 010100002024',
+      'date 010100002024.00',
+      'date @1700000000',
+      'date -D %s 1700000000',
+      'date +%s.%N%z -s 2024-01-01',
+      'date +%s.%N%z 010100002024',
+      'date +%s.%N%z; date -s 2024-01-01',
+      'date +%s.%N%z && reboot',
+      'date +%s.%N%z\ndate -s 2024-01-01',
+      'date -s',
+      'date',
+      'date +%s',
+      'date  +%s.%N%z',
+      ' date +%s.%N%z',
+      'date +%s.%N%z ',
+      'toybox date -s 2024-01-01',
+      '/system/bin/date -s 2024-01-01',
+      'hwclock -w',
+      'timedatectl set-time 2024-01-01',
+    ]) {
+      expect(isAllowedShell(cmd), cmd).toBe(false);
+      expect(() => assertAllowedShell(cmd), cmd).toThrow(ForbiddenCommandError);
+    }
+    // words that merely contain "date" still pass where a pattern allows them
+    expect(isAllowedShell('dumpsys package com.date.update')).toBe(true);
+    expect(isAllowedShell('pm path com.example.dateapp')).toBe(true);
+  });
+
   it('only lets sync read APK files', () => {
     expect(isAllowedSync('RECV', '/data/app/~~a==/com.x-b==/base.apk')).toBe(true);
     expect(isAllowedSync('STAT', '/data/app/com.x-1/base.apk')).toBe(true);

@@ -41,6 +41,15 @@ export const ANDROID_COMMANDS = {
   /** every app's app-op modes and last access times (location, microphone, camera…): one answer for all apps */
   dumpsysAppops: 'dumpsys appops',
   whichSu: 'which su',
+  /**
+   * The phone's clock, for the police annex (times the phone records are on its own clock):
+   * epoch seconds, nanoseconds and the UTC offset in one answer, e.g.
+   * `1764494162.123456789+0000`. With a `+FORMAT` argument toybox's date only prints; it sets
+   * the clock only when given a date (`date MMDDhhmm…`, `date -s …`, `date @…`), and every
+   * other form of `date` stays refused (see NEVER). toybox before 0.7.4 (Android 8.0 and older)
+   * has no %N and prints `1764494162.N+0000`: whole seconds, still usable.
+   */
+  clock: 'date +%s.%N%z',
 } as const;
 
 export type AndroidCommandId = keyof typeof ANDROID_COMMANDS;
@@ -67,12 +76,14 @@ const PATTERNS: readonly RegExp[] = [
 ];
 
 /**
- * Shell commands or fragments that change a phone, and ".." path segments
+ * Shell commands or fragments that change a phone (`date` included: given a date instead of a
+ * `+FORMAT` it sets the clock; the one fixed clock reading above is matched before this), and
+ * ".." path segments
  * (a hostile package list could otherwise steer sha256sum outside the APK
  * folders). Checked even if a pattern slips.
  */
 const NEVER =
-  /(?:^|[\s/])\.\.(?:[\s/]|$)|(?:^|[\s;&|`$(])(?:rm|mv|cp|dd|chmod|chown|reboot|input|screencap|screenrecord|am|uiautomator|bu|svc|setprop|wm|monkey|kill|killall|mkdir|touch|tee|sh|su|toybox|busybox)(?:\s|$)|[;&|`$<>()\\'"*?\n\r]|pm\s+(?:install|uninstall|clear|disable|enable|hide|unhide|grant|revoke|suspend|set|reset|trim|create|remove|default)|settings\s+(?:put|delete|reset)|cmd\s+(?:appops\s+(?:set|reset)|package\s+(?:install|uninstall|clear|disable|enable|suspend|set))/;
+  /(?:^|[\s/])\.\.(?:[\s/]|$)|(?:^|[\s;&|`$(])(?:rm|mv|cp|dd|chmod|chown|reboot|input|screencap|screenrecord|am|uiautomator|bu|svc|setprop|wm|monkey|kill|killall|mkdir|touch|tee|sh|su|toybox|busybox|date|hwclock|timedatectl)(?:\s|$)|[;&|`$<>()\\'"*?\n\r]|pm\s+(?:install|uninstall|clear|disable|enable|hide|unhide|grant|revoke|suspend|set|reset|trim|create|remove|default)|settings\s+(?:put|delete|reset)|cmd\s+(?:appops\s+(?:set|reset)|package\s+(?:install|uninstall|clear|disable|enable|suspend|set))/;
 
 export class ForbiddenCommandError extends Error {
   constructor(readonly command: string) {

@@ -104,6 +104,13 @@ export const SESSION_QUERIES: readonly { domain?: string; key: string }[] = [
   { domain: 'com.apple.mobile.backup', key: 'WillEncrypt' },
   { domain: 'com.apple.security.mac.amfi', key: 'DeveloperModeStatus' },
   { domain: 'com.apple.mobile.wireless_lockdown', key: 'EnableWifiConnections' },
+  // The phone's clock, for the police annex (times the phone records are on its clock). Only a
+  // session gives them: the public values (no session) do not hold them. Asked by key, not
+  // as the whole value dictionary, which would also bring the phone number, IMEI and ICCID.
+  // The clock first: its GetValue's round trip bounds the reading.
+  { key: 'TimeIntervalSince1970' },
+  { key: 'TimeZone' },
+  { key: 'TimeZoneOffsetFromUTC' },
 ];
 
 /** installation_proxy attributes worth reading for each app. */

@@ -9,6 +9,7 @@ import * as appops from './appops.js';
 import * as appopsDump from './appopsDump.js';
 import * as batteryHistory from './batteryHistory.js';
 import * as components from './components.js';
+import * as date from './date.js';
 import * as deviceIdle from './deviceIdle.js';
 import * as dumpsysAccessibility from './dumpsysAccessibility.js';
 import * as dumpsysAccount from './dumpsysAccount.js';
@@ -30,6 +31,7 @@ export {
   appopsDump,
   batteryHistory,
   components,
+  date,
   deviceIdle,
   dumpsysAccessibility,
   dumpsysAccount,
@@ -51,6 +53,7 @@ const MODULES = [
   appopsDump,
   batteryHistory,
   components,
+  date,
   deviceIdle,
   dumpsysAccessibility,
   dumpsysAccount,

@@ -46,6 +46,12 @@ function offsetAt(f: Intl.DateTimeFormat, utcMs: number): number {
   return asUtc - Math.floor(utcMs / 1000) * 1000;
 }
 
+/** Minutes east of UTC of `zone` at `utcMs` (undefined for a zone this computer does not know). */
+export function zoneOffsetMinutes(utcMs: number, zone: string): number | undefined {
+  const f = formatterFor(zone);
+  return f ? Math.round(offsetAt(f, utcMs) / 60_000) : undefined;
+}
+
 /**
  * Convert a phone-local time string to a UTC ISO string, or undefined when
  * the text or the zone cannot be read. In the hour repeated when clocks go

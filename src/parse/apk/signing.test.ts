@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { hasTool } from '../../util/systemTool.js';
 import { apkSha256, readApkSigningCerts } from './signing.js';
 import {
   buildZip,
@@ -42,14 +43,6 @@ const u32le = (v: number): Buffer => {
   return b;
 };
 
-function hasTool(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const hasApksigner = hasTool('apksigner');
 const hasKeytool = hasTool('keytool');
 

@@ -46,13 +46,7 @@ export function parseLockdownValues(
     deviceName: text(pub, 'DeviceName', w, where),
     iosVersion: text(pub, 'ProductVersion', w, where),
     build: text(pub, 'BuildVersion', w, where),
-    passcodeSet: 'unknown',
-    supervised: 'unknown',
-    findMyAssociated: 'unknown',
-    backupEncryption: 'unknown',
-    developerMode: 'unknown',
-    wifiSync: 'unknown',
-    missingValues: [],
+    ...unreadDeviceState(),
   };
   if (productType && !device.marketingName && productType.startsWith('iPhone'))
     w.add(`Unknown iPhone model ${quote(productType)}; shown as is`);
@@ -86,4 +80,17 @@ function prune(d: IosDeviceDetails): IosDeviceDetails {
   const out = { ...d } as Record<string, unknown>;
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out as unknown as IosDeviceDetails;
+}
+
+/** The session values before (or without) a session: nothing known, nothing missing yet. */
+export function unreadDeviceState() {
+  return {
+    passcodeSet: 'unknown',
+    supervised: 'unknown',
+    findMyAssociated: 'unknown',
+    backupEncryption: 'unknown',
+    developerMode: 'unknown',
+    wifiSync: 'unknown',
+    missingValues: [] as string[],
+  } as const;
 }

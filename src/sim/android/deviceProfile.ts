@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import {
   apkPathsFromPmList,
+  formatDate,
   packageBlocks,
   placeholderApkHash,
   sha256Hex,
@@ -36,6 +37,8 @@ export interface DeviceProfileData {
   files: Record<string, Buffer>;
   /** Exact command string → how its answer misbehaves (never ends, trickles). */
   faults?: Record<string, ShellFault>;
+  /** The phone's clock runs `offsetSeconds` ahead of the computer's (negative: behind). */
+  clock?: { offsetSeconds: number };
   /** The folder it was loaded from (absent for in-memory profiles). */
   dir?: string;
 }
@@ -75,8 +78,11 @@ export class DeviceProfile {
   /** directory → names of its direct children */
   private readonly dirs: Map<string, Set<string>>;
   private apkPathsCache?: Map<string, string[]>;
+  /** How far the phone's clock runs ahead of the computer's, in ms */
+  readonly clockOffsetMs: number;
 
   constructor(data: DeviceProfileData) {
+    this.clockOffsetMs = Math.round((data.clock?.offsetSeconds ?? 0) * 1000);
     this.name = data.name;
     this.description = data.description;
     this.serial = data.serial;
@@ -193,6 +199,7 @@ export class DeviceProfile {
     const [prog, ...args] = argv;
     if (prog === undefined) return '';
     if (prog === 'sha256sum') return this.sha256sum(args);
+    if (prog === 'date') return this.date(args);
     // `getprop KEY`, as trainers type it into `adb shell`: the value alone, or an empty line
     if (prog === 'getprop' && args.length === 1) return `${this.getprop(args[0]!)}\n`;
     if (prog === 'pm' && args[0] === 'path' && args.length === 2) return this.pmPath(args[1]!);
@@ -203,6 +210,25 @@ export class DeviceProfile {
       return `Can't find service: ${args[0]}\n`;
     }
     return `/system/bin/sh: ${prog}: inaccessible or not found\n`;
+  }
+
+  /** The phone's clock now: the computer's plus the profile's offset (so it moves). */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /**
+   * toybox `date`: `date` or `date +FORMAT` prints the clock in the phone's zone
+   * (persist.sys.timezone). Given a date to set, a phone's shell user may not: the simulator
+   * says so and changes nothing (spycheck's allowlist never sends it).
+   */
+  private date(args: string[]): string {
+    const zone = this.getprop('persist.sys.timezone') || 'UTC';
+    const now = this.now();
+    if (args.length === 0) return `${formatDate('%a %b %e %H:%M:%S %Z %Y', now, zone)}\n`;
+    if (args.length === 1 && args[0]!.startsWith('+'))
+      return `${formatDate(args[0]!.slice(1), now, zone)}\n`;
+    return 'date: cannot set date: Operation not permitted\n';
   }
 
   private getprop(key: string): string {

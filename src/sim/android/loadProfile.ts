@@ -47,6 +47,11 @@ export const profileSchema = z.strictObject({
     .default({}),
   /** Commands whose answers misbehave; the answer repeats the command's usual output. */
   faults: z.record(nonEmpty, faultValue).default({}),
+  /**
+   * The phone's clock: `offsetSeconds` ahead of the computer's (negative: behind). `date`
+   * answers the computer's clock now plus this, so the phone's clock moves. Default 0.
+   */
+  clock: z.strictObject({ offsetSeconds: z.number().min(-1e10).max(1e10) }).optional(),
 });
 
 export type ProfileYaml = z.infer<typeof profileSchema>;
@@ -123,6 +128,7 @@ export async function loadProfileData(dirOrName: string): Promise<DeviceProfileD
     shell,
     files,
     ...(Object.keys(p.faults).length > 0 ? { faults: p.faults } : {}),
+    ...(p.clock ? { clock: p.clock } : {}),
     dir,
   };
 }

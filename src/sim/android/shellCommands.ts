@@ -3,6 +3,7 @@
  * profile's other outputs and served files. No I/O.
  */
 import { createHash } from 'node:crypto';
+import { zoneOffsetMinutes } from '../zone.js';
 
 /**
  * APK paths by package from `pm list packages -f …` output. Lines look like
@@ -67,4 +68,99 @@ export function packageBlocks(dumpsys: string, pkg: string): string {
 /** The arguments of a simple command line: whitespace separated, no quoting (the sim has no shell). */
 export function words(cmd: string): string[] {
   return cmd.trim().split(/\s+/).filter(Boolean);
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * toybox `date +FORMAT` at `ms` in `zone`: the strftime escapes a phone's date prints, plus
+ * toybox's %N (nanoseconds; %3N its first digits) and %:z. Any other escape prints its letter,
+ * as bionic's strftime does.
+ */
+export function formatDate(format: string, ms: number, zone: string): string {
+  const offset = zoneOffsetMinutes(ms, zone);
+  const d = new Date(ms + offset * 60_000);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const z = (colon: boolean) => {
+    const a = Math.abs(offset);
+    return `${offset < 0 ? '-' : '+'}${p2(Math.floor(a / 60))}${colon ? ':' : ''}${p2(a % 60)}`;
+  };
+  const nanos = `${String(((ms % 1000) + 1000) % 1000).padStart(3, '0')}000000`;
+  let out = '';
+  for (let i = 0; i < format.length; i++) {
+    const ch = format[i]!;
+    if (ch !== '%' || i + 1 >= format.length) {
+      out += ch;
+      continue;
+    }
+    const c = format[++i]!;
+    if (/[1-9]/.test(c) && format[i + 1] === 'N') {
+      out += nanos.slice(0, Number(c));
+      i++;
+      continue;
+    }
+    if (c === ':' && format[i + 1] === 'z') {
+      out += z(true);
+      i++;
+      continue;
+    }
+    switch (c) {
+      case 's':
+        out += String(Math.floor(ms / 1000));
+        break;
+      case 'N':
+        out += nanos;
+        break;
+      case 'z':
+        out += z(false);
+        break;
+      case 'Z':
+        out += offset === 0 ? 'UTC' : `GMT${z(true)}`;
+        break;
+      case 'Y':
+        out += String(d.getUTCFullYear());
+        break;
+      case 'm':
+        out += p2(d.getUTCMonth() + 1);
+        break;
+      case 'd':
+        out += p2(d.getUTCDate());
+        break;
+      case 'e':
+        out += String(d.getUTCDate()).padStart(2, ' ');
+        break;
+      case 'H':
+        out += p2(d.getUTCHours());
+        break;
+      case 'M':
+        out += p2(d.getUTCMinutes());
+        break;
+      case 'S':
+        out += p2(d.getUTCSeconds());
+        break;
+      case 'a':
+        out += DAYS[d.getUTCDay()];
+        break;
+      case 'b':
+        out += MONTHS[d.getUTCMonth()];
+        break;
+      case 'F':
+        out += `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}`;
+        break;
+      case 'T':
+        out += `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      default:
+        // %% is a percent sign; bionic prints any escape it does not know as its letter
+        out += c;
+    }
+  }
+  return out;
 }

@@ -140,6 +140,11 @@ export interface SimPhone {
   /** UTC offset of the phone's clock in minutes (dumpsys prints local time) */
   tzOffsetMin: number;
   /**
+   * How far the phone's clock runs ahead of the computer's, in seconds (negative: behind). The
+   * simulator's `date` answers the computer's clock now plus this (profile.yaml `clock`).
+   */
+  clockOffsetSeconds?: number;
+  /**
    * What the battery history holds. Unset: about a day and a half before the latest app
    * install or update, with the installs and updates of that time (nothing removed).
    */
@@ -1370,6 +1375,7 @@ export function renderProfile(
     serial: phone.serial,
     state: phone.state,
     banner: { ...phone.banner },
+    ...(phone.clockOffsetSeconds ? { clock: { offsetSeconds: phone.clockOffsetSeconds } } : {}),
     shell: phone.state === 'device' ? renderShell(phone) : {},
     files,
   };

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, TLSSocket } from 'node:tls';
+import { zoneOffsetMinutes } from '../zone.js';
 import { FrameReader, lengthPrefixed } from './frames.js';
 import { makePairRecord, type PairRecord } from './pairing.js';
 import { decodeDict, encodeXml, type PlistDict, type PlistValue } from './plist.js';
@@ -30,6 +31,19 @@ const LOCKDOWN_READS = new Set([
   'Goodbye',
 ]);
 const PUBLIC = new Set<string>(PUBLIC_LOCKDOWN_KEYS);
+/** Session values of the phone's clock (see SimIPhone.clockValues). */
+const CLOCK_KEYS: readonly string[] = [
+  'TimeIntervalSince1970',
+  'TimeZone',
+  'TimeZoneOffsetFromUTC',
+];
+
+function pickKeys(d: PlistDict, keys: readonly string[]): PlistDict {
+  const out: PlistDict = {};
+  for (const k of keys) if (d[k] !== undefined) out[k] = d[k];
+  return out;
+}
+
 /** Read as a whole domain this answers {}: only asking by key gives a value (as on iOS 16+). */
 const KEY_ONLY_DOMAINS = new Set(['com.apple.security.mac.amfi']);
 
@@ -115,6 +129,26 @@ export class SimIPhone {
     return !this.profile.faults.silent.includes(request);
   }
 
+  /**
+   * The session values of the phone's clock, as a real phone gives them: TimeIntervalSince1970
+   * (a real: the computer's clock now plus the profile's offset), TimeZone and
+   * TimeZoneOffsetFromUTC (seconds east of UTC, a real). The profile's `session.global` may set
+   * the zone (default Europe/London) or any of these outright.
+   */
+  clockValues(): PlistDict {
+    const global = this.profile.session.global;
+    const now = Date.now() + (this.profile.clock?.offsetSeconds ?? 0) * 1000;
+    const zone = typeof global.TimeZone === 'string' ? global.TimeZone : 'Europe/London';
+    const seconds = now / 1000;
+    return {
+      // a plist <real> with its fraction, as a phone gives it
+      TimeIntervalSince1970: Number.isInteger(seconds) ? seconds + 0.000001 : seconds,
+      TimeZone: zone,
+      TimeZoneOffsetFromUTC: zoneOffsetMinutes(now, zone) * 60,
+      ...pickKeys(global, CLOCK_KEYS),
+    };
+  }
+
   /** GetValue: public keys always; the rest only inside a session. */
   getValue(
     domain: string | undefined,
@@ -125,10 +159,11 @@ export class SimIPhone {
     if (!domain) {
       if (key === undefined) {
         const all: PlistDict = { ...p.public };
-        if (inSession) Object.assign(all, p.session.global);
+        if (inSession) Object.assign(all, this.clockValues(), p.session.global);
         return all;
       }
       if (PUBLIC.has(key)) return p.public[key];
+      if (inSession && CLOCK_KEYS.includes(key)) return this.clockValues()[key];
       return inSession ? p.session.global[key] : undefined;
     }
     if (!inSession) return undefined;

@@ -116,6 +116,11 @@ export const iosProfileSchema = z.strictObject({
    * `com.apple.mobile.installation_proxy Browse`), that are never answered.
    */
   faults: z.strictObject({ silent: z.array(nonEmpty).default([]) }).default({ silent: [] }),
+  /**
+   * The phone's clock: `offsetSeconds` ahead of the computer's (negative: behind). The session
+   * value TimeIntervalSince1970 is the computer's clock now plus this, so it moves. Default 0.
+   */
+  clock: z.strictObject({ offsetSeconds: z.number().min(-1e10).max(1e10) }).optional(),
 });
 
 export type IosProfileYaml = z.infer<typeof iosProfileSchema>;

@@ -10,7 +10,7 @@ import type {
   StepOutput,
 } from '../../model/androidCollection.js';
 import type { RawOutput } from '../../model/raw.js';
-import { ANDROID_STEPS } from '../androidSteps.js';
+import { ANDROID_STEP_REGISTRY, ANDROID_STEPS } from '../androidSteps.js';
 
 export type ImportFormat = 'androidqf' | 'bugreport';
 
@@ -63,7 +63,10 @@ export class CollectionBuilder {
     finished: string,
     extraNotes: string[],
   ): AndroidCollection {
-    const missing = (Object.keys(ANDROID_STEPS) as AndroidStepId[]).filter((s) => !this.outputs[s]);
+    // an evidence-only step (the phone's clock) is asked of a live phone only
+    const missing = (Object.keys(ANDROID_STEPS) as AndroidStepId[]).filter(
+      (s) => !this.outputs[s] && !ANDROID_STEP_REGISTRY[s].evidenceOnly,
+    );
     return {
       serial,
       started,
