@@ -33,6 +33,8 @@ export const IOS_FACT_CHECKS: Partial<Record<Fact, readonly string[]>> = {
   ios_apps: ['apps'],
   ios_device: ['device-values'],
   ios_profiles: ['profiles'],
+  // when apps last used the microphone…: only from an App Privacy Report its owner saved
+  recent_use: ['app-privacy-report'],
 };
 
 /** Fact → the checks that supply it, for one platform. */

@@ -492,24 +492,33 @@ export function compileMatch(m: MatchExpr): Eval {
   if (m.recently_used) {
     const { what, within_hours } = m.recently_used;
     const windowMs = within_hours * 3_600_000;
-    parts.push(
-      onApp((ctx, app) => {
-        const uses = ctx.android?.recentUse;
-        if (ctx.unknown.has('recent_use') || !uses) return unknown('recent_use');
-        const mine = Object.hasOwn(uses, app.id) ? uses[app.id] : undefined;
-        const hits: Reason[] = [];
-        for (const kind of what) {
-          const u = mine?.[kind];
-          const t = u?.utc ? Date.parse(u.utc) : Number.NaN;
-          if (Number.isNaN(t) || Number.isNaN(ctx.nowMs)) continue;
-          const age = ctx.nowMs - t;
-          // a time after the scan is the phone's clock disagreeing: still recent
-          if (age <= windowMs)
-            hits.push({ matcher: 'recently_used', value: `${kind} at ${u!.utc}` });
+    parts.push((ctx, app) => {
+      if (!app) return NO;
+      // Android: the app-op dump. iPhone: an App Privacy Report its owner saved; without one
+      // "no" (an iPhone keeps no app-use record readable over USB: not a gap in this scan)
+      const uses = ctx.android ? ctx.android.recentUse : ctx.ios?.recentUse;
+      if (ctx.ios && uses === undefined) return NO;
+      if (ctx.unknown.has('recent_use') || !uses) return unknown('recent_use');
+      const mine = recentUseOf(uses, app.id, ctx.ios !== undefined);
+      // in use when the App Privacy Report was saved: used up to its last record
+      const savedMs = ctx.ios?.privacyReport?.to
+        ? Date.parse(ctx.ios.privacyReport.to)
+        : Number.NaN;
+      const hits: Reason[] = [];
+      for (const kind of what) {
+        const u = mine?.[kind];
+        const t = u?.utc ? Date.parse(u.utc) : Number.NaN;
+        const last = u?.ongoing && !Number.isNaN(savedMs) ? Math.max(t, savedMs) : t;
+        if (Number.isNaN(last) || Number.isNaN(ctx.nowMs)) continue;
+        const age = ctx.nowMs - last;
+        // a time after the scan is the phone's clock disagreeing: still recent
+        if (age <= windowMs) {
+          const still = u!.ongoing ? ' (still in use when the record was saved)' : '';
+          hits.push({ matcher: 'recently_used', value: `${kind} at ${u!.utc}${still}` });
         }
-        return hits.length ? { v: 'yes', reasons: hits, missing: [] } : NO;
-      }),
-    );
+      }
+      return hits.length ? { v: 'yes', reasons: hits, missing: [] } : NO;
+    });
   }
   if (m.all) {
     const subs = m.all.map(compileMatch);
@@ -534,6 +543,15 @@ export function compileMatch(m: MatchExpr): Eval {
     }
     return and(outs);
   };
+}
+
+/** An app's recent use; iPhone bundle ids are compared without case (reports and phones differ). */
+function recentUseOf<T>(uses: Record<string, T>, id: string, ignoreCase: boolean): T | undefined {
+  if (Object.hasOwn(uses, id)) return uses[id];
+  if (!ignoreCase) return undefined;
+  const lower = id.toLowerCase();
+  for (const key of Object.keys(uses)) if (key.toLowerCase() === lower) return uses[key];
+  return undefined;
 }
 
 /** App-level matcher keys: a rule using any of them judges each app. */

@@ -28,6 +28,13 @@ import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 import { exitCodeFor } from './exitCode.js';
+import {
+  addPrivacyReport,
+  isPrivacyReportFile,
+  privacyReportSnapshot,
+  type ReadPrivacyReport,
+  readPrivacyReport,
+} from './privacyReportInput.js';
 import { parseFormats, REPORT_FORMATS, type ReportFormat } from './scan.js';
 import { printScanSummary } from './scanSummary.js';
 
@@ -40,13 +47,20 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export function analyzeCommand(ctx: CliContext): Command {
   return new Command('analyze')
     .description(
-      'Check a saved evidence bundle, an androidqf acquisition or a bugreport with the current rules (writes a new bundle)',
+      "Check a saved evidence bundle, an androidqf acquisition, a bugreport or an iPhone's App Privacy Report with the current rules (writes a new bundle)",
     )
-    .argument('<input>', 'a bundle folder, an androidqf folder or ZIP, or a bugreport ZIP')
+    .argument(
+      '<input>',
+      "a bundle folder, an androidqf folder or ZIP, a bugreport ZIP, or an iPhone's App Privacy Report (.ndjson)",
+    )
+    .option(
+      '--with <bundle>',
+      "with an App Privacy Report: the iPhone's bundle (from spycheck scan) to add it to",
+    )
     .option('--out <dir>', 'where to write the new bundle')
     .option('--rules <path>', 'add a rule pack (file or folder); can be repeated', collect, [])
     .option('--no-default-rules', 'do not use the rule packs that come with spycheck')
-    .option('--format <list>', 'reports to write: text,html,pdf,json', parseFormats, [
+    .option('--format <list>', 'reports to write: text,html,pdf,evidence,json', parseFormats, [
       ...REPORT_FORMATS,
     ])
     .option('--json', 'print findings.json on stdout (and nothing else)')
@@ -55,6 +69,17 @@ export function analyzeCommand(ctx: CliContext): Command {
       're-check a bundle that does not verify (the new bundle and its reports say so first)',
     )
     .action(async (input: string, opts: AnalyzeOptions) => {
+      if (isPrivacyReportFile(resolve(input))) {
+        await analyzePrivacyReport(ctx, opts, input);
+        return;
+      }
+      if (opts.with !== undefined) {
+        ctx.stderr.write(
+          `--with is only for an iPhone's App Privacy Report (.ndjson); ${forTerminal(input, { maxLength: 300 })} is not one.\n`,
+        );
+        ctx.exit(EXIT.usage);
+        return;
+      }
       const detected = detectInput(resolve(input));
       if (detected.kind === 'unknown') {
         ctx.stderr.write(
@@ -98,12 +123,58 @@ export function analyzeCommand(ctx: CliContext): Command {
 }
 
 /**
+ * An iPhone's App Privacy Report: alone, a snapshot that says the phone was not read; with
+ * `--with BUNDLE`, added to that iPhone bundle, which is verified and taken over exactly as
+ * `analyze BUNDLE` does.
+ */
+async function analyzePrivacyReport(
+  ctx: CliContext,
+  opts: AnalyzeOptions,
+  input: string,
+): Promise<void> {
+  const shown = forTerminal(input, { maxLength: 300 });
+  const read = await readPrivacyReport(resolve(input));
+  if ('error' in read) {
+    ctx.stderr.write(
+      `${shown} cannot be analysed as an App Privacy Report: ${forTerminal(read.error, { maxLength: 600 })}.\n`,
+    );
+    ctx.exit(EXIT.error);
+    return;
+  }
+  if (opts.with !== undefined) {
+    const detected = detectInput(resolve(opts.with));
+    if (detected.kind !== 'bundle') {
+      ctx.stderr.write(
+        `--with ${forTerminal(opts.with, { maxLength: 300 })} is not a spycheck bundle (a folder with snapshot.json). Give the folder "spycheck scan" wrote for this iPhone.\n`,
+      );
+      ctx.exit(EXIT.usage);
+      return;
+    }
+    await analyzeBundle(ctx, opts, detected.dir, read);
+    return;
+  }
+  const { snapshot, raw } = privacyReportSnapshot(read, toolInfo());
+  ctx.stderr.write(
+    'Note: the phone itself was not read. This check is made only from the App Privacy Report: ' +
+      'it cannot say which apps are installed, who made them or how the phone is set up. To add ' +
+      'the report to a check of the phone, run "spycheck scan" with the iPhone connected, then ' +
+      '"spycheck analyze REPORT.ndjson --with BUNDLE".\n',
+  );
+  await finish(ctx, opts, snapshot, [raw], { consent: false });
+}
+
+/**
  * Re-check a saved bundle. Its files are hostile input: the source is
  * verified first and refused unless it verifies (or --force), and only files
  * its manifest lists, with the bytes it lists, are taken over — so no doctored
  * bundle is ever laundered into a new one signed by this computer.
  */
-async function analyzeBundle(ctx: CliContext, opts: AnalyzeOptions, dir: string): Promise<void> {
+async function analyzeBundle(
+  ctx: CliContext,
+  opts: AnalyzeOptions,
+  dir: string,
+  privacyReport?: ReadPrivacyReport,
+): Promise<void> {
   const shownDir = forTerminal(dir, { maxLength: 300 });
   // keepBytes: everything below uses the very bytes that were checked, never a second read
   const check = await verifyBundle(dir, {
@@ -178,6 +249,17 @@ async function analyzeBundle(ctx: CliContext, opts: AnalyzeOptions, dir: string)
   }
   const warn = (w: string) => ctx.stderr.write(`Warning: ${forTerminal(w, { maxLength: 400 })}\n`);
   const raw = await takeOverRaw(dir, snapshot, manifest, warn, checked, check.ok);
+  if (privacyReport) {
+    const added = addPrivacyReport(snapshot, privacyReport);
+    if ('error' in added) {
+      ctx.stderr.write(`${added.error}\n`);
+      ctx.exit(EXIT.usage);
+      return;
+    }
+    snapshot = added.snapshot;
+    if (added.raw) raw.push(added.raw);
+    for (const n of added.notes) ctx.stderr.write(`${forTerminal(n, { maxLength: 1200 })}\n`);
+  }
   const source = importSourceOf(manifest.source);
   const chain = cleanChain(manifest.derivedFrom);
   const derivedFrom: DerivedFrom = {
@@ -200,6 +282,8 @@ async function analyzeBundle(ctx: CliContext, opts: AnalyzeOptions, dir: string)
 
 interface AnalyzeOptions {
   force?: boolean;
+  /** with an App Privacy Report: the iPhone bundle to add it to */
+  with?: string;
   out?: string;
   rules: string[];
   defaultRules: boolean;
