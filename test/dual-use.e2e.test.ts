@@ -70,7 +70,7 @@ describe('scan --demo: Find My Kids (Pingo), on the stalkerware list and sold to
     expect(f.category).toBe('location-sharing');
     expect(f.title).toBe('A family-tracking app is hidden on this phone');
     expect(f.explanation.what).toMatch(/icon is hidden/);
-    expect(f.explanation.risk).toMatch(/adult's phone/);
+    expect(f.explanation.risk).toMatch(/keep track of you/);
     expect(f.explanation.risk).toMatch(/where this phone is/);
     expect(`${f.title} ${f.explanation.what} ${f.explanation.risk}`).not.toMatch(SPY_WORDS);
     expect(f.evidence.dualUse).toMatchObject({ seen: ['icon hidden'] });

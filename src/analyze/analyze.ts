@@ -16,6 +16,7 @@ import {
 import type { IosApp, IosProfile } from '../model/iosSnapshot.js';
 import { SEVERITIES, type Severity, severityRank } from '../model/severity.js';
 import type { AndroidApp, Snapshot } from '../model/snapshot.js';
+import { borrowedName, cleanLabel, labelIndexFor } from '../rules/labels.js';
 import { blindSpots } from './blindSpots.js';
 import type { CompiledRule, CompiledRules } from './compile.js';
 import { dualUseWords } from './dualUse.js';
@@ -169,7 +170,7 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
       let g = groups.get(key);
       if (!g) {
         const own = ctx.ios ? (app as IosApp).name : (app as AndroidApp).label;
-        const label = own ?? rule.rule.labels?.[app.id];
+        const label = own ?? cleanLabel(rule.rule.labels?.[app.id]);
         g = {
           subject: { type: 'app', id: app.id, ...(label ? { label } : {}) },
           hits: [],
@@ -177,9 +178,16 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
         };
         groups.set(key, g);
       }
-      if (!g.subject.label && rule.rule.labels?.[app.id])
-        g.subject.label = rule.rule.labels[app.id];
+      const ruleName = g.subject.label ? undefined : cleanLabel(rule.rule.labels?.[app.id]);
+      if (ruleName) g.subject.label = ruleName;
       g.hits.push(hit);
+    }
+    // No name from the phone or the rules that hit: any pack's name for this id, and
+    // only for an app that came with the phone or from a store (never over a disguise).
+    const g = groups.get(`app\0${app.id}`);
+    if (g && !g.subject.label) {
+      const name = borrowedName(labelIndexFor(rules), app, platform);
+      if (name) g.subject.label = name;
     }
   }
 
@@ -309,6 +317,13 @@ function toFinding(g: Group, ctx: Ctx): Finding {
               : 'on the home screen',
       ...(a.backgroundModes.length ? { backgroundModes: a.backgroundModes } : {}),
     };
+    // when it last used location, the microphone…, from an App Privacy Report its owner saved
+    const uses = ctx.ios?.recentUse;
+    const key = uses
+      ? Object.keys(uses).find((k) => k.toLowerCase() === a.id.toLowerCase())
+      : undefined;
+    const mine = uses && key !== undefined ? uses[key] : undefined;
+    if (mine && Object.keys(mine).length > 0) evidence.lastUsed = mine;
   }
   if (g.profile) {
     const p = g.profile;

@@ -128,7 +128,7 @@ describe('a family app that a stalkerware list also names', () => {
     expect(f.title).toBe('A family-tracking app is hidden on this phone');
     expect(f.explanation.what).toMatch(/^Family is the app on the child phone\./);
     expect(f.explanation.what).toMatch(/icon is hidden/);
-    expect(f.explanation.risk).toMatch(/adult's phone/);
+    expect(f.explanation.risk).toMatch(/keep track of you/);
     expect(f.explanation.risk).toMatch(/may not know it is there/);
     expect(f.explanation.risk).toMatch(/The parent app can see where this phone is\./);
     expect(f.explanation.next_steps).toBe('Ask who installed it. Make a safety plan first.');

@@ -111,12 +111,11 @@ const UNCHECKED: Record<Unchecked, string> = {
 
 const LISTED =
   'It is also on a public list of stalkerware, because it can be used to watch a partner.';
-const ADULT_SEEN =
-  "Set up like this on an adult's phone, it may be used to keep track of that adult.";
-const ADULT_HIDDEN = 'Because it is hidden, the person using this phone may not know it is there.';
+const ADULT_SEEN = 'Set up like this on your phone, someone may be using it to keep track of you.';
+const ADULT_HIDDEN = 'Because it is hidden, you may not know it is there.';
 const ADULT_UNCHECKED =
-  "On an adult's phone, an app like this can be used to keep track of that adult. " +
-  'We could not check everything, so treat this as serious until you have looked at the phone together.';
+  'On your phone, an app like this can be used to keep track of you. ' +
+  'We could not check everything, so treat this as serious until you have looked at the phone together with your support worker.';
 
 // ---- Logic
 

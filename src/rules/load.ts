@@ -18,8 +18,16 @@ import { fileURLToPath } from 'node:url';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import type { z } from 'zod';
 import { forTerminal, showHidden } from '../util/sanitize.js';
+import { attachPackLabels, type PackLabels } from './labels.js';
 import { locateKey, locatePath } from './locate.js';
-import { PACK_META, type PackMeta, RULE, RULE_PACK_SCHEMA, type RuleDef } from './schema.js';
+import {
+  PACK_LABELS,
+  PACK_META,
+  type PackMeta,
+  RULE,
+  RULE_PACK_SCHEMA,
+  type RuleDef,
+} from './schema.js';
 
 export interface RuleLoadError {
   file: string;
@@ -45,7 +53,12 @@ export interface RulePack {
   dir: string;
   meta: PackMeta;
   rules: LoadedRule[];
+  /** the pack's labels.yaml: names of common apps by exact id (see labels.ts) */
+  labels?: PackLabels;
 }
+
+/** A pack's file of app names, beside pack.yaml (never read as a rule file). */
+export const LABELS_FILE = 'labels.yaml';
 
 /** A rule file larger than this is refused before parsing (indicator lists stay far below). */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -102,7 +115,11 @@ async function ruleFiles(dir: string, top = true): Promise<string[]> {
     if (e.isDirectory()) {
       if (e.name === 'node_modules' || (await exists(join(p, 'pack.yaml')))) continue;
       out.push(...(await ruleFiles(p, false)));
-    } else if (e.isFile() && isYaml(e.name) && !(top && e.name === 'pack.yaml')) {
+    } else if (
+      e.isFile() &&
+      isYaml(e.name) &&
+      !(top && (e.name === 'pack.yaml' || e.name === LABELS_FILE))
+    ) {
       out.push(p);
     }
   }
@@ -215,6 +232,8 @@ function zodErrors(
     if (issue.code === 'invalid_type' && msg.includes('received undefined')) {
       msg = `missing required key "${showHidden(String(issue.path.at(-1)), 120)}"`;
     }
+    // a bad key in a map of app ids (labels): say what a key must be, not just "invalid"
+    if (issue.code === 'invalid_key' && issue.issues[0]) msg = issue.issues[0].message;
     out.push({ file, ...at, message: name ? `${name}: ${msg}` : msg });
   }
   return out;
@@ -363,7 +382,32 @@ async function loadPackDir(dir: string): Promise<{ pack?: RulePack; errors: Rule
     }
   }
   if (!packMeta) return { errors };
-  return loadRuleSet(dir, packMeta, await ruleFiles(dir), meta.text, errors, metaFile);
+  const labels = await loadLabelsFile(dir, packMeta, errors);
+  return loadRuleSet(dir, packMeta, await ruleFiles(dir), meta.text, errors, metaFile, labels);
+}
+
+/** A pack's labels.yaml, when it has one: validated, errors with file:line:col. */
+async function loadLabelsFile(
+  dir: string,
+  meta: PackMeta,
+  errors: RuleLoadError[],
+): Promise<{ labels?: PackLabels; text: string; file: string } | undefined> {
+  const file = join(dir, LABELS_FILE);
+  if (!(await exists(file))) return undefined;
+  const parsed = await parseYamlFile(file);
+  errors.push(...parsed.errors);
+  if (parsed.errors.length) return { text: parsed.text, file };
+  if (parsed.docs.length !== 1) {
+    errors.push({ file, message: `expected exactly one YAML document in ${LABELS_FILE}` });
+    return { text: parsed.text, file };
+  }
+  const { value, doc, lc } = parsed.docs[0]!;
+  const res = PACK_LABELS.safeParse(value);
+  if (!res.success) {
+    errors.push(...zodErrors(file, doc, lc, res.error.issues));
+    return { text: parsed.text, file };
+  }
+  return { labels: { pack: meta.id, file, labels: res.data.labels }, text: parsed.text, file };
 }
 
 async function loadRuleSet(
@@ -373,12 +417,15 @@ async function loadRuleSet(
   metaText: string,
   errors: RuleLoadError[],
   metaFile: string | undefined,
+  labels?: { labels?: PackLabels; text: string; file: string },
 ): Promise<{ pack?: RulePack; errors: RuleLoadError[] }> {
   const hash = createHash('sha256');
   const contents: Array<[string, string]> = [];
   if (metaFile) contents.push([relative(dir, metaFile), metaText]);
+  // the names change what reports say, so they are part of the pack's digest
+  if (labels) contents.push([relative(dir, labels.file), labels.text]);
   const rules: LoadedRule[] = [];
-  let total = Buffer.byteLength(metaText);
+  let total = Buffer.byteLength(metaText) + Buffer.byteLength(labels?.text ?? '');
   for (const file of files) {
     const r = await loadRuleFile(file, meta);
     errors.push(...r.errors);
@@ -391,7 +438,12 @@ async function loadRuleSet(
     contents.push([relative(dir, file), r.text]);
   }
   if (rules.length === 0 && errors.length === 0) {
-    errors.push({ file: metaFile ?? dir, message: 'pack holds no rules' });
+    errors.push({
+      file: metaFile ?? dir,
+      message: labels
+        ? `pack holds no rules (a ${LABELS_FILE} is read only from a pack that also has rules)`
+        : 'pack holds no rules',
+    });
   }
   contents.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   for (const [rel, text] of contents) {
@@ -400,6 +452,7 @@ async function loadRuleSet(
     hash.update(text);
   }
   if (errors.length) return { errors };
+  if (labels?.labels) attachPackLabels(rules, labels.labels);
   return {
     pack: {
       id: meta.id,
@@ -409,6 +462,7 @@ async function loadRuleSet(
       dir,
       meta,
       rules,
+      ...(labels?.labels ? { labels: labels.labels } : {}),
     },
     errors,
   };

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { CATEGORIES } from '../model/category.js';
 import { SEVERITIES } from '../model/severity.js';
 import { RECENT_USE_KINDS } from '../model/snapshot.js';
-import { HIDDEN_CHARS_EXCEPT_LINE_BREAKS } from '../util/sanitize.js';
+import { HIDDEN_CHARS, HIDDEN_CHARS_EXCEPT_LINE_BREAKS } from '../util/sanitize.js';
 
 export const RULE_PACK_SCHEMA = 1;
 
@@ -54,6 +54,20 @@ const TEXT = z
       'expected plain text without control, bidi-override or invisible (zero-width) characters',
   });
 const SHORT = TEXT.max(200);
+
+const ONE_LINE =
+  'expected an app name on one line, without control, bidi-override or invisible (zero-width) characters';
+
+/**
+ * An app's name as people know it: one line (a line break could forge a line of
+ * the report), no hidden characters, at most 120 characters.
+ */
+export const LABEL = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(new RegExp(`^[^${HIDDEN_CHARS}]*$`), { message: ONE_LINE })
+  .refine((s) => s.trim() !== '', { message: 'expected a name, not only spaces' });
 
 const SETTING_KEY = z.string().regex(/^(?:secure|global|system)\.[A-Za-z0-9_.:-]+$/, {
   message: 'expected "secure.<key>", "global.<key>" or "system.<key>"',
@@ -232,7 +246,7 @@ export const MATCH: z.ZodType<MatchExpr> = z
       })
       .optional()
       .describe(
-        'Android: the app used any of these (location, microphone, camera, body sensors, sms, call log) within this many hours before the scan ended',
+        'The app used any of these (location, microphone, camera, body sensors, sms, call log; iPhone: contacts, photos) within this many hours before the scan ended. Android: the app-op records; iPhone: an App Privacy Report its owner saved (none given: no)',
       ),
     ios_signer: list(z.enum(IOS_SIGNERS))
       .optional()
@@ -436,9 +450,11 @@ export const RULE = z
           'the icon, installer and special access decide the severity (see rules/README.md)',
       ),
     labels: z
-      .record(APP_ID, SHORT)
+      .record(APP_ID, LABEL)
       .optional()
-      .describe('display names for app ids, used when the phone does not give one'),
+      .describe(
+        'names of the apps this rule names, by exact id; shown when the phone gives no name',
+      ),
     explanation: EXPLANATION,
     falsepositives: z.array(SHORT).optional(),
     references: z.array(z.string().url().max(500)).optional(),
@@ -480,6 +496,19 @@ export const PACK_META = z
     generated: z.strictObject({ by: SHORT, command: SHORT }).optional(),
   })
   .meta({ id: 'pack', title: 'spycheck rule pack (pack.yaml)' });
+
+/**
+ * A pack's `labels.yaml`: names of common store and preinstalled apps, by exact
+ * id, for findings about apps the phone gives no name for (see rules/README.md).
+ */
+export const PACK_LABELS = z
+  .strictObject({
+    labels: z
+      .record(APP_ID, LABEL)
+      .refine((l) => Object.keys(l).length > 0, { message: 'expected at least one app name' })
+      .describe('exact app id: the name people know the app by'),
+  })
+  .meta({ id: 'labels', title: 'spycheck app names (labels.yaml)' });
 
 export type RuleDef = z.infer<typeof RULE>;
 export type PackMeta = z.infer<typeof PACK_META>;

@@ -221,7 +221,7 @@ describe('family and anti-theft apps on the stalkerware list', () => {
     expect(f.title).toBe(`${NOUN[r.category]} is hidden on this phone`);
     expect(f.explanation.what.startsWith(r.explanation.what)).toBe(true);
     expect(f.explanation.risk).toContain(r.explanation.risk);
-    expect(f.explanation.risk).toMatch(/adult's phone/);
+    expect(f.explanation.risk).toMatch(/keep track of you/);
     expect(f.explanation.next_steps).toBe(r.explanation.next_steps);
     noSpyWords(f);
   });

@@ -220,7 +220,7 @@ export async function importIsdi(source: string, opts: IsdiOptions = {}): Promis
           match: { package: sortedUnique(spyware.keys()), system: false },
           labels: labels(spyware),
           explanation: {
-            what: 'Researchers who help survivors of abuse flagged this app as able to spy on a phone. Some of these are sold as parental control or accountability apps.',
+            what: 'Researchers who study how phones are used to abuse people flagged this app as able to spy on a phone. Some of these are sold as parental control or accountability apps.',
             risk: 'The person who set it up may be able to see your activity, messages or location.',
             next_steps: `Check whether you or someone you trust installed it, and why. If not, ${SAFE_NEXT_STEPS.charAt(0).toLowerCase()}${SAFE_NEXT_STEPS.slice(1)}`,
           },
@@ -245,7 +245,8 @@ export async function importIsdi(source: string, opts: IsdiOptions = {}): Promis
         schema: RULE_PACK_SCHEMA,
         id: 'isdi-dual-use',
         name: 'Dual-use apps (ISDI list)',
-        version: `1.0.0+${revision.slice(0, 7)}`,
+        // the pack's own version (spycheck's words); the upstream revision follows the "+"
+        version: `1.0.1+${revision.slice(0, 7)}`,
         licence: 'MIT',
         date: opts.date ?? '2026-07-22',
         description:
