@@ -1,13 +1,22 @@
 /**
  * Check an evidence bundle: the manifest signature, then every file's size
- * and SHA-256, then that nothing was added. Every problem names the file, in
- * words a non-specialist can repeat in a statement.
+ * and SHA-256, then that SHA256SUMS (when there is one: older bundles have
+ * none) says exactly what the signed manifest says, then that nothing was
+ * added. Every problem names the file, in words a non-specialist can repeat
+ * in a statement.
  */
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { showHidden } from '../util/sanitize.js';
-import { type DerivedFrom, MANIFEST_FILE, type Manifest, SIGNATURE_FILE } from './bundle.js';
+import {
+  type DerivedFrom,
+  MANIFEST_FILE,
+  type Manifest,
+  SIGNATURE_FILE,
+  SUMS_FILE,
+  sha256SumsText,
+} from './bundle.js';
 import { readPlainFile, safeRelativePath, UnsafeFileError } from './files.js';
 import { normaliseFingerprint, publicKeyFingerprint } from './keys.js';
 import { formatUtc } from './model.js';
@@ -82,6 +91,10 @@ export interface VerifyResult {
   manifestBytes?: Buffer;
   /** With keepBytes: listed path → the bytes that matched the manifest */
   checkedFiles?: Map<string, Buffer>;
+  /** With keepBytes: the manifest.sig bytes that were checked */
+  signatureBytes?: Buffer;
+  /** With keepBytes: the SHA256SUMS bytes that matched the manifest (none in older bundles) */
+  sumsBytes?: Buffer;
 }
 
 export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<VerifyResult> {
@@ -155,8 +168,8 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
     });
   }
 
+  let signature: Buffer | undefined;
   if (publicKey) {
-    let signature: Buffer | undefined;
     try {
       signature = await readSignature(dir);
     } catch (err) {
@@ -212,7 +225,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
       });
       continue;
     }
-    if (!path || path === MANIFEST_FILE || path === SIGNATURE_FILE) {
+    if (!path || path === MANIFEST_FILE || path === SIGNATURE_FILE || path === SUMS_FILE) {
       problems.push({
         file: MANIFEST_FILE,
         kind: 'manifest',
@@ -224,6 +237,9 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
     const keepThis = keepList ? keepList.includes(path) : true;
     problems.push(...(await checkFile(dir, entry, keepThis ? kept : undefined)));
   }
+
+  const sums = await checkSums(dir, manifest, manifestBytes, signature);
+  problems.push(...sums.problems);
 
   const found = await listEntries(dir);
   const folders = new Set<string>();
@@ -241,7 +257,8 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
       });
       continue;
     }
-    if (e.path === MANIFEST_FILE || e.path === SIGNATURE_FILE || listed.has(e.path)) continue;
+    if (e.path === MANIFEST_FILE || e.path === SIGNATURE_FILE || e.path === SUMS_FILE) continue;
+    if (listed.has(e.path)) continue;
     problems.push({
       file: named(e.path),
       kind: 'extra',
@@ -261,8 +278,62 @@ export async function verifyBundle(dir: string, opts: VerifyOptions): Promise<Ve
   problems.push(...provenanceProblems(cleanChain(manifest.derivedFrom)));
   return {
     ...finish({ ...base, signedBy, problems }),
-    ...(kept ? { manifestBytes, checkedFiles: kept } : {}),
+    ...(kept
+      ? {
+          manifestBytes,
+          checkedFiles: kept,
+          ...(signature ? { signatureBytes: signature } : {}),
+          ...(sums.bytes ? { sumsBytes: sums.bytes } : {}),
+        }
+      : {}),
   };
+}
+
+/**
+ * SHA256SUMS lets anyone check the files with `sha256sum -c`; it must say
+ * exactly what the signed manifest says, or an officer could be misled by a
+ * doctored copy. Older bundles have none, which is fine. Without a readable
+ * signature the comparison is skipped (that is already a problem).
+ */
+async function checkSums(
+  dir: string,
+  manifest: Manifest,
+  manifestBytes: Buffer,
+  signature: Buffer | undefined,
+): Promise<{ problems: VerifyProblem[]; bytes?: Buffer }> {
+  const mismatch = (why: string): { problems: VerifyProblem[] } => ({
+    problems: [
+      {
+        file: SUMS_FILE,
+        kind: 'changed',
+        message: `${SUMS_FILE} does not match the signed manifest: ${why}.`,
+      },
+    ],
+  });
+  let bytes: Buffer;
+  try {
+    // never larger than the manifest, which lists the same files with more detail
+    bytes = await readPlainFile(join(dir, SUMS_FILE), {
+      maxBytes: MAX_MANIFEST_BYTES,
+      within: dir,
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { problems: [] };
+    return mismatch(`it could not be read (${unreadable(err)})`);
+  }
+  if (!signature) return { problems: [] };
+  const expected = sha256SumsText(manifest.files, manifestBytes, signature);
+  if (bytes.equals(Buffer.from(expected, 'utf8'))) return { problems: [], bytes };
+  const have = new Set(bytes.toString('utf8').split('\n'));
+  const differs = expected
+    .split('\n')
+    .filter((line) => line !== '' && !have.has(line))
+    .map((line) => line.slice(66))[0];
+  return mismatch(
+    differs
+      ? `its line for ${named(differs)} was changed or removed after the bundle was signed`
+      : 'it was changed after the bundle was signed',
+  );
 }
 
 /**
