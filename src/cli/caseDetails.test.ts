@@ -43,6 +43,17 @@ describe('chain-of-custody details', () => {
     expect(d.consent).toBe(false);
   });
 
+  it('input that ends half way (Ctrl-D) leaves the rest blank: no consent, no crash', async () => {
+    const c = ctx(true);
+    const input = new PassThrough();
+    c.stderr.on('data', (chunk: Buffer) => {
+      if (/Case reference/.test(chunk.toString())) setImmediate(() => input.write('REF-9\n'));
+      if (/Your name/.test(chunk.toString())) setImmediate(() => input.end());
+    });
+    const d = await resolveCaseDetails(c, {}, input);
+    expect(d).toEqual({ ref: 'REF-9', consent: false });
+  });
+
   it('never blocks a script: nothing is asked without a terminal', async () => {
     const c = ctx(false);
     const d = await resolveCaseDetails(c, { examiner: 'E' });

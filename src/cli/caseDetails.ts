@@ -19,13 +19,30 @@ export async function resolveCaseDetails(
   if (!ctx.interactive) return details;
   if (details.ref && details.examiner && details.consent) return details;
   const rl = createInterface({ input, output: ctx.stderr });
+  // Ctrl-D or the end of the input leaves the answer blank (and so no consent), rather than
+  // ending spycheck with an error or waiting for ever
+  let ended = false;
+  const closed = new Promise<undefined>((done) =>
+    rl.once('close', () => {
+      ended = true;
+      done(undefined);
+    }),
+  );
+  const ask = async (question: string): Promise<string> => {
+    if (ended) return '';
+    const answer = await Promise.race([rl.question(question), closed]).catch(() => undefined);
+    if (answer !== undefined) return answer;
+    ended = true;
+    ctx.stderr.write('\n');
+    return '';
+  };
   try {
     if (!details.ref)
-      details.ref = clean(await rl.question('Case reference (press Enter to leave blank): '));
+      details.ref = clean(await ask('Case reference (press Enter to leave blank): '));
     if (!details.examiner)
-      details.examiner = clean(await rl.question('Your name (the person running this check): '));
+      details.examiner = clean(await ask('Your name (the person running this check): '));
     if (!details.consent) {
-      const a = await rl.question(
+      const a = await ask(
         'Has the person who uses this phone agreed to this check, after you explained what it reads? (yes/no): ',
       );
       details.consent = /^\s*y(es)?\s*$/i.test(a);

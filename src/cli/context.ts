@@ -13,10 +13,23 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   /** stdin is a terminal we may prompt on */
   interactive: boolean;
+  /** Where typed answers come from (process.stdin when unset; tests give their own) */
+  stdin?: NodeJS.ReadableStream;
   /** Colour allowed on stderr (TTY and NO_COLOR unset) */
   color: boolean;
   /** Record the exit code (contract in DESIGN.md) */
   exit(code: ExitCode): void;
+  /**
+   * stderr is a terminal: progress may redraw one line in place. Unset (logs,
+   * tests): progress is printed as separate lines, a few at most.
+   */
+  liveProgress?: boolean;
+  /**
+   * Opens a file in the program the computer uses for it (a report in the web
+   * browser). Resolves once it was handed over; rejects when it could not be.
+   * Only real runs set it, so a test never starts a browser.
+   */
+  openFile?: (path: string) => Promise<void>;
 }
 
 /** Exit codes are part of the CLI contract (DESIGN.md). */

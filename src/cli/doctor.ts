@@ -9,20 +9,32 @@ import { stateHelp } from '../scan/pickDevice.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 
-interface Check {
+export interface Check {
   ok: boolean | 'warn';
   title: string;
-  detail?: string;
+  /** what to do, one line, or several (indented lines keep their indent) */
+  detail?: string | readonly string[];
   /** a phone that can be scanned now (adb "device", an iPhone paired with this computer) */
   ready?: true;
+  /** only Android phones need this fixed (iPhones are read without adb) */
+  androidOnly?: true;
 }
 
 /** The last line: ready or not, and how many things to fix. */
 export function doctorVerdict(checks: readonly Check[]): string {
-  const fix = checks.filter((c) => c.ok === false).length;
+  const fails = checks.filter((c) => c.ok === false);
+  const fix = fails.length;
   const ready = checks.filter((c) => c.ready).length;
-  if (fix > 0)
-    return `${fix} thing${fix === 1 ? '' : 's'} to fix before a scan (marked FAIL above).`;
+  if (fix > 0) {
+    const things = `${fix} thing${fix === 1 ? '' : 's'} to fix`;
+    const readyNow =
+      ready > 0
+        ? ` ${ready} phone${ready === 1 ? '' : 's'} can be read now ("spycheck scan").`
+        : '';
+    if (fails.every((c) => c.androidOnly))
+      return `${things} before an Android phone can be scanned (marked FAIL above). iPhones do not need ${fix === 1 ? 'it' : 'them'}.${readyNow}`;
+    return `${things} before a scan (marked FAIL above).${readyNow}`;
+  }
   if (ready > 0)
     return `Ready to scan: ${ready} phone${ready === 1 ? '' : 's'} can be read now ("spycheck scan").`;
   return 'Ready to scan once a phone is connected, unlocked and trusts this computer (see the notes above).';
@@ -48,13 +60,16 @@ export function doctorCommand(ctx: CliContext): Command {
         timeout: 5000,
       });
       const adbOk = adb.status === 0;
-      checks.push({
-        ok: adbOk ? true : 'warn',
-        title: adbOk ? `adb found: ${adb.stdout.split('\n')[0]?.trim()}` : 'adb is not installed',
-        detail: adbOk
-          ? undefined
-          : 'Android phones are read through adb. Install it: Debian/Ubuntu "sudo apt install adb", macOS "brew install android-platform-tools", Windows: Android SDK Platform-Tools.',
-      });
+      const adbCheck: Check = adbOk
+        ? { ok: true, title: `adb found: ${adb.stdout.split('\n')[0]?.trim()}` }
+        : {
+            ok: false,
+            androidOnly: true,
+            title:
+              'adb is not installed. Android phones cannot be checked without it (iPhones can).',
+            detail: adbInstallSteps(process.platform),
+          };
+      checks.push(adbCheck);
 
       try {
         const address = adbServerAddress(ctx.env);
@@ -85,11 +100,21 @@ export function doctorCommand(ctx: CliContext): Command {
           });
         }
       } catch (e) {
-        checks.push({
-          ok: false,
-          title: 'adb server',
-          detail: describeAdbError(e, 'the adb server'),
-        });
+        // with adb missing, no server is the same problem: it is already counted above
+        if (adbOk)
+          checks.push({
+            ok: false,
+            androidOnly: true,
+            title: 'adb server',
+            detail: describeAdbError(e, 'the adb server'),
+          });
+      }
+      // an adb server answers without adb here (ADB_SERVER_SOCKET names another computer):
+      // Android phones can be read through it, so a missing adb is only a note
+      if (!adbOk && checks.some((c) => c.title.startsWith('adb server answers'))) {
+        adbCheck.ok = 'warn';
+        adbCheck.title =
+          'adb is not installed here, but an adb server answers, so Android phones can be read through it';
       }
 
       checks.push(...(await iphoneChecks(ctx.env)));
@@ -105,17 +130,71 @@ export function doctorCommand(ctx: CliContext): Command {
         checks.push({ ok: false, title: 'Rule packs', detail: String(e) });
       }
 
-      for (const c of checks) {
-        const mark = c.ok === true ? 'ok  ' : c.ok === 'warn' ? 'note' : 'FAIL';
-        // titles and details quote adb, the adb server and the phones it lists
-        ctx.stdout.write(`[${mark}] ${forTerminal(c.title, { maxLength: 1000 })}\n`);
-        if (c.detail && c.ok !== true) {
-          ctx.stdout.write(`       ${forTerminal(c.detail, { maxLength: 1000 })}\n`);
-        }
-      }
-      ctx.stdout.write(`\n${doctorVerdict(checks)}\n`);
+      ctx.stdout.write(doctorText(checks));
       ctx.exit(checks.some((c) => c.ok === false) ? EXIT.error : EXIT.ok);
     });
+}
+
+/** Every check with its mark and, for those not ok, what to do; then the verdict. */
+export function doctorText(checks: readonly Check[]): string {
+  let out = '';
+  for (const c of checks) {
+    const mark = c.ok === true ? 'ok  ' : c.ok === 'warn' ? 'note' : 'FAIL';
+    // titles and details quote adb, the adb server and the phones it lists
+    out += `[${mark}] ${forTerminal(c.title, { maxLength: 1000 })}\n`;
+    if (!c.detail || c.ok === true) continue;
+    const lines = typeof c.detail === 'string' ? [c.detail] : c.detail;
+    for (const line of lines) {
+      const indent = /^ */.exec(line)?.[0] ?? '';
+      const text = withoutDoctorAdvice(line.slice(indent.length));
+      if (text) out += `       ${indent}${forTerminal(text, { maxLength: 1000 })}\n`;
+    }
+  }
+  return `${out}\n${doctorVerdict(checks)}\n`;
+}
+
+/**
+ * Advice shared with other commands may say to run "spycheck doctor": inside
+ * doctor's own output that sends the reader round in a circle, so the
+ * sentence is left out.
+ */
+export function withoutDoctorAdvice(text: string): string {
+  return text
+    .split(/(?<=[.!?])\s+/)
+    .filter((sentence) => !/spycheck doctor/i.test(sentence))
+    .join(' ')
+    .trim();
+}
+
+const PLATFORM_TOOLS_URL = 'https://developer.android.com/tools/releases/platform-tools';
+
+/** How to install adb, for the kind of computer this is first, then the others. */
+export function adbInstallSteps(platform: NodeJS.Platform): string[] {
+  const windows = [
+    'Windows:',
+    `  1. Download "SDK Platform-Tools for Windows" from ${PLATFORM_TOOLS_URL}`,
+    '  2. Unzip it, for example to C:\\platform-tools',
+    '  3. Add that folder to PATH: Start > type "environment variables" > Edit the system environment variables > Environment Variables > Path > Edit > New',
+    '  Or in a terminal: winget install Google.PlatformTools',
+    '  Then open a new terminal window, so the new PATH is used.',
+  ];
+  const mac = [
+    'macOS:',
+    '  brew install android-platform-tools   (Homebrew: https://brew.sh)',
+    `  or download "SDK Platform-Tools for Mac" from ${PLATFORM_TOOLS_URL}`,
+  ];
+  const linux = [
+    'Linux:',
+    '  Debian or Ubuntu: sudo apt install adb',
+    '  Fedora: sudo dnf install android-tools',
+  ];
+  const order =
+    platform === 'win32'
+      ? [windows, mac, linux]
+      : platform === 'darwin'
+        ? [mac, windows, linux]
+        : [linux, windows, mac];
+  return ['Install adb (Android platform-tools):', ...order.flat()];
 }
 
 /**

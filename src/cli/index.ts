@@ -2,10 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal } from '../util/sanitize.js';
 import { analyzeCommand } from './analyze.js';
+import { configCommand } from './config.js';
 import { type CliContext, EXIT, type ExitCode } from './context.js';
 import { devicesCommand } from './devices.js';
 import { doctorCommand } from './doctor.js';
+import { exportCommand } from './export.js';
 import { keysCommand } from './keys.js';
+import { openWithSystem } from './openFile.js';
 import { reportCommand } from './report.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
@@ -30,9 +33,11 @@ export function buildProgram(ctx: CliContext): Command {
     analyzeCommand(ctx),
     reportCommand(ctx),
     verifyCommand(ctx),
+    exportCommand(ctx),
     rulesCommand(ctx),
     keysCommand(ctx),
     doctorCommand(ctx),
+    configCommand(ctx),
     simCommand(ctx),
   ]) {
     program.addCommand(cmd);
@@ -62,6 +67,8 @@ export function processContext(): { ctx: CliContext; code: () => ExitCode } {
     exit: (c) => {
       code = c;
     },
+    liveProgress: Boolean(process.stderr.isTTY),
+    openFile: (path) => openWithSystem(path),
   };
   return { ctx, code: () => code };
 }

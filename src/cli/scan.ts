@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { android } from '../platform/android/platform.js';
@@ -14,8 +16,10 @@ import { demoPlatformOf } from '../sim/demoPlatform.js';
 import { forTerminal } from '../util/sanitize.js';
 import { resolveCaseDetails } from './caseDetails.js';
 import type { CliContext } from './context.js';
+import { withoutDoctorAdvice } from './doctor.js';
 import { type CommandOutcome, exitCodeFor } from './exitCode.js';
 import { interruptHandling } from './scanInterrupts.js';
+import { progressPrinter } from './scanProgress.js';
 import { printScanSummary } from './scanSummary.js';
 
 export { REPORT_FORMATS, type ReportFormat };
@@ -51,7 +55,7 @@ export function scanCommand(ctx: CliContext): Command {
       ).choices(['android', 'ios']),
     )
     .option('--out <dir>', 'where to write the evidence bundle (a new folder)')
-    .option('--format <list>', 'reports to write: text,html,pdf,json', parseFormats, [
+    .option('--format <list>', 'reports to write: text,html,pdf,evidence,json', parseFormats, [
       ...REPORT_FORMATS,
     ])
     .option('--case <ref>', 'case reference for the evidence record')
@@ -63,6 +67,11 @@ export function scanCommand(ctx: CliContext): Command {
       '--demo [profile]',
       'scan a built-in simulated phone (default: infected-a12; iPhones: ios-clean, ios-infected…)',
     )
+    .option(
+      '--guided',
+      'with --demo: practise the whole check, answering the questions a real scan asks (case reference, your name, consent)',
+    )
+    .option('--open', 'open the report in the web browser when the scan is done')
     .option('--json', 'print findings.json on stdout (and nothing else)')
     .addOption(
       new Option(
@@ -71,6 +80,20 @@ export function scanCommand(ctx: CliContext): Command {
       ).choices(SEVERITIES.filter((s) => s !== 'info')),
     )
     .action(async (opts: ScanCliOptions) => {
+      const usage = guidedUsage(ctx, opts);
+      if (usage) {
+        ctx.stderr.write(`${usage}\n`);
+        ctx.exit(exitCodeFor({ stopped: 'usage' }));
+        return;
+      }
+      if (opts.guided)
+        ctx.stderr.write(
+          'Practice run: spycheck asks the same questions as before a real scan, then checks a simulated phone. No real phone is read.\n',
+        );
+      // before anything slow (the adb server may take seconds to start)
+      ctx.stderr.write(
+        opts.demo ? 'Connecting to the simulated phone…\n' : 'Connecting to the phone…\n',
+      );
       const chosen = await choosePlatform(ctx.env, opts);
       if ('message' in chosen) {
         ctx.stderr.write(`${chosen.message}\n`);
@@ -82,6 +105,16 @@ export function scanCommand(ctx: CliContext): Command {
 }
 
 type AnyPlatform = typeof android | typeof ios;
+
+/** `--guided` is practice on a simulated phone, answered at a terminal. */
+function guidedUsage(ctx: CliContext, opts: ScanCliOptions): string | undefined {
+  if (!opts.guided) return undefined;
+  if (!opts.demo)
+    return '--guided is for practice, with --demo. A real scan already asks for the case reference, your name and consent.';
+  if (!ctx.interactive)
+    return 'spycheck scan --demo --guided asks questions, so it needs a terminal window to type the answers in. Run it in a terminal, or leave out --guided.';
+  return undefined;
+}
 
 /**
  * Which phone family to read: `--platform`, else the demo profile's, else the
@@ -123,8 +156,9 @@ async function choosePlatform(
         opts.serial
           ? `No phone with the id "${forTerminal(opts.serial)}" is connected.`
           : 'No phone found.',
-        `Android phones: ${androidNote ? forTerminal(androidNote, { maxLength: 600 }) : 'check the USB cable, unlock the phone and make sure USB debugging is on (Settings > Developer options).'}`,
-        `iPhones: ${forTerminal(iosNote, { maxLength: 600 })}`,
+        // each note may end by pointing at doctor: said once, at the end
+        `Android phones: ${androidNote ? forTerminal(withoutDoctorAdvice(androidNote), { maxLength: 600 }) : 'check the USB cable, unlock the phone and make sure USB debugging is on (Settings > Developer options).'}`,
+        `iPhones: ${forTerminal(withoutDoctorAdvice(iosNote), { maxLength: 600 })}`,
         'Run "spycheck doctor" for help.',
       ].join('\n'),
     };
@@ -139,9 +173,8 @@ async function choosePlatform(
 
 /** Runs the scan use case and turns what it returns into words, files on stdout and an exit code. */
 async function runScan(ctx: CliContext, opts: ScanCliOptions, platform: AnyPlatform) {
-  const say = (s: string): void => {
-    ctx.stderr.write(`${s}\n`);
-  };
+  const printer = progressPrinter(ctx.stderr, { live: ctx.liveProgress === true });
+  const say = (s: string): void => printer.line(s);
   const json = opts.json === true;
   const interrupt = interruptHandling(say);
   let result: ScanResult;
@@ -155,15 +188,19 @@ async function runScan(ctx: CliContext, opts: ScanCliOptions, platform: AnyPlatf
       rules: opts.rules,
       defaultRules: opts.defaultRules,
       demo: opts.demo,
+      ...(opts.guided ? { guided: true } : {}),
       env: ctx.env,
-      askCaseDetails: () => resolveCaseDetails(ctx, given),
+      askCaseDetails: () => resolveCaseDetails(ctx, given, ctx.stdin),
     };
+
     const hooks: ScanHooks = {
       signal: interrupt.signal,
       onProgress: (p) => {
         interrupt.follow(p);
         if (p.kind === 'status') say(p.message);
-        else if (p.kind === 'step') say(`  ${p.message}`);
+        else if (p.kind === 'step') printer.step(p.message);
+        else if (p.kind === 'count') printer.count(p);
+        else if (p.phase === 'judging' || p.phase === 'done') printer.end();
       },
     };
     result =
@@ -172,6 +209,7 @@ async function runScan(ctx: CliContext, opts: ScanCliOptions, platform: AnyPlatf
         : await scanPhone(android, options, hooks);
   } finally {
     interrupt.release();
+    printer.end();
   }
 
   const outcome = ((): CommandOutcome => {
@@ -209,7 +247,33 @@ async function runScan(ctx: CliContext, opts: ScanCliOptions, platform: AnyPlatf
         };
     }
   })();
+  if (opts.open && result.status === 'saved') await openReport(ctx, result.bundleDir, say);
   return exitCodeFor(outcome, opts.failOn);
+}
+
+/** `--open`: the HTML report in the browser. A failure is one line; the exit code stays the scan's. */
+async function openReport(
+  ctx: CliContext,
+  bundleDir: string,
+  say: (s: string) => void,
+): Promise<void> {
+  const file = join(bundleDir, 'report.html');
+  const shown = forTerminal(file, { maxLength: 600 });
+  if (!existsSync(file)) {
+    say('There is no HTML report to open (add html to --format to write one).');
+    return;
+  }
+  if (!ctx.openFile) {
+    say(`Could not open the report from here. Open this file yourself: ${shown}`);
+    return;
+  }
+  try {
+    await ctx.openFile(file);
+    say('Opening the report in your web browser.');
+  } catch (e) {
+    const why = forTerminal(e instanceof Error ? e.message : String(e), { maxLength: 200 });
+    say(`Could not open the report in a web browser: ${why}. Open this file yourself: ${shown}`);
+  }
 }
 
 interface ScanCliOptions {
@@ -223,6 +287,8 @@ interface ScanCliOptions {
   rules: string[];
   defaultRules: boolean;
   demo?: string | boolean;
+  guided?: boolean;
+  open?: boolean;
   json?: boolean;
   failOn?: Exclude<Severity, 'info'>;
 }

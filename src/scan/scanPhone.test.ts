@@ -2,9 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ProgressCount as CollectorCount } from '../device/android/collector.js';
+import { ANDROID_STEP_IDS } from '../model/androidCollection.js';
 import { android } from '../platform/android/platform.js';
 import type { PhoneConnection, PhoneReading, Platform } from '../platform/platform.js';
-import { type ScanPhoneOptions, type ScanProgress, scanPhone } from './scanPhone.js';
+import {
+  type ProgressCount,
+  type ScanPhoneOptions,
+  type ScanProgress,
+  scanPhone,
+} from './scanPhone.js';
 
 const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
@@ -91,4 +98,49 @@ describe('scanPhone', () => {
       message: 'Demo: scanning the simulated phone "infected-a12". No real phone is read.',
     });
   });
+
+  it('counts the long stages of an Android reading, each up to its total', async () => {
+    const progress: ScanProgress[] = [];
+    const result = await scanPhone(android, options({ demo: true }), {
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result.status).toBe('saved');
+    const counts = progress.filter(
+      (p): p is Extract<ScanProgress, { kind: 'count' }> => p.kind === 'count',
+    );
+    const stage = (s: ProgressCount['stage']) => counts.filter((c) => c.stage === s);
+    // every step once, in order, each naming the step it finished
+    expect(stage('steps').map((c) => c.done)).toEqual(ANDROID_STEP_IDS.map((_, i) => i + 1));
+    expect(new Set(stage('steps').map((c) => c.item))).toEqual(new Set(ANDROID_STEP_IDS));
+    expect(stage('steps').every((c) => c.total === ANDROID_STEP_IDS.length)).toBe(true);
+    for (const s of ['app-files', 'signers'] as const) {
+      const list = stage(s);
+      // app files go in as few commands as fit a command line: one on a small phone
+      expect(list.length, s).toBeGreaterThan(s === 'signers' ? 1 : 0);
+      const last = list.at(-1)!;
+      expect(last.done, s).toBe(last.total);
+      // counts only go up
+      expect(list.map((c) => c.done)).toEqual([...list.map((c) => c.done)].sort((a, b) => a - b));
+    }
+    // each count also says itself in words, for a front end that shows messages only
+    expect(stage('app-files').at(-1)?.message).toMatch(/^Checking app files: (\d+) of \1$/);
+  });
+
+  it('a demo asks nothing, unless it is guided: then it asks as a real scan does', async () => {
+    let asked = 0;
+    const ask = async () => {
+      asked++;
+      return { ref: 'TRAIN', examiner: 'Sam', consent: false };
+    };
+    expect(
+      await scanPhone(android, options({ demo: true, guided: true, askCaseDetails: ask })),
+    ).toEqual({ status: 'no-consent' });
+    expect(asked).toBe(1);
+  });
 });
+
+// The count Android's collector sends is the one the use case passes on (the platform seam
+// between them is typed for messages only, so this keeps the two shapes in step).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _countShapesMatch: Same<ProgressCount, CollectorCount> = true;
+void _countShapesMatch;

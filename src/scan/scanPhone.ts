@@ -38,9 +38,24 @@ export interface ScanPhoneOptions {
   rules: string[];
   defaultRules: boolean;
   demo?: string | boolean;
+  /** With `demo`: ask for the case details and consent as a real scan does (practice) */
+  guided?: boolean;
   env: NodeJS.ProcessEnv;
-  /** Chain-of-custody details and consent for a real phone (a demo needs none) */
+  /** Chain-of-custody details and consent for a real phone, or a guided demo (a plain demo needs none) */
   askCaseDetails(): Promise<CaseDetails>;
+}
+
+/**
+ * How far a long part of the reading has got: `done` of `total`. The stages:
+ * `steps` (the questions asked of the phone; `item` names the last one
+ * answered), `app-files` (app files fingerprinted on the phone), `signers`
+ * (apps whose signing certificate was checked).
+ */
+export interface ProgressCount {
+  stage: 'steps' | 'app-files' | 'signers';
+  done: number;
+  total: number;
+  item?: string;
 }
 
 /**
@@ -51,6 +66,8 @@ export interface ScanPhoneOptions {
 export type ScanProgress =
   | { kind: 'status'; message: string }
   | { kind: 'step'; message: string }
+  /** a count within a long stage, for a progress line (`message` says it in words) */
+  | ({ kind: 'count'; message: string } & ProgressCount)
   | { kind: 'phase'; phase: 'reading' | 'judging' | 'saving' | 'done' };
 
 export interface ScanHooks {
@@ -124,13 +141,14 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
     const pick = pickDevice(devices, opts.serial, platform.id);
     if (!pick.ok) return notRead(pick.usage ? 'usage' : (pick.notReady ?? 'error'), pick.message);
 
-    const caseDetails: CaseDetails = conn.demoProfile
-      ? {
-          ref: opts.caseRef ?? 'DEMO',
-          examiner: opts.examiner ?? 'demo',
-          consent: opts.consent ?? true,
-        }
-      : await opts.askCaseDetails();
+    const caseDetails: CaseDetails =
+      conn.demoProfile && !opts.guided
+        ? {
+            ref: opts.caseRef ?? 'DEMO',
+            examiner: opts.examiner ?? 'demo',
+            consent: opts.consent ?? true,
+          }
+        : await opts.askCaseDetails();
     if (!caseDetails.consent) return { status: 'no-consent' };
     // Everything that could stop the bundle being written is checked now,
     // before the phone is read: the folder and the signing key.
@@ -159,7 +177,9 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
 
     onProgress?.({ kind: 'phase', phase: 'reading' });
     const reading = await platform.collect(conn, pick.device, opts.env, {
-      onProgress: (message) => onProgress?.({ kind: 'step', message }),
+      // Android counts its long stages (a second argument the platform passes on as is)
+      onProgress: (message: string, count?: ProgressCount) =>
+        onProgress?.(count ? { kind: 'count', message, ...count } : { kind: 'step', message }),
       ...(signal ? { signal } : {}),
     });
     if (reading.notReady?.nothingRead) {

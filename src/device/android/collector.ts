@@ -36,7 +36,32 @@ export interface CollectOptions {
   concurrency?: number;
   /** at most this many APKs are pulled (largest risk first is the planner's job) */
   maxPulls?: number;
-  onProgress?: (message: string) => void;
+  /**
+   * One line per stage, and counts within the long stages (steps read, app
+   * files fingerprinted, apps whose signer was checked) for a progress line.
+   */
+  onProgress?: (message: string, count?: ProgressCount) => void;
+}
+
+/** How far a long stage has got: `done` of `total` finished, the last one `item`. */
+export interface ProgressCount {
+  stage: 'steps' | 'app-files' | 'signers';
+  done: number;
+  total: number;
+  /** the step id just finished (steps only) */
+  item?: string;
+}
+
+/**
+ * The fingerprint commands for these paths, each with how many paths it carries. As few
+ * commands as fit on a command line: every one is a round trip (the progress count moves per
+ * command, which on a phone with few apps is one step).
+ */
+function hashBatches(paths: readonly string[]): { command: string; files: number }[] {
+  return sha256sumCommands(paths).map((command) => ({
+    command,
+    files: command.split(' ').length - 1,
+  }));
 }
 
 export async function collectAndroid(
@@ -70,7 +95,23 @@ export async function collectAndroid(
 
   progress('Reading the phone settings and app list');
   const finishedOrder: AndroidStepId[] = [];
+  let stepsDone = 0;
+  const stepsTotal = options.steps.length;
   await mapLimit(options.steps, concurrency, async ({ id, commands }) => {
+    try {
+      await readStep(id, commands);
+    } finally {
+      stepsDone++;
+      progress(`Reading the phone: step ${stepsDone} of ${stepsTotal}`, {
+        stage: 'steps',
+        done: stepsDone,
+        total: stepsTotal,
+        item: id,
+      });
+    }
+  });
+
+  async function readStep(id: AndroidStepId, commands: readonly string[]): Promise<void> {
     for (const command of commands) {
       try {
         const text = await phone.shell(id, command);
@@ -88,21 +129,30 @@ export async function collectAndroid(
         notes.push(`"${command}" failed: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-  });
+  }
 
   const apkHashOutputs: StepOutput[] = [];
   const apkCerts: Record<string, ApkCertResult> = {};
 
   if (!phone.lostError) {
     const toHash = options.plan.apksToHash(outputs);
-    const hashCommands = sha256sumCommands(toHash);
-    if (hashCommands.length > 0) progress(`Fingerprinting ${toHash.length} app files on the phone`);
-    await mapLimit(hashCommands, concurrency, async (command, i) => {
+    const batches = hashBatches(toHash);
+    const filesTotal = batches.reduce((n, b) => n + b.files, 0);
+    let filesDone = 0;
+    if (batches.length > 0) progress(`Checking ${filesTotal} app files on the phone`);
+    await mapLimit(batches, concurrency, async ({ command, files }, i) => {
       try {
         apkHashOutputs.push({ command, text: await phone.shell(`sha256sum.${i + 1}`, command) });
       } catch (e) {
         if (cutShort(e)) apkHashOutputs.push({ command, text: e.text });
         else if (!lost(e)) notes.push(`Could not fingerprint some app files: ${String(e)}`);
+      } finally {
+        filesDone += files;
+        progress(`Checking app files: ${filesDone} of ${filesTotal}`, {
+          stage: 'app-files',
+          done: filesDone,
+          total: filesTotal,
+        });
       }
     });
 
@@ -116,8 +166,17 @@ export async function collectAndroid(
     const pulls = toPull.slice(0, maxPulls);
     if (pulls.length > 0) progress(`Checking who signed ${pulls.length} apps not from a store`);
     // Pulls are large; two at a time keeps USB busy without starving shell commands.
+    let pullsDone = 0;
+    const counted = () => {
+      pullsDone++;
+      progress(`Checking who signed the apps not from a store: ${pullsDone} of ${pulls.length}`, {
+        stage: 'signers',
+        done: pullsDone,
+        total: pulls.length,
+      });
+    };
     await mapLimit(pulls, Math.min(2, concurrency), async (path) => {
-      if (phone.lostError) return;
+      if (phone.lostError) return counted();
       try {
         const apk = await phone.pull(path);
         apksPulled++;
@@ -126,6 +185,8 @@ export async function collectAndroid(
       } catch (e) {
         if (lost(e)) return;
         apkCerts[path] = { ok: false, reason: e instanceof Error ? e.message : String(e) };
+      } finally {
+        counted();
       }
     });
   }
