@@ -1,5 +1,5 @@
 /**
- * `spycheck report BUNDLE [--format text,html,pdf] [--out DIR]`: re-render the
+ * `spycheck report BUNDLE [--format text,html,pdf,evidence] [--out DIR]`: re-render the
  * reports from a saved bundle's findings.json and snapshot.json.
  *
  * The reports go to a NEW folder (default: beside the bundle, named
@@ -8,12 +8,14 @@
  * that it was touched. The bundle is verified first and the result is
  * printed in the new report's evidence section.
  */
+import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { FindingsDoc } from '../model/findings.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { MANIFEST_FILE, type Manifest, REPORT_FILES } from '../report/bundle.js';
+import { renderEvidencePdf } from '../report/evidencePdf.js';
 import { makePrivateDir, readPlainFile, writeFileAtomic } from '../report/files.js';
 import { renderHtml } from '../report/html.js';
 import { trustedFingerprints } from '../report/keys.js';
@@ -25,12 +27,14 @@ import { verifyBundle } from '../report/verify.js';
 /** findings.json and snapshot.json of real scans are a few MB. */
 const MAX_READ_BYTES = 512 * 1024 * 1024;
 
+import { loadContact } from '../config/config.js';
 import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal, hasHiddenCharacters } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 
-type RenderFormat = 'text' | 'html' | 'pdf';
-const RENDER_FORMATS: readonly RenderFormat[] = ['text', 'html', 'pdf'];
+/** pdf: the survivor's report.pdf; evidence: the police annex evidence.pdf */
+type RenderFormat = 'text' | 'html' | 'pdf' | 'evidence';
+const RENDER_FORMATS: readonly RenderFormat[] = ['text', 'html', 'pdf', 'evidence'];
 
 export function parseFormats(value: string): { formats: RenderFormat[]; notes: string[] } {
   const formats: RenderFormat[] = [];
@@ -42,7 +46,7 @@ export function parseFormats(value: string): { formats: RenderFormat[]; notes: s
       continue;
     }
     if (!(RENDER_FORMATS as readonly string[]).includes(raw)) {
-      throw new Error(`Unknown format ${JSON.stringify(raw)}: use text, html, pdf`);
+      throw new Error(`Unknown format ${JSON.stringify(raw)}: use text, html, pdf, evidence`);
     }
     if (!formats.includes(raw as RenderFormat)) formats.push(raw as RenderFormat);
   }
@@ -116,7 +120,11 @@ export function reportCommand(ctx: CliContext): Command {
   return new Command('report')
     .description('write the reports again from a saved evidence bundle (into a new folder)')
     .argument('<bundle>', 'the bundle folder')
-    .option('--format <list>', 'which reports: text,html,pdf', 'text,html,pdf')
+    .option(
+      '--format <list>',
+      'which reports: text,html,pdf (survivor copy),evidence (police annex)',
+      'text,html,pdf,evidence',
+    )
     .option('--out <dir>', 'folder for the reports (new or empty; default: beside the bundle)')
     .action(async (bundle: string, opts: { format: string; out?: string }) => {
       let formats: RenderFormat[];
@@ -148,12 +156,16 @@ export function reportCommand(ctx: CliContext): Command {
       let findings: FindingsDoc;
       let snapshot: Snapshot;
       let manifest: Partial<Manifest> = {};
+      // the id in every page footer: the start of snapshot.json's SHA-256, as the bundle holds it
+      let snapshotBundleId: string;
       try {
         findings = JSON.parse(await read('findings.json'));
         if (!findings || !Array.isArray(findings.findings)) {
           throw new Error('findings.json has no findings list');
         }
-        snapshot = tolerantSnapshot(JSON.parse(await read('snapshot.json')));
+        const snapshotText = await read('snapshot.json');
+        snapshotBundleId = createHash('sha256').update(snapshotText).digest('hex').slice(0, 12);
+        snapshot = tolerantSnapshot(JSON.parse(snapshotText));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         const why =
@@ -184,10 +196,15 @@ export function reportCommand(ctx: CliContext): Command {
       const now = new Date();
       const source = resolve(bundle);
       const out = opts.out ?? join(dirname(source), `${basename(source)}-report-${stamp(now)}`);
+      const { contact, warning: contactWarning } = await loadContact(ctx.env);
+      if (contactWarning)
+        ctx.stderr.write(`Warning: ${forTerminal(contactWarning, { maxLength: 1000 })}\n`);
       const model = buildReportModel({
         snapshot,
         findings,
         meta: {
+          contact,
+          bundleId: snapshotBundleId,
           caseRef: manifest.case?.ref ?? undefined,
           examiner: manifest.case?.examiner ?? undefined,
           consent: manifest.case?.consent,
@@ -220,7 +237,9 @@ export function reportCommand(ctx: CliContext): Command {
               ? renderText(model)
               : f === 'html'
                 ? renderHtml(model)
-                : await renderPdf(model, { creationDate: now });
+                : f === 'evidence'
+                  ? await renderEvidencePdf(model, { creationDate: now })
+                  : await renderPdf(model, { creationDate: now });
           await writeFileAtomic(join(out, REPORT_FILES[f]), data);
         }
       } catch (err) {

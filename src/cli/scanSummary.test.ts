@@ -22,6 +22,13 @@ describe('fileToOpen', () => {
       `Read this with the survivor: ${join(d, 'report.html')} (to print: report.pdf)`,
     );
   });
+  it('names the police annex on a line of its own when it was written', () => {
+    const d = bundleWith('report.html', 'report.pdf', 'evidence.pdf');
+    expect(fileToOpen(d)?.split('\n')).toEqual([
+      `Read this with the survivor: ${join(d, 'report.html')} (to print: report.pdf)`,
+      `For the police: ${join(d, 'evidence.pdf')} (hand over the whole folder: spycheck export)`,
+    ]);
+  });
   it('falls back to the formats that were written', () => {
     const txt = bundleWith('report.txt');
     expect(fileToOpen(txt)).toBe(`Read this with the survivor: ${join(txt, 'report.txt')}`);

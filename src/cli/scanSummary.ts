@@ -50,13 +50,16 @@ export function printScanSummary(
   if (open) out.write(`\n${open}\n`);
 }
 
-/** The last line: which file to read with the survivor, and which one to print. */
+/** The last lines: which file to read with the survivor, which one to print, and the police annex. */
 export function fileToOpen(dir: string): string | undefined {
   const has = (f: string) => existsSync(join(dir, f));
   const read = ['report.html', 'report.txt', 'report.pdf'].find(has);
   if (!read) return undefined;
   const print = read !== 'report.pdf' && has('report.pdf') ? ' (to print: report.pdf)' : '';
-  return `Read this with the survivor: ${forTerminal(join(dir, read), { maxLength: 1000 })}${print}`;
+  const police = has('evidence.pdf')
+    ? `\nFor the police: ${forTerminal(join(dir, 'evidence.pdf'), { maxLength: 1000 })} (hand over the whole folder: spycheck export)`
+    : '';
+  return `Read this with the survivor: ${forTerminal(join(dir, read), { maxLength: 1000 })}${print}${police}`;
 }
 
 export function colorFor(stream: Writable, env: NodeJS.ProcessEnv): boolean {

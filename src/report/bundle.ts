@@ -1,36 +1,47 @@
 /**
  * The evidence bundle (layout and manifest contract: DESIGN.md "Evidence
- * bundle"). Everything else is written first; manifest.sig and then
- * manifest.json come last, so a bundle whose writing was interrupted has no
- * manifest and can never verify as complete.
+ * bundle"). Everything else is written first; SHA256SUMS, manifest.sig and
+ * then manifest.json come last, so a bundle whose writing was interrupted has
+ * no manifest and can never verify as complete.
  */
 import { createHash, sign } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isComplete } from '../analyze/blindSpots.js';
+import { loadContact } from '../config/config.js';
 import type { FindingsDoc } from '../model/findings.js';
 import type { RawRecord } from '../model/raw.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { renderEvidencePdf } from './evidencePdf.js';
 import { makePrivateDir, safeRelativePath, writeFileAtomic } from './files.js';
 import { renderHtml } from './html.js';
 import { loadOrCreateSigningKey, rawPublicKey, type SigningKey } from './keys.js';
-import { buildReportModel, type RulePackRef } from './model.js';
+import { buildReportModel, type ContactDetails, type RulePackRef } from './model.js';
 import { renderPdf } from './pdf.js';
 import { renderText } from './text.js';
 
 export const MANIFEST_SCHEMA = 1;
 export const MANIFEST_FILE = 'manifest.json';
 export const SIGNATURE_FILE = 'manifest.sig';
+/**
+ * Every file's SHA-256 in the format of `sha256sum`, so anyone can check the
+ * bundle without spycheck (`sha256sum -c SHA256SUMS` in the bundle folder).
+ * Not listed in the manifest (it holds the manifest's own hash); verify
+ * checks that it says exactly what the signed manifest says.
+ */
+export const SUMS_FILE = 'SHA256SUMS';
 export const RAW_DIR = 'raw';
 export const RAW_INDEX = 'raw/index.json';
 
-export type ReportFormat = 'text' | 'html' | 'pdf' | 'json';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'html', 'pdf', 'json'];
+/** `pdf` is the survivor's copy; `evidence` the police annex (evidence.pdf) */
+export type ReportFormat = 'text' | 'html' | 'pdf' | 'evidence' | 'json';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'html', 'pdf', 'evidence', 'json'];
 
 export const REPORT_FILES: Record<Exclude<ReportFormat, 'json'>, string> = {
   text: 'report.txt',
   html: 'report.html',
   pdf: 'report.pdf',
+  evidence: 'evidence.pdf',
 };
 
 export interface ManifestFile {
@@ -96,6 +107,8 @@ export interface BundleInput {
   derivedFrom?: DerivedFrom;
   source?: ImportSource;
   tool: { name: string; version: string };
+  /** who the survivor can contact (spycheck config); default the UK helplines */
+  contact?: ContactDetails;
   /** Signing key; default: this install's key from the config dir */
   key?: SigningKey;
   /** Environment used to find the config dir (default process.env) */
@@ -123,6 +136,25 @@ export class BundleExistsError extends Error {
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
+/**
+ * The SHA256SUMS text for a bundle: the files its manifest lists, plus
+ * manifest.json and manifest.sig, one `<sha256>  <path>` line each, sorted
+ * by path. Bundle paths never hold a backslash or a line break, so no line
+ * needs sha256sum's escaping.
+ */
+export function sha256SumsText(
+  files: readonly { path: string; sha256: string }[],
+  manifestBytes: Buffer,
+  signature: Buffer,
+): string {
+  const lines = [
+    ...files.map((f) => ({ path: f.path, sha256: f.sha256.toLowerCase() })),
+    { path: MANIFEST_FILE, sha256: sha256(manifestBytes) },
+    { path: SIGNATURE_FILE, sha256: sha256(signature) },
+  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return lines.map((l) => `${l.sha256}  ${l.path}\n`).join('');
+}
+
 export async function writeBundle(input: BundleInput): Promise<BundleResult> {
   const { dir } = input;
   await refuseNonEmpty(dir);
@@ -130,6 +162,13 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
   const now = input.now ?? (() => new Date());
   const warnings: string[] = [...key.warnings];
   const files: ManifestFile[] = [];
+  // who to contact comes from this install's settings, as the signing key does
+  let contact = input.contact;
+  if (!contact) {
+    const loaded = await loadContact(input.env ?? process.env);
+    contact = loaded.contact;
+    if (loaded.warning) warnings.push(loaded.warning);
+  }
 
   await makePrivateDir(dir);
   await makePrivateDir(join(dir, RAW_DIR));
@@ -177,7 +216,8 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
   await put(RAW_INDEX, `${JSON.stringify({ schema: 1, files: index }, null, 2)}\n`);
 
   await put('findings.json', `${JSON.stringify(input.findings, null, 2)}\n`);
-  await put('snapshot.json', `${JSON.stringify(input.snapshot, null, 2)}\n`);
+  const snapshotText = `${JSON.stringify(input.snapshot, null, 2)}\n`;
+  await put('snapshot.json', snapshotText);
 
   const created = now().toISOString();
   const model = buildReportModel({
@@ -193,6 +233,8 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
       bundleDir: dir,
       signedBy: key.fingerprint,
       derivedFrom: input.derivedFrom,
+      bundleId: createHash('sha256').update(snapshotText).digest('hex').slice(0, 12),
+      contact,
     },
   });
   const formats = new Set(input.formats);
@@ -213,6 +255,9 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
   await render('html', REPORT_FILES.html, () => renderHtml(model));
   await render('pdf', REPORT_FILES.pdf, () =>
     renderPdf(model, { creationDate: new Date(created) }),
+  );
+  await render('evidence', REPORT_FILES.evidence, () =>
+    renderEvidencePdf(model, { creationDate: new Date(created) }),
   );
 
   const manifest: Manifest = {
@@ -247,7 +292,13 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
     files: [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
   };
   const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
-  await writeFileAtomic(join(dir, SIGNATURE_FILE), sign(null, manifestBytes, key.privateKey));
+  const signature = sign(null, manifestBytes, key.privateKey);
+  // SHA256SUMS before the manifest: a bundle that has a manifest always has its SHA256SUMS too
+  await writeFileAtomic(
+    join(dir, SUMS_FILE),
+    sha256SumsText(manifest.files, manifestBytes, signature),
+  );
+  await writeFileAtomic(join(dir, SIGNATURE_FILE), signature);
   await writeFileAtomic(join(dir, MANIFEST_FILE), manifestBytes);
   return { dir, manifest, warnings };
 }

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { hasChromium, launchChromium } from './browser.js';
+import { renderEvidencePdf } from './evidencePdf.js';
 import { renderHtml } from './html.js';
 import { buildReportModel } from './model.js';
 import { renderPdf } from './pdf.js';
@@ -41,6 +42,10 @@ describe.skipIf(!enabled)('docs sample (set SPYCHECK_RENDER_DOCS=1 to render)', 
     writeFileSync(join(sample, 'report.html'), html);
     writeFileSync(join(sample, 'report.txt'), renderText(model));
     writeFileSync(join(sample, 'report.pdf'), await renderPdf(model, { creationDate: when }));
+    writeFileSync(
+      join(sample, 'evidence.pdf'),
+      await renderEvidencePdf(model, { creationDate: when }),
+    );
 
     if (existsSync('/usr/bin/pdftoppm')) {
       execFileSync('pdftoppm', [

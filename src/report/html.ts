@@ -71,10 +71,29 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:var(--info-bg)}
 section.evidence{font-size:.95rem}
+details.evidence-details>summary{cursor:pointer;font-weight:700;font-size:1.1rem;padding:.5rem 0}
+table.glance{font-size:.85rem}
+table.glance td:first-child,table.glance th:first-child,table.glance td.when{white-space:nowrap}
+table.glance .nw{white-space:nowrap}
+table.glance td.sev{font-weight:700}
+table.glance td.sev.high{color:var(--high)}
+table.glance td.sev.medium{color:var(--med)}
+table.glance td.sev.low{color:var(--low)}
+.fill{border-bottom:1px solid var(--muted);min-height:1.6rem;margin:.2rem 0 .6rem}
+.fill-hint{color:var(--muted);font-size:.9rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 footer{margin-top:2rem;padding-top:1rem;border-top:1px solid var(--line);color:var(--muted);font-size:.9rem}
 @media (max-width:32rem){.wrap{padding:.75rem}h1{font-size:1.45rem}.headline{font-size:1.15rem}
-dl.kv{grid-template-columns:1fr}dl.kv dd{margin-bottom:.4rem}}
+dl.kv{grid-template-columns:1fr}dl.kv dd{margin-bottom:.4rem}
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
+table.stack tr{border:1px solid var(--line);border-radius:.3rem;margin:.5rem 0;padding:.25rem .5rem}
+table.stack td{border:0;padding:.15rem 0}
+table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:700;font-family:system-ui,sans-serif}
+table.stack td.none{display:none}
+table.glance.stack td:first-child::before{content:""}
+table.glance.stack td:first-child{font-weight:700}
+table.glance.stack td.when,table.glance .nw{white-space:normal}}
 @media print{body{font-size:11pt;color:#000}.wrap{max-width:none;padding:0}nav{display:none}
 a{color:#000;text-decoration:none}h2{break-after:avoid}h3{break-after:avoid}
 section.evidence{break-before:page}article.finding{break-inside:avoid}
@@ -87,7 +106,7 @@ const NAV = `<nav aria-label="Contents"><ol>
 <li><a href="#checked">What we checked and could not check</a></li>
 <li><a href="#cannot-see">Things this check cannot see</a></li>
 <li><a href="#after">After the check</a></li>
-<li><a href="#evidence">Evidence for police</a></li>
+<li><a href="#evidence">For police: evidence details</a></li>
 </ol></nav>`;
 
 export function renderHtml(model: ReportModel): string {
@@ -120,6 +139,7 @@ export function renderHtml(model: ReportModel): string {
 <main>
 ${model.provenanceWarning ? `<p class="notice untrusted" role="alert"><strong>${h(model.provenanceWarning)}</strong></p>\n` : ''}<p class="headline ${headClass}">${h(model.headline)}</p>`);
   for (const n of model.headlineNotes) parts.push(`<p class="notice">${h(n)}</p>`);
+  if (model.glance.length > 0) parts.push(glanceHtml(model));
   parts.push(`<p class="sensitive"><strong>Keep this safe.</strong> ${h(model.sensitivity)}</p>`);
   parts.push(`${NAV}`);
 
@@ -127,6 +147,8 @@ ${model.provenanceWarning ? `<p class="notice untrusted" role="alert"><strong>${
     '<section class="safety" aria-labelledby="safety-h"><h2 id="safety-h">Your safety comes first</h2><ul>',
   );
   for (const s of model.safetyFirst) parts.push(`<li>${h(s)}</li>`);
+  parts.push('</ul><p><strong>Who to contact:</strong></p><ul>');
+  for (const c of model.contact) parts.push(`<li>${h(c, 400)}</li>`);
   parts.push('</ul></section>');
 
   parts.push('<section aria-labelledby="found"><h2 id="found">What we found</h2>');
@@ -148,6 +170,8 @@ ${model.provenanceWarning ? `<p class="notice untrusted" role="alert"><strong>${
     for (const f of group.findings) parts.push(findingHtml(f));
   }
   parts.push('</section>');
+
+  if (model.privacyReport) parts.push(privacyReportHtml(model.privacyReport));
 
   parts.push('<section aria-labelledby="checked"><h2 id="checked">What we checked</h2><ul>');
   for (const c of model.checked) {
@@ -204,7 +228,7 @@ function findingHtml(f: ReportFinding): string {
   const out: string[] = [];
   out.push(`<article class="finding ${f.severity}" aria-labelledby="f-${h(f.id, 40)}">`);
   out.push(
-    `<h4 id="f-${h(f.id, 40)}"><span class="badge ${f.severity}">${h(f.severityLabel)}</span>${h(f.title, 300)}</h4>`,
+    `<h4 id="f-${h(f.id, 40)}"><span class="badge ${f.severity}">${h(f.severityLabel)}</span>${h(f.id, 40)}. ${h(f.title, 300)}</h4>`,
   );
   out.push('<dl class="kv">');
   if (f.showSubject) {
@@ -223,6 +247,7 @@ function findingHtml(f: ReportFinding): string {
   out.push(`<dt>Type</dt><dd>${h(f.categoryLabel)}</dd>`);
   if (f.what) out.push(`<dt>What it is</dt><dd>${h(f.what)}</dd>`);
   if (f.origin) out.push(`<dt>Where it came from</dt><dd>${h(f.origin)}</dd>`);
+  if (f.installed) out.push(`<dt>Installed</dt><dd>${h(f.installed.words)}</dd>`);
   if (f.risk) out.push(`<dt>What the other person could see or do</dt><dd>${h(f.risk)}</dd>`);
   if (f.canAccess.length > 0) {
     out.push(
@@ -247,25 +272,87 @@ function findingHtml(f: ReportFinding): string {
   return out.join('\n');
 }
 
+function privacyReportHtml(r: NonNullable<ReportModel['privacyReport']>): string {
+  const out = [
+    '<section aria-labelledby="apr-h"><h2 id="apr-h">What the App Privacy Report shows</h2>',
+    `<p>${h(r.intro)}</p><ul>`,
+  ];
+  for (const a of r.apps) {
+    const id = a.name !== a.id ? ` <span class="pkg">${h(a.id, 200)}</span>` : '';
+    const gone = a.notOnPhone ? ' <em>(not on the phone\u2019s app list now)</em>' : '';
+    out.push(
+      `<li><span class="name">${h(a.name, 200)}</span>${gone}${id}<ul>${a.uses.map((u) => `<li>${h(u)}</li>`).join('')}</ul></li>`,
+    );
+  }
+  out.push('</ul>');
+  if (r.more > 0)
+    out.push(`<p>And ${r.more} more apps: the evidence bundle holds the whole report.</p>`);
+  out.push('</section>');
+  return out.join('\n');
+}
+
+/** Page 1's table; on a phone's screen each row becomes a small card (labels from data-label). */
+function glanceHtml(model: ReportModel): string {
+  const out: string[] = [];
+  out.push('<section aria-labelledby="glance-h"><h2 id="glance-h">At a glance</h2>');
+  out.push(
+    '<div class="table-wrap"><table class="glance stack"><thead><tr><th scope="col">No.</th><th scope="col">What we found</th><th scope="col">How serious</th><th scope="col">Installed</th><th scope="col">Last used</th><th scope="col">What to do</th></tr></thead><tbody>',
+  );
+  for (const r of model.glance) {
+    const name =
+      r.name && !r.title.includes(r.name) ? `<br><span class="name">${h(r.name, 200)}</span>` : '';
+    out.push(
+      `<tr><td data-label="No."><a href="#f-${h(r.id, 40)}">${h(r.id, 40)}</a></td>` +
+        `<td data-label="What we found">${h(r.title, 300)}${name}</td>` +
+        `<td data-label="How serious" class="sev ${r.severity}">${h(r.severityLabel)}</td>` +
+        (r.installed
+          ? `<td data-label="Installed" class="when">${h(r.installed)}</td>`
+          : '<td data-label="Installed" class="none"><span class="sr">not known</span></td>') +
+        (r.lastUse.length > 0
+          ? `<td data-label="Last used">${r.lastUse.map((u) => `<span class="nw">${h(u)}</span>`).join('<br>')}</td>`
+          : '<td data-label="Last used" class="none"><span class="sr">not known</span></td>') +
+        `<td data-label="What to do">${h(r.todo)}</td></tr>`,
+    );
+  }
+  out.push('</tbody></table></div>');
+  if (model.glanceInfo > 0) {
+    out.push(
+      `<p class="group-intro">Also ${model.glanceInfo} ${model.glanceInfo === 1 ? 'note' : 'notes'} for information, at the end of "What we found". Installed and last-used times are from the phone.</p>`,
+    );
+  }
+  out.push('</section>');
+  return out.join('\n');
+}
+
 function evidenceHtml(model: ReportModel): string {
   const e = model.evidence;
   const out: string[] = [];
   out.push('<section class="evidence" aria-labelledby="evidence">');
-  out.push('<h2 id="evidence">Evidence for police</h2>');
+  out.push('<h2 id="evidence">For police: evidence details</h2>');
+  out.push(
+    '<p>The same details, with lines to sign, are in evidence.pdf in the evidence bundle.</p>',
+  );
+  out.push('<details class="evidence-details"><summary>Show the evidence details</summary>');
   for (const s of e.intro) out.push(`<p>${h(s, 2000)}</p>`);
   out.push('<h3>Scan details</h3><dl class="kv">');
   for (const [k, v] of e.scan) out.push(`<dt>${h(k)}</dt><dd class="mono">${h(v, 1000)}</dd>`);
   out.push('</dl>');
+  out.push('<h3>Phone clock</h3><dl class="kv">');
+  for (const [k, v] of e.clock) out.push(`<dt>${h(k)}</dt><dd class="mono">${h(v, 1000)}</dd>`);
+  out.push('</dl>');
+  out.push('<h3>How to check these files</h3><ul>');
+  for (const s of e.howToVerify) out.push(`<li>${h(s, 1000)}</li>`);
+  out.push('</ul>');
 
   out.push('<h3>Rule packs</h3>');
   if (e.rules.length === 0) out.push('<p>None recorded.</p>');
   else {
     out.push(
-      '<div class="table-wrap"><table><caption class="sr">Rule packs used</caption><thead><tr><th scope="col">Pack</th><th scope="col">Version</th><th scope="col">SHA-256</th></tr></thead><tbody>',
+      '<div class="table-wrap"><table class="stack"><caption class="sr">Rule packs used</caption><thead><tr><th scope="col">Pack</th><th scope="col">Version</th><th scope="col">SHA-256</th></tr></thead><tbody>',
     );
     for (const r of e.rules) {
       out.push(
-        `<tr><td class="mono">${h(r.id)}</td><td>${h(r.version)}</td><td class="mono">${h(r.sha256)}</td></tr>`,
+        `<tr><td class="mono" data-label="Pack">${h(r.id)}</td><td data-label="Version">${h(r.version)}</td><td class="mono" data-label="SHA-256">${h(r.sha256)}</td></tr>`,
       );
     }
     out.push('</tbody></table></div>');
@@ -293,11 +380,11 @@ function evidenceHtml(model: ReportModel): string {
   } else {
     out.push(
       '<p>These rules neither matched nor came out clean, because a fact they need was not read from the phone.</p>',
-      '<div class="table-wrap"><table><caption class="sr">Rules that could not be judged</caption><thead><tr><th scope="col">Rule</th><th scope="col">Pack</th><th scope="col">Missing facts</th><th scope="col">Apps</th></tr></thead><tbody>',
+      '<div class="table-wrap"><table class="stack"><caption class="sr">Rules that could not be judged</caption><thead><tr><th scope="col">Rule</th><th scope="col">Pack</th><th scope="col">Missing facts</th><th scope="col">Apps</th></tr></thead><tbody>',
     );
     for (const n of e.notEvaluated) {
       out.push(
-        `<tr><td class="mono">${h(n.rule)}</td><td class="mono">${h(n.pack)}</td><td class="mono">${h(n.facts)}</td><td class="mono">${n.subjects ? h(n.subjects, 2000) : 'whole phone'}</td></tr>`,
+        `<tr><td class="mono" data-label="Rule">${h(n.rule)}</td><td class="mono" data-label="Pack">${h(n.pack)}</td><td class="mono" data-label="Missing facts">${h(n.facts)}</td><td class="mono" data-label="Apps">${n.subjects ? h(n.subjects, 2000) : 'whole phone'}</td></tr>`,
       );
     }
     out.push('</tbody></table></div>');
@@ -307,11 +394,11 @@ function evidenceHtml(model: ReportModel): string {
   if (e.raw.length === 0) out.push('<p>None recorded.</p>');
   else {
     out.push(
-      '<div class="table-wrap"><table><caption class="sr">Raw command outputs kept in the bundle</caption><thead><tr><th scope="col">File</th><th scope="col">Command</th><th scope="col">Time (UTC)</th><th scope="col">Bytes</th><th scope="col">SHA-256</th></tr></thead><tbody>',
+      '<div class="table-wrap"><table class="stack"><caption class="sr">Raw command outputs kept in the bundle</caption><thead><tr><th scope="col">File</th><th scope="col">Command</th><th scope="col">Time (UTC)</th><th scope="col">Bytes</th><th scope="col">SHA-256</th></tr></thead><tbody>',
     );
     for (const r of e.raw) {
       out.push(
-        `<tr><td class="mono">raw/${h(r.file)}</td><td class="mono">${h(r.command, 1000)}</td><td>${h(r.time)}</td><td>${r.bytes}</td><td class="mono">${h(r.sha256)}</td></tr>`,
+        `<tr><td class="mono" data-label="File">raw/${h(r.file)}</td><td class="mono" data-label="Command">${h(r.command, 1000)}</td><td data-label="Time">${h(r.time)}</td><td data-label="Bytes">${r.bytes}</td><td class="mono" data-label="SHA-256">${h(r.sha256)}</td></tr>`,
       );
     }
     out.push('</tbody></table></div>');
@@ -321,6 +408,6 @@ function evidenceHtml(model: ReportModel): string {
     for (const w of e.warnings) out.push(`<li>${h(w, 1000)}</li>`);
     out.push('</ul>');
   }
-  out.push('</section>');
+  out.push('</details></section>');
   return out.join('\n');
 }

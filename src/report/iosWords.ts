@@ -180,7 +180,7 @@ export const IOS_AFTER_SCAN: readonly string[] = [
   'Unplug the iPhone from this computer.',
   'This computer stays trusted by the iPhone. To make the iPhone forget it, go to Settings, ' +
     'then General, then "Transfer or Reset iPhone", then Reset, then "Reset Location & Privacy". ' +
-    'Talk to your caseworker first: this makes the iPhone forget every computer it trusted ' +
+    'Talk to your support worker first: this makes the iPhone forget every computer it trusted ' +
     '(which may include the other person\u2019s), and makes every app ask again before it uses ' +
     'your location, camera, microphone, photos or contacts. A location-sharing app may stop, ' +
     'and the other person may notice.',

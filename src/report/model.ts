@@ -3,9 +3,11 @@
  * the police read, decided once here. Renderers only lay it out. All text
  * that came from the phone is cleaned here (and again by each renderer).
  */
+import { createHash } from 'node:crypto';
 import { isComplete } from '../analyze/blindSpots.js';
 import { type Fact, factChecksFor } from '../analyze/facts.js';
 import { compareFindings } from '../analyze/order.js';
+import { DEFAULT_HELPLINES } from '../config/helplines.js';
 import type { Category } from '../model/category.js';
 import type { CheckCause, CheckStatus } from '../model/check.js';
 import type { Finding, FindingsDoc, NotEvaluated } from '../model/findings.js';
@@ -21,7 +23,7 @@ import {
   type RecentUseKind,
   type Snapshot,
 } from '../model/snapshot.js';
-import { longDate } from '../util/dates.js';
+import { durationWords, longDate, ukDate, ukDateTime } from '../util/dates.js';
 import { cleanText, hasHiddenCharacters, showHidden } from '../util/sanitize.js';
 import type { DerivedFrom } from './bundle.js';
 import {
@@ -48,7 +50,21 @@ export interface RulePackRef {
 /** Lists of known spyware older than this are called out: vendors rename apps every few weeks. */
 export const STALE_LIST_DAYS = 90;
 
+/** Who the survivor can contact: set once per install (spycheck config) */
+export interface ContactDetails {
+  /** the organisation running the check, e.g. "Safe Steps Leeds" */
+  organisation?: string;
+  /** its phone number, as people dial it */
+  phone?: string;
+  /** helplines printed in every report (default: the UK's National Domestic Abuse Helpline) */
+  helplines?: { name: string; phone: string; note?: string }[];
+}
+
 export interface ReportMeta {
+  /** who to contact, printed in the report; absent → the UK default helplines */
+  contact?: ContactDetails;
+  /** first 12 hex of snapshot.json's SHA-256, as written (default: worked out from the snapshot) */
+  bundleId?: string;
   caseRef?: string;
   examiner?: string;
   consent?: boolean;
@@ -98,8 +114,14 @@ export interface ReportFinding {
    * holds (Android); an iPhone scan only sees what an app is built to ask for
    */
   canAccessHeading: string;
-  /** When the app last used location, the microphone, the camera… (Android app-use records) */
+  /** When the app last used location, the microphone, the camera… (survivor's words) */
   lastUsed: string[];
+  /** The same uses, most recent first, with the phone's clock (table and annex) */
+  uses: UseLine[];
+  /** When the app was first installed, as the phone recorded it */
+  installed?: { utc: string; words: string };
+  /** The one thing to do, in a few words (the at-a-glance table) */
+  todo: string;
   nextSteps: string;
   /** Safety-first advice; empty for "for information" notes, which need no warning */
   safety: string[];
@@ -115,6 +137,30 @@ export interface FindingGroup {
    */
   safety: string[];
   findings: ReportFinding[];
+}
+
+export interface PrivacyReportSection {
+  /** "The App Privacy Report saved on this iPhone covers 23 November to 30 November 2026." */
+  intro: string;
+  apps: { name: string; id: string; uses: string[]; notOnPhone: boolean }[];
+  /** how many more apps the report names than are listed */
+  more: number;
+}
+
+/** One row of the at-a-glance table on page 1. */
+export interface GlanceRow {
+  id: string;
+  severity: Severity;
+  /** "Serious", "Could track or control you", "Worth a look" */
+  severityLabel: string;
+  title: string;
+  /** the app (or profile) as the phone or a rule pack names it; empty for settings */
+  name: string;
+  /** "16 April 2024" (UK date), when the phone recorded the install */
+  installed?: string;
+  /** the most recent uses, shortest words first ("Microphone: 4 minutes before the check") */
+  lastUse: string[];
+  todo: string;
 }
 
 export interface EvidenceFinding {
@@ -133,6 +179,18 @@ export interface ReportModel {
   /** which kind of phone: some words (how to untrust this computer) differ */
   platform: 'android' | 'ios';
   title: string;
+  /** the case reference, for every page's footer (cleaned) */
+  caseRef?: string;
+  /** short id of the evidence this report was made from (footer of every page) */
+  bundleId: string;
+  /** page 1's table: one row per finding that is more than information, in display order */
+  glance: GlanceRow[];
+  /** how many "for information" findings the table leaves out */
+  glanceInfo: number;
+  /** who to contact: the organisation, then helplines (one line each) */
+  contact: string[];
+  /** an iPhone's App Privacy Report: every app it shows using something, most recent first */
+  privacyReport?: PrivacyReportSection;
   /**
    * Said before anything else when the data may have been changed before this
    * report was made (it came from a bundle that did not verify).
@@ -160,6 +218,12 @@ export interface ReportModel {
   evidence: {
     intro: string[];
     scan: [string, string][];
+    /** the phone's clock against this computer's, when it was read */
+    clock: [string, string][];
+    /** lines for the examiner to fill in by hand (exhibit, place, IMEI, signature) */
+    fillIn: { label: string; hint?: string }[];
+    /** how to check the files without trusting this report */
+    howToVerify: string[];
     rules: RulePackRef[];
     findings: EvidenceFinding[];
     /** Rules that could not be judged, one line per rule (technical, for police) */
@@ -237,7 +301,7 @@ export const CATEGORY_LABEL: Record<Category, string> = {
 export const FINDING_SAFETY: readonly string[] = [
   'Do not remove the app or change settings yet. The person who set it up may be told, or ' +
     'may notice, and that could put you in more danger.',
-  'Talk it through with your caseworker and make a safety plan first.',
+  'Talk it through with your support worker and make a safety plan first.',
   'Keep the evidence. If you might go to the police, ask them to look at the phone before ' +
     'anything is removed.',
 ];
@@ -246,17 +310,16 @@ export const FINDING_SAFETY: readonly string[] = [
 export const PAST_APP_SAFETY: readonly string[] = [
   'Do not change passwords or settings on this phone yet. The person who installed it may ' +
     'notice, and that could put you in more danger.',
-  'Talk it through with your caseworker and make a safety plan first.',
+  'Talk it through with your support worker and make a safety plan first.',
   'Keep this report: the dates are evidence. If you might go to the police, ask them to look at ' +
     'the phone.',
 ];
 
 const SAFETY_FIRST: readonly string[] = [
   'If you are in danger now, call 999. If you cannot speak, call 999 and then press 55 when asked.',
-  'Removing an app or changing a setting may alert the person who set it up. Make a safety ' +
-    'plan with your caseworker before you change anything.',
-  'Keep the evidence before removing anything. The person who installed spyware can often ' +
-    'remove it from a distance once they think it has been found.',
+  'Removing an app or changing a setting may alert the person who set it up, and they can ' +
+    'often remove spyware from a distance. Keep the evidence and make a safety plan with your ' +
+    'support worker before you change anything.',
   'If you think someone is watching this phone, use a different, safe phone or computer to ' +
     'get help or to plan.',
 ];
@@ -313,10 +376,10 @@ const CANNOT_SEE: readonly { title: string; detail: string }[] = [
 
 const AFTER_SCAN: readonly string[] = [
   'Turn off USB debugging on the phone: Settings, then System, then Developer options, then ' +
-    'switch off "USB debugging". (On some phones Developer options is under "Additional settings".)',
+    'switch off "USB debugging". (On some phones Developer options is under "Additional ' +
+    'settings".) If you turned on Developer options only for this check, switch them off too.',
   'In Developer options, tap "Revoke USB debugging authorisations" so this computer is no ' +
     'longer trusted by the phone.',
-  'If you turned on Developer options only for this check, you can switch Developer options off.',
   'Unplug the phone from this computer.',
 ];
 
@@ -538,9 +601,16 @@ export function buildReportModel(input: ReportInput): ReportModel {
   notes.push(...listAges(meta.rules, snapshot.finished).stale);
   const checks = snapshot.checks ?? [];
   const provenanceWarning = provenanceWarningFor(meta);
+  const caseRef = cleanText(meta.caseRef, { maxLength: 80 }) || undefined;
   return {
     title: 'Phone check report',
     platform: snapshot.platform === 'ios' ? 'ios' : 'android',
+    ...(caseRef ? { caseRef } : {}),
+    bundleId: cleanText(meta.bundleId, { maxLength: 64 }) || snapshotId(snapshot),
+    glance: groups.filter((g) => g.severity !== 'info').flatMap((g) => g.findings.map(glanceRow)),
+    glanceInfo: counts.info,
+    contact: contactLines(meta.contact),
+    ...privacyReportSection(snapshot),
     ...(provenanceWarning ? { provenanceWarning } : {}),
     complete: isComplete(snapshot, findings),
     headline,
@@ -561,8 +631,117 @@ export function buildReportModel(input: ReportInput): ReportModel {
     afterScan: [...(snapshot.platform === 'ios' ? IOS_AFTER_SCAN : AFTER_SCAN)],
     sensitivity: SENSITIVITY,
     bundleDir: meta.bundleDir,
-    evidence: buildEvidence(snapshot, sorted, notEvaluated, meta, isComplete(snapshot, findings)),
+    evidence: withTimes(
+      buildEvidence(snapshot, sorted, notEvaluated, meta, isComplete(snapshot, findings)),
+      groups.flatMap((g) => g.findings),
+    ),
   };
+}
+
+const GLANCE_SEVERITY: Record<Severity, string> = {
+  high: 'Serious',
+  medium: 'Could track or control you',
+  low: 'Worth a look',
+  info: 'For information',
+};
+
+const USE_SHORT: Record<RecentUseKind, string> = {
+  location: 'Location',
+  microphone: 'Microphone',
+  camera: 'Camera',
+  'body-sensors': 'Body sensors',
+  sms: 'Text messages',
+  'call-log': 'Call log',
+  contacts: 'Contacts',
+  photos: 'Photos',
+};
+
+function glanceRow(f: ReportFinding): GlanceRow {
+  return {
+    id: f.id,
+    severity: f.severity,
+    severityLabel: GLANCE_SEVERITY[f.severity],
+    title: f.title,
+    name: f.showSubject && f.subjectType !== 'device' ? f.name : '',
+    ...(f.installed ? { installed: ukDate(f.installed.utc, 'short') } : {}),
+    // two lines at most: the table must stay short enough for page 1
+    lastUse: f.uses.slice(0, 2).map((u) => u.short),
+    todo: f.todo,
+  };
+}
+
+/** Apps listed from an App Privacy Report, at most: a week of use on a busy phone is long. */
+const PRIVACY_REPORT_APPS = 25;
+
+/**
+ * Every app the App Privacy Report shows using location, the microphone, the camera, contacts or
+ * photos: an app nobody recognises in this list matters even when no rule names it, and with the
+ * report alone (no app list read from the phone) it is the only place the uses can be shown.
+ */
+function privacyReportSection(snapshot: Snapshot): { privacyReport?: PrivacyReportSection } {
+  if (snapshot.platform !== 'ios' || !snapshot.privacyReport || !snapshot.recentUse) return {};
+  const report = snapshot.privacyReport;
+  const names = new Map(snapshot.apps.map((a) => [a.id.toLowerCase(), a.name]));
+  const gone = new Set(
+    (Array.isArray(report.notOnAppList) ? report.notOnAppList : []).map((a) =>
+      String(a).toLowerCase(),
+    ),
+  );
+  const rows = Object.entries(snapshot.recentUse)
+    .map(([id, uses]) => ({ id, lines: lastUses(uses, snapshot.finished) }))
+    .filter((r) => r.lines.length > 0);
+  const rank = (r: { lines: UseLine[] }) =>
+    r.lines[0]?.ongoing ? -1 : (r.lines[0]?.agoMs ?? Number.MAX_VALUE);
+  rows.sort((a, b) => rank(a) - rank(b));
+  const from = ukDate(report.from);
+  const to = ukDate(report.to);
+  const span = from && to ? ` It covers ${from} to ${to}.` : '';
+  return {
+    privacyReport: {
+      intro:
+        `These apps used your location, the microphone, the camera, your contacts or your photos, as the App Privacy Report saved on this iPhone shows.${span} ` +
+        'Check that you know each one. An app you do not recognise could be watching you.',
+      apps: rows.slice(0, PRIVACY_REPORT_APPS).map((r) => ({
+        id: cleanText(r.id, { maxLength: 200 }),
+        name:
+          cleanText(names.get(r.id.toLowerCase()) ?? '', { maxLength: 200 }) ||
+          cleanText(r.id, { maxLength: 200 }),
+        uses: r.lines.map((u) => `${u.what}: ${u.words}`),
+        notOnPhone: gone.has(r.id.toLowerCase()),
+      })),
+      more: Math.max(0, rows.length - PRIVACY_REPORT_APPS),
+    },
+  };
+}
+
+function contactLines(contact: ContactDetails | undefined): string[] {
+  const lines: string[] = [];
+  const org = cleanText(contact?.organisation, { maxLength: 120 });
+  const phone = cleanText(contact?.phone, { maxLength: 40 });
+  if (org || phone) {
+    lines.push(
+      org && phone ? `${org}: ${phone}` : org ? org : `Your support worker's service: ${phone}`,
+    );
+  }
+  const helplines =
+    Array.isArray(contact?.helplines) && contact.helplines.length > 0
+      ? contact.helplines
+      : DEFAULT_HELPLINES;
+  for (const h of helplines.slice(0, 8)) {
+    const name = cleanText(h?.name, { maxLength: 120 });
+    const number = cleanText(h?.phone, { maxLength: 40 });
+    const note = cleanText(h?.note, { maxLength: 120 });
+    if (name && number) lines.push(`${name}: ${number}${note ? ` (${note})` : ''}`);
+  }
+  return lines;
+}
+
+/** The first 12 hex of the SHA-256 of snapshot.json as spycheck writes it. */
+export function snapshotId(snapshot: Snapshot): string {
+  return createHash('sha256')
+    .update(`${JSON.stringify(snapshot, null, 2)}\n`)
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** Severity first, then the kind of finding, then findings backed by more rules. */
@@ -767,7 +946,10 @@ function chainHasUnverified(link: DerivedFrom | undefined): boolean {
 
 export function headlineFor(
   findings: Finding[],
-  snapshot: Pick<AndroidSnapshot, 'complete'> & { raw?: Pick<RawRecord, 'command'>[] },
+  snapshot: Pick<AndroidSnapshot, 'complete'> & {
+    raw?: Pick<RawRecord, 'command'>[];
+    checks?: Pick<CheckStatus, 'cause'>[];
+  },
   opts: { incomplete?: boolean; nextStep?: string } = {},
 ): { headline: string; notes: string[] } {
   // known spyware that was removed before the check is counted apart: it is not on the phone now
@@ -783,7 +965,10 @@ export function headlineFor(
   const notes: string[] = [];
   const incomplete = opts.incomplete ?? !snapshot.complete;
   // an imported acquisition (androidqf, bugreport) is read from files, not from the phone
-  const imported = snapshot.raw?.some((r) => /^(androidqf|bugreport):/.test(r.command)) === true;
+  // (or a file saved on the phone, such as an iPhone's App Privacy Report, with no phone read)
+  const imported =
+    snapshot.raw?.some((r) => /^(androidqf|bugreport):/.test(r.command)) === true ||
+    (Array.isArray(snapshot.checks) && snapshot.checks.some((c) => c?.cause === 'not-in-import'));
   if (incomplete) {
     notes.push(
       imported
@@ -884,6 +1069,14 @@ function toReportFinding(
       : undefined;
   const iosApp = f.subject.type === 'app' ? iosApps.get(f.subject.id) : undefined;
   const ownName = app?.label ?? iosApp?.name ?? '';
+  const recent: Record<string, Partial<Record<RecentUseKind, LastUse>>> | undefined =
+    'recentUse' in snapshot ? snapshot.recentUse : undefined;
+  const usedBy = app?.id ?? iosApp?.id;
+  const uses =
+    usedBy && recent && Object.hasOwn(recent, usedBy)
+      ? lastUses(recent[usedBy], snapshot.finished)
+      : [];
+  const installed = installedWhen(app?.firstInstallTime, snapshot.finished);
   const name = cleanText(f.subject.label ?? ownName) || subjectId;
   return {
     id: cleanText(f.id, { maxLength: 40 }),
@@ -919,14 +1112,44 @@ function toReportFinding(
           ? iosBuiltTo(iosApp)
           : [],
     canAccessHeading: iosApp ? IOS_BUILT_TO_HEADING : 'On this phone it can',
-    lastUsed:
-      app && snapshot.platform === 'android'
-        ? lastUsedLines(snapshot.recentUse?.[app.id], snapshot.finished)
-        : [],
+    lastUsed: uses.map((u) => `${u.what}: ${u.words}`),
+    uses,
+    ...(installed ? { installed } : {}),
+    todo: todoFor(f),
     nextSteps: cleanText(f.explanation?.next_steps, { maxLength: 2000, multiline: true }),
     // the group says FINDING_SAFETY once; spyware that was removed before needs other words
     safety: f.severity !== 'info' && f.evidence?.history !== undefined ? [...PAST_APP_SAFETY] : [],
   };
+}
+
+function installedWhen(
+  iso: string | undefined,
+  finished: string,
+): { utc: string; words: string } | undefined {
+  const t = typeof iso === 'string' ? Date.parse(iso) : Number.NaN;
+  // Android prints 1970 for apps whose time it does not know
+  if (Number.isNaN(t) || t < Date.UTC(2008, 0, 1)) return undefined;
+  const utcIso = new Date(t).toISOString();
+  return { utc: utcIso, words: whenWords(utcIso, Math.max(0, Date.parse(finished) - t)) };
+}
+
+/**
+ * The one thing to do, in a few words, for the at-a-glance table. The finding's own next steps
+ * say it in full; this never says less about safety than they do.
+ */
+export function todoFor(f: Finding): string {
+  const past = f.evidence?.history !== undefined;
+  if (past) return 'Keep this report. Talk to your support worker before changing anything.';
+  const type = f.subject?.type;
+  if (f.severity === 'info') return 'For information. Check you know it.';
+  if (type === 'account') return 'Check you know it and that only you know the password.';
+  if (type === 'device') {
+    return f.severity === 'high'
+      ? 'Do not change it yet. Make a safety plan first.'
+      : 'Talk to your support worker before changing it.';
+  }
+  if (f.severity === 'high') return 'Do not remove it yet. Make a safety plan first.';
+  return 'Did you set this up? Talk to your support worker before changing it.';
 }
 
 /** Store packages → the name people know. */
@@ -986,35 +1209,104 @@ const USE_WORDS: Record<RecentUseKind, string> = {
   'body-sensors': 'Body sensors (such as heart rate)',
   sms: 'Your text messages',
   'call-log': 'Your call log',
+  contacts: 'Your contacts',
+  photos: 'Your photos',
 };
 
-/** "Your location: 4 minutes before this check (10:02 on 30 Nov 2026, the phone's clock)". */
-export function lastUsedLines(
+/** One kind of recent use, for the survivor's words, the at-a-glance table and the annex. */
+export interface UseLine {
+  kind: RecentUseKind;
+  /** "Your location" */
+  what: string;
+  /** "4 minutes before this check", "16 April 2024, 2 years before this check" */
+  words: string;
+  /** the same, short, for the at-a-glance table ("Location: 4 minutes before the check") */
+  short: string;
+  /** milliseconds before the check, for ordering (undefined when unknown; 0 when after it) */
+  agoMs?: number;
+  /** the phone's own clock, as it printed it */
+  phoneTime: string;
+  /** UTC ISO, when the phone's zone was known */
+  utc?: string;
+  /** where it was read from (an app-op, an App Privacy Report category) */
+  op: string;
+  /** still in use when the record was made (an iPhone App Privacy Report) */
+  ongoing?: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Each kind an app used, most recent first. */
+export function lastUses(
   uses: Partial<Record<RecentUseKind, LastUse>> | undefined,
   finished: string,
-): string[] {
+): UseLine[] {
   if (!uses || typeof uses !== 'object') return [];
   const end = Date.parse(finished);
-  const out: string[] = [];
+  const out: UseLine[] = [];
   for (const kind of RECENT_USE_KINDS) {
     const u = Object.hasOwn(uses, kind) ? uses[kind] : undefined;
     if (!u || typeof u.phoneTime !== 'string') continue;
     const t = typeof u.utc === 'string' ? Date.parse(u.utc) : Number.NaN;
-    const clock = cleanText(u.phoneTime.replace(/\.\d+$/, ''), { maxLength: 40 });
-    const when = Number.isNaN(t) || Number.isNaN(end) ? undefined : howLongBefore(end - t);
-    out.push(`${USE_WORDS[kind]}: ${when ?? 'used'} (${clock} on the phone\u2019s clock)`);
+    const utc = Number.isNaN(t) ? undefined : new Date(t).toISOString();
+    const phoneTime = cleanText(u.phoneTime.replace(/\.\d+$/, ''), { maxLength: 40 });
+    const diff = Number.isNaN(t) || Number.isNaN(end) ? undefined : end - t;
+    const ongoing = u.ongoing === true;
+    let words: string;
+    let short: string;
+    if (diff === undefined) {
+      const day = /^(\d{4})-(\d\d)-(\d\d)/.exec(phoneTime);
+      words = day
+        ? `${longDate(day[1]!, Number(day[2]), Number(day[3]))} (the phone\u2019s date)`
+        : 'used, time not known';
+      short = day ? phoneTime.slice(0, 10) : 'time not known';
+    } else if (diff < 0) {
+      // an App Privacy Report saved after the scan can hold later uses
+      words = `${ukDate(utc)}, after this check`;
+      short = `${ukDate(utc, 'short')}, after the check`;
+    } else if (diff < 2 * DAY_MS) {
+      words = `${durationWords(diff)} before this check`;
+      short = `${durationWords(diff)} before the check`;
+    } else {
+      words = `${ukDate(utc)}, ${durationWords(diff)} before this check`;
+      short = ukDate(utc, 'short') ?? phoneTime.slice(0, 10);
+    }
+    if (ongoing) {
+      words = `in use when the App Privacy Report was saved (it started ${words.replace(/^(\d+ [A-Z])/, 'on $1')})`;
+      short = 'in use when the report was saved';
+    }
+    out.push({
+      kind,
+      what: USE_WORDS[kind],
+      words,
+      short: `${USE_SHORT[kind]}: ${short}`,
+      ...(diff !== undefined ? { agoMs: Math.max(0, diff) } : {}),
+      phoneTime,
+      ...(utc ? { utc } : {}),
+      op: cleanText(u.op, { maxLength: 60 }),
+      ...(ongoing ? { ongoing } : {}),
+    });
   }
-  return out;
+  // in use right now first, then most recent
+  const rank = (u: UseLine) => (u.ongoing ? -1 : (u.agoMs ?? Number.MAX_VALUE));
+  return out.sort((a, b) => rank(a) - rank(b));
 }
 
-function howLongBefore(ms: number): string {
-  if (ms < 0) return 'during or just after this check';
-  const min = Math.floor(ms / 60_000);
-  if (min < 1) return 'less than a minute before this check';
-  if (min < 120) return `${min} minute${min === 1 ? '' : 's'} before this check`;
-  const hours = Math.floor(min / 60);
-  if (hours < 48) return `${hours} hours before this check`;
-  return `${Math.floor(hours / 24)} days before this check`;
+/**
+ * "Your location: 4 minutes before this check"; older uses by date ("16 April 2024, 2 years
+ * before this check"), which is what people remember. The phone's own clock goes to the annex.
+ */
+export function lastUsedLines(
+  uses: Partial<Record<RecentUseKind, LastUse>> | undefined,
+  finished: string,
+): string[] {
+  return lastUses(uses, finished).map((u) => `${u.what}: ${u.words}`);
+}
+
+/** When something happened, in words a survivor uses: recent → how long ago, else the date. */
+function whenWords(utc: string, agoMs: number): string {
+  if (agoMs < 2 * DAY_MS) return `${durationWords(agoMs)} before this check`;
+  return `${ukDate(utc)}, ${durationWords(agoMs)} before this check`;
 }
 
 /** "Known stalkerware (Echap): updated 21 June 2026, 5 months before this check". */
@@ -1139,8 +1431,8 @@ function buildEvidence(
     'Consent recorded',
     meta.consent === undefined ? undefined : meta.consent ? 'yes' : 'no (not recorded)',
   );
-  add('Scan started', utc(snapshot.started));
-  add('Scan finished', utc(snapshot.finished));
+  add('Scan started', utcAndUk(snapshot.started));
+  add('Scan finished', utcAndUk(snapshot.finished));
   add(
     'Scan complete',
     !snapshot.complete
@@ -1162,7 +1454,7 @@ function buildEvidence(
   add('Build fingerprint', d.fingerprint);
   add('Build type / tags', [d.buildType, d.buildTags].filter(Boolean).join(' / '));
   add('Tool', `${meta.tool.name} ${meta.tool.version}`);
-  add('Report written', utc(meta.generatedAt));
+  add('Report written', utcAndUk(meta.generatedAt));
   add('Signing key fingerprint', meta.signedBy);
   if (meta.derivedFrom) {
     add('Derived from bundle', meta.derivedFrom.bundle);
@@ -1191,7 +1483,8 @@ function buildEvidence(
       'received is kept unchanged in the raw/ folder of the evidence bundle, listed below with ' +
       'its SHA-256 hash. The bundle manifest is signed (Ed25519); check it with ' +
       '"spycheck verify <bundle>".',
-    'All times are UTC.',
+    'Times are in UTC, with UK local time beside them where it helps. Times the phone ' +
+      'recorded are also given as its own clock showed them.',
   ];
   if (meta.renderedFrom && !meta.renderedFrom.verified) {
     intro.unshift(
@@ -1205,6 +1498,27 @@ function buildEvidence(
   return {
     intro,
     scan,
+    clock: clockRows(snapshot),
+    fillIn: [
+      { label: 'Exhibit reference' },
+      { label: 'Place of examination' },
+      {
+        label: 'IMEI',
+        hint:
+          snapshot.platform === 'ios'
+            ? 'Dial *#06# on the iPhone, or see Settings > General > About, and copy the number here.'
+            : 'Dial *#06# on the phone and copy the number here. It cannot be read over USB debugging.',
+      },
+      {
+        label: 'Examiner (name)',
+        ...(meta.examiner
+          ? { hint: `Recorded by spycheck: ${showHidden(meta.examiner, 120)}` }
+          : {}),
+      },
+      { label: 'Signature' },
+      { label: 'Date and time signed' },
+    ],
+    howToVerify: howToVerify(meta),
     rules: meta.rules.map((r) => ({
       id: cleanText(r.id, { maxLength: 120 }),
       version: cleanText(r.version, { maxLength: 60 }),
@@ -1233,6 +1547,82 @@ function buildEvidence(
       ...(snapshot.warnings ?? []).map((w) => showHidden(w, 400)),
     ],
   };
+}
+
+/** Each finding's install time and last uses, on the phone's clock, in UTC and UK time. */
+function withTimes(
+  evidence: ReportModel['evidence'],
+  shown: ReportFinding[],
+): ReportModel['evidence'] {
+  const byId = new Map(shown.map((f) => [f.id, f]));
+  for (const e of evidence.findings) {
+    const f = byId.get(e.id);
+    if (!f) continue;
+    if (f.installed) e.details.push(['First installed', utcAndUk(f.installed.utc)]);
+    for (const u of f.uses) {
+      const when = u.utc ? `; ${utcAndUk(u.utc)}` : '; UTC not known (phone time zone not read)';
+      e.details.push([
+        `Last used: ${u.what.toLowerCase()}`,
+        `${u.phoneTime} on the phone\u2019s clock${when} (${u.op})`,
+      ]);
+    }
+  }
+  return evidence;
+}
+
+/** "2026-11-30 09:11:37 UTC (30 November 2026, 09:11 (UK time, GMT))" */
+function utcAndUk(iso: string | undefined): string {
+  const uk = ukDateTime(iso);
+  return uk ? `${utc(iso)}; ${uk}` : utc(iso);
+}
+
+/**
+ * The phone's clock at the scan against this computer's. Times the phone recorded (installs, last
+ * use) are on its clock: a court needs the offset. Read defensively: it comes from a bundle.
+ */
+function clockRows(snapshot: Snapshot): [string, string][] {
+  const c = (snapshot as { clock?: unknown }).clock as Record<string, unknown> | undefined;
+  if (!c || typeof c !== 'object') {
+    return [['Phone clock', 'not read in this scan: compare the phone\u2019s clock by hand']];
+  }
+  const rows: [string, string][] = [];
+  const phone = typeof c.phoneUtc === 'string' ? c.phoneUtc : undefined;
+  const laptop = typeof c.laptopUtc === 'string' ? c.laptopUtc : undefined;
+  if (phone) rows.push(['Phone clock at the scan', utcAndUk(phone)]);
+  if (laptop) rows.push(['This computer\u2019s clock', utcAndUk(laptop)]);
+  const drift = typeof c.driftSeconds === 'number' ? c.driftSeconds : undefined;
+  if (drift !== undefined && Number.isFinite(drift)) {
+    const within =
+      typeof c.uncertaintySeconds === 'number' && Number.isFinite(c.uncertaintySeconds)
+        ? ` (within ${Math.max(1, Math.ceil(c.uncertaintySeconds))} s)`
+        : '';
+    const abs = Math.abs(Math.round(drift));
+    rows.push([
+      'Difference',
+      abs === 0
+        ? `none: the clocks agree${within}`
+        : `the phone is ${abs} s ${drift > 0 ? 'ahead of' : 'behind'} this computer${within}. ` +
+          'Times the phone recorded (installs, last use) are on its clock.',
+    ]);
+  }
+  if (typeof c.zone === 'string' && c.zone) rows.push(['Phone time zone', showHidden(c.zone, 60)]);
+  return rows.length > 0 ? rows : [['Phone clock', 'not recorded']];
+}
+
+function howToVerify(meta: ReportMeta): string[] {
+  const key = meta.signedBy ? showHidden(meta.signedBy, 120) : 'the fingerprint in Scan details';
+  return [
+    `With spycheck: spycheck verify BUNDLE --key "${key}" checks the signature and every file. ` +
+      'On a computer that does not know this key it says so: compare the key with the ' +
+      'fingerprint the organisation that ran the check published, by phone or in writing.',
+    'Without spycheck: in the bundle folder, run "sha256sum -c SHA256SUMS" (macOS: ' +
+      '"shasum -a 256 -c SHA256SUMS"). Every file must say OK. The same hashes are in ' +
+      'manifest.json, which manifest.sig signs.',
+    'A bundle handed over as a zip ("spycheck export") comes with NAME.zip.sha256: run ' +
+      '"sha256sum -c NAME.zip.sha256" before unzipping.',
+    'The bundle id in every page footer is the first 12 characters of the SHA-256 of ' +
+      'snapshot.json.',
+  ];
 }
 
 /** For police: each check that did not run fully, with the phone's own words where it gave any. */
@@ -1287,7 +1677,8 @@ function toEvidenceFinding(f: Finding): EvidenceFinding {
   const reasons = Array.isArray(f.evidence?.reasons) ? f.evidence.reasons : [];
   const details: [string, string][] = [];
   for (const [key, value] of Object.entries(f.evidence ?? {})) {
-    if (key === 'reasons') continue;
+    // recent use is given below in words and on each clock (withTimes), not as JSON
+    if (key === 'reasons' || key === 'lastUsed') continue;
     if (key === 'history' && value && typeof value === 'object') {
       details.push(...historyDetails(value as Record<string, unknown>));
       continue;

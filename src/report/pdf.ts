@@ -1,189 +1,38 @@
 /**
- * report.pdf with pdfkit (no browser). The DejaVu fonts are embedded so app
- * names in Cyrillic, Greek, Arabic, Hebrew and many other scripts print as
- * they are; every page carries a page number and a "keep this safe" line.
+ * report.pdf: the survivor's copy. Short enough to read in a drop-in session: the headline and
+ * an at-a-glance table on page 1, then each finding, what this check could not see, and what
+ * to do after it. The technical record is in evidence.pdf (evidencePdf.ts), for the police.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import PDFDocument from 'pdfkit';
-import { forPdf } from '../util/sanitize.js';
-import { impactText, type ReportFinding, type ReportModel } from './model.js';
+import { type FindingGroup, impactText, type ReportFinding, type ReportModel } from './model.js';
+import { COLOURS, makePdf, PdfLayout, type PdfOptions, SEVERITY_COLOUR } from './pdfBase.js';
 
-const require = createRequire(import.meta.url);
-
-function fontDir(): string {
-  return join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-}
-
-const COLOURS = {
-  text: '#1a1a1a',
-  muted: '#4a4a4a',
-  line: '#b8b8b8',
-  high: '#a4161a',
-  highBg: '#fdecea',
-  medium: '#7a4a00',
-  mediumBg: '#fff4e0',
-  low: '#0b5394',
-  info: '#555555',
-  safeBg: '#eef7ee',
-  safe: '#1e5e20',
-} as const;
-
-const SEVERITY_COLOUR = {
-  high: COLOURS.high,
-  medium: COLOURS.medium,
-  low: COLOURS.low,
-  info: COLOURS.info,
-} as const;
-
-export interface PdfOptions {
-  /** Fixed creation date (tests, reproducible renders); default now */
-  creationDate?: Date;
-}
+export type { PdfOptions } from './pdfBase.js';
 
 export function renderPdf(model: ReportModel, opts: PdfOptions = {}): Promise<Buffer> {
-  const fonts = fontDir();
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: 56, bottom: 64, left: 56, right: 56 },
-    bufferPages: true,
-    autoFirstPage: true,
-    lang: 'en-GB',
-    displayTitle: true,
-    info: {
-      Title: `${forPdf(model.title)}: ${forPdf(model.deviceSummary)}`,
-      Author: 'spycheck',
-      Subject: 'Read-only phone check for stalkerware and tracking',
-      Keywords: 'spycheck, phone check, evidence',
-      CreationDate: opts.creationDate ?? new Date(),
+  return makePdf(
+    model,
+    {
+      title: model.title,
+      subject: 'Read-only phone check for stalkerware and tracking',
+      footer: 'Phone check report. Sensitive: keep this safe',
     },
-  });
-  doc.registerFont('body', join(fonts, 'DejaVuSans.ttf'));
-  doc.registerFont('bold', join(fonts, 'DejaVuSans-Bold.ttf'));
-  doc.registerFont('mono', join(fonts, 'DejaVuSansMono.ttf'));
-
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-
-  try {
-    new Layout(doc).render(model);
-    addPageFooters(doc, model);
-    doc.end();
-  } catch (err) {
-    doc.end();
-    return Promise.reject(err);
-  }
-  return done;
+    opts,
+    (doc) => new SurvivorLayout(doc).render(model),
+  );
 }
 
-class Layout {
-  private readonly left: number;
-  private readonly width: number;
+const GROUP_BOX = {
+  bg: COLOURS.mediumBg,
+  bar: COLOURS.medium,
+  size: 9,
+  title: 'Before you do anything about these',
+} as const;
 
-  constructor(private readonly doc: PDFKit.PDFDocument) {
-    this.left = doc.page.margins.left;
-    this.width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
-  }
+/** Findings' label column: wide enough for "What they could see or do" on two lines. */
+const KEY_WIDTH = 104;
 
-  private t(s: unknown, max = 4000): string {
-    return forPdf(s, { maxLength: max, multiline: true });
-  }
-
-  /** Start a new page when fewer than `needed` points are left. */
-  private ensure(needed: number): void {
-    const bottom = this.doc.page.height - this.doc.page.margins.bottom;
-    if (this.doc.y + needed > bottom) this.doc.addPage();
-  }
-
-  private heading(text: string, level: 1 | 2 | 3 | 4): void {
-    const size = { 1: 20, 2: 15, 3: 12.5, 4: 11 }[level];
-    // Keep a heading with the first lines that follow it.
-    this.ensure(level === 3 ? 110 : size * 5);
-    if (level <= 2) this.doc.moveDown(level === 1 ? 0 : 0.8);
-    else this.doc.moveDown(0.5);
-    this.doc.font('bold').fontSize(size).fillColor(COLOURS.text);
-    this.doc.text(this.t(text, 400), this.left, this.doc.y, { width: this.width });
-    if (level === 2) {
-      const y = this.doc.y + 2;
-      this.doc
-        .moveTo(this.left, y)
-        .lineTo(this.left + this.width, y)
-        .lineWidth(0.8)
-        .strokeColor(COLOURS.line)
-        .stroke();
-      this.doc.moveDown(0.4);
-    }
-    this.doc.moveDown(0.2);
-  }
-
-  private para(text: string, opts: { size?: number; colour?: string; indent?: number } = {}): void {
-    const indent = opts.indent ?? 0;
-    this.doc
-      .font('body')
-      .fontSize(opts.size ?? 10.5)
-      .fillColor(opts.colour ?? COLOURS.text);
-    this.doc.text(this.t(text), this.left + indent, this.doc.y, {
-      width: this.width - indent,
-      lineGap: 2,
-    });
-    this.doc.moveDown(0.35);
-  }
-
-  private bullets(items: string[], mark = '•', indent = 0): void {
-    this.doc.font('body').fontSize(10.5).fillColor(COLOURS.text);
-    for (const item of items) {
-      this.ensure(30);
-      const y = this.doc.y;
-      this.doc.text(mark, this.left + indent, y, { width: 14, lineBreak: false });
-      this.doc.text(this.t(item), this.left + indent + 14, y, {
-        width: this.width - indent - 14,
-        lineGap: 2,
-      });
-      this.doc.moveDown(0.25);
-    }
-  }
-
-  /** A shaded box with text inside (headline, safety, notices). */
-  private box(
-    text: string,
-    opts: { bg: string; bar: string; bold?: boolean; size?: number },
-  ): void {
-    const size = opts.size ?? 10.5;
-    const pad = 8;
-    const inner = this.width - pad * 2 - 5;
-    this.doc.font(opts.bold ? 'bold' : 'body').fontSize(size);
-    const body = this.t(text);
-    const height = this.doc.heightOfString(body, { width: inner, lineGap: 2 }) + pad * 2;
-    this.ensure(height + 6);
-    const y = this.doc.y;
-    this.doc.rect(this.left, y, this.width, height).fill(opts.bg);
-    this.doc.rect(this.left, y, 5, height).fill(opts.bar);
-    this.doc.fillColor(COLOURS.text);
-    this.doc.text(body, this.left + 5 + pad, y + pad, { width: inner, lineGap: 2 });
-    this.doc.y = y + height + 6;
-  }
-
-  private kv(key: string, value: string, mono = false): void {
-    const keyWidth = 150;
-    this.doc.font(mono ? 'mono' : 'body').fontSize(mono ? 8.5 : 10);
-    const v = this.t(value, 2000);
-    const valueHeight = this.doc.heightOfString(v, { width: this.width - keyWidth });
-    this.ensure(Math.min(valueHeight, 60) + 4);
-    const y = this.doc.y;
-    this.doc.font('bold').fontSize(9.5).fillColor(COLOURS.text);
-    this.doc.text(this.t(key, 200), this.left, y, { width: keyWidth - 8 });
-    const afterKey = this.doc.y;
-    this.doc.font(mono ? 'mono' : 'body').fontSize(mono ? 8.5 : 10);
-    this.doc.text(v, this.left + keyWidth, y, { width: this.width - keyWidth });
-    this.doc.y = Math.max(this.doc.y, afterKey) + 2;
-  }
-
+class SurvivorLayout extends PdfLayout {
   render(model: ReportModel): void {
-    const { doc } = this;
     this.heading(model.title, 1);
     this.para(`Phone: ${model.deviceSummary}`, { colour: COLOURS.muted });
     const tone =
@@ -195,224 +44,282 @@ class Layout {
     if (model.provenanceWarning) {
       this.box(model.provenanceWarning, { bg: COLOURS.highBg, bar: COLOURS.high, bold: true });
     }
-    this.box(model.headline, { ...tone, bold: true, size: 14 });
+    this.box(model.headline, { ...tone, bold: true, size: 12.5 });
     for (const n of model.headlineNotes) {
-      this.box(n, { bg: COLOURS.mediumBg, bar: COLOURS.medium });
+      this.box(n, { bg: COLOURS.mediumBg, bar: COLOURS.medium, size: 9 });
     }
-    this.box(`Keep this safe. ${model.sensitivity}`, { bg: '#f2f2f2', bar: COLOURS.muted });
 
-    this.heading('Your safety comes first', 2);
-    this.bullets(model.safetyFirst);
+    if (model.glance.length > 0) this.glance(model);
 
-    const firstFinding = model.groups[0]?.findings[0];
-    this.ensure(140 + (firstFinding ? this.keepTogether(firstFinding) : 0));
+    this.box(
+      [
+        ...model.safetyFirst.map((s) => `\u2022 ${s}`),
+        '',
+        'Who to contact:',
+        ...model.contact.map((c) => `\u2022 ${c}`),
+        '',
+        'Keep this report safe: if the person you are worried about finds it, you could be in ' +
+          'more danger. Do not keep it on a shared device or in a shared account.',
+      ].join('\n'),
+      { bg: COLOURS.safeBg, bar: COLOURS.safe, size: 9, title: 'Your safety comes first' },
+    );
+
+    // the heading never sits alone: it goes with the start of the first group
+    const firstGroup = model.groups[0];
+    this.ensure(30 + (firstGroup ? this.groupStartHeight(firstGroup) : 40));
     this.heading('What we found', 2);
     if (model.groups.length === 0) {
       this.para('Nothing on this phone matched our list of spyware and warning signs.');
     }
     for (const group of model.groups) {
-      // A group heading and its intro never sit alone at the foot of a page.
-      const first = group.findings[0];
-      this.ensure(80 + (first ? this.keepTogether(first) : 0));
+      // A group heading, its intro and its safety advice never sit apart from its first finding.
+      this.ensure(this.groupStartHeight(group));
       this.heading(`${group.heading} (${group.findings.length})`, 3);
-      this.para(group.intro, { colour: COLOURS.muted });
+      this.para(group.intro, { colour: COLOURS.muted, size: 9.5 });
       if (group.safety.length > 0) {
-        this.box(
-          `Before you do anything about these:\n${group.safety.map((s) => `• ${s}`).join('\n')}`,
-          { bg: COLOURS.mediumBg, bar: COLOURS.medium, size: 9.5 },
+        // one paragraph: on paper the same words take two lines fewer than a list
+        this.box(group.safety.join(' '), GROUP_BOX);
+      }
+      for (const f of group.findings) {
+        if (f.severity === 'info') this.note(f);
+        else this.finding(f);
+      }
+    }
+
+    if (model.privacyReport) {
+      this.heading('What the App Privacy Report shows', 2);
+      this.para(model.privacyReport.intro, { size: 9.5 });
+      for (const a of model.privacyReport.apps) {
+        const id = a.name !== a.id ? ` (${a.id})` : '';
+        const gone = a.notOnPhone ? ', not on the phone\u2019s app list now' : '';
+        this.kv(`${a.name}${gone}`, `${a.uses.join('. ')}.${id ? `\n${id.slice(2, -1)}` : ''}`, {
+          keyWidth: 150,
+          size: 9,
+        });
+      }
+      if (model.privacyReport.more > 0) {
+        this.para(
+          `And ${model.privacyReport.more} more apps: the evidence bundle holds the whole report.`,
+          { size: 9 },
         );
       }
-      for (const f of group.findings) this.finding(f);
     }
 
-    this.heading('What we checked', 2);
-    this.bullets(model.checked.map((c) => (c.note ? `${c.title} (${c.note})` : c.title)));
-    if (model.lists.length > 0) {
-      this.para('We compared what we found with these lists:');
-      this.bullets(model.lists);
+    this.heading('What we could not check', 2);
+    if (model.notChecked.length === 0) {
+      this.para(
+        `All ${model.checked.length} checks ran. The evidence annex (evidence.pdf) lists them.`,
+        { size: 9.5 },
+      );
+    } else {
+      this.bullets(
+        model.notChecked.map(
+          (c) =>
+            (c.meaning
+              ? `${c.title}. ${c.meaning} ${impactText(c)}\nWhy: ${c.reason}`
+              : `${c.title}: ${c.reason}`) + (c.action ? `\nWhat to do: ${c.action}` : ''),
+        ),
+        { size: 9.5 },
+      );
     }
-    this.heading('What we could not check', 3);
-    if (model.notChecked.length === 0) this.para('Every check ran.');
-    this.bullets(
-      model.notChecked.map(
-        (c) =>
-          (c.meaning
-            ? `${c.title}. ${c.meaning} ${impactText(c)}\nWhy: ${c.reason}`
-            : `${c.title}: ${c.reason}`) + (c.action ? `\nWhat to do: ${c.action}` : ''),
-      ),
-    );
 
     this.heading('Things this check cannot see', 2);
-    this.para('A clean result does not prove the phone is safe. Please go through these together:');
-    this.bullets(
-      model.cannotSee.map((c) => `${c.title}. ${c.detail}`),
-      '☐',
+    this.para(
+      'A clean result does not prove the phone is safe. Please go through these together:',
+      { size: 9.5 },
     );
+    this.checklist(model.cannotSee.map((c) => `${c.title}. ${c.detail}`));
 
     this.heading('After the check', 2);
-    this.bullets(model.afterScan, '→');
+    this.bullets(model.afterScan, { mark: '\u2192', size: 8.5 });
+  }
 
-    doc.addPage();
-    this.evidence(model);
+  /** Tick boxes two to a row: eight short items read as a list, and a page can end between rows. */
+  private checklist(items: string[]): void {
+    const { doc } = this;
+    const gap = 14;
+    const colWidth = (this.width - gap) / 2;
+    const size = 8.5;
+    const measure = (i: string) => {
+      doc.font('body').fontSize(size);
+      return doc.heightOfString(this.t(i), { width: colWidth - 14, lineGap: 1 });
+    };
+    for (let r = 0; r < items.length; r += 2) {
+      const pair = items.slice(r, r + 2);
+      const height = Math.max(...pair.map(measure)) + 5;
+      this.ensure(height);
+      const top = doc.y;
+      pair.forEach((item, c) => {
+        const x = this.left + c * (colWidth + gap);
+        doc.font('body').fontSize(size).fillColor(COLOURS.text);
+        doc.text('\u2610', x, top, { width: 14, lineBreak: false });
+        doc.text(this.t(item), x + 14, top, { width: colWidth - 14, lineGap: 1 });
+      });
+      doc.x = this.left;
+      doc.y = top + height;
+    }
+  }
+
+  /** Page 1's table: every finding that matters, how serious, when installed and last used. */
+  private glance(model: ReportModel): void {
+    this.doc.moveDown(0.2);
+    this.doc.font('bold').fontSize(11).fillColor(COLOURS.text);
+    this.doc.text('At a glance', this.left, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.2);
+    this.table(
+      [
+        { header: 'No.', width: 22 },
+        { header: 'What we found', width: 158 },
+        { header: 'How serious', width: 58 },
+        { header: 'Installed', width: 48 },
+        { header: 'Last used', width: 112 },
+        { header: 'What to do', width: 105 },
+      ],
+      model.glance.map((r) => ({
+        cells: [
+          r.id,
+          r.name && !r.title.includes(r.name) ? `${r.title}\n${r.name}` : r.title,
+          r.severityLabel,
+          r.installed ?? '',
+          r.lastUse.join('\n'),
+          r.todo,
+        ],
+        colour: SEVERITY_COLOUR[r.severity],
+      })),
+      { size: 8, firstBold: true },
+    );
+    if (model.glanceInfo > 0) {
+      this.para(
+        `Also ${model.glanceInfo} ${model.glanceInfo === 1 ? 'note' : 'notes'} for information, ` +
+          'at the end of "What we found". Times are from the phone\u2019s records.',
+        { size: 8.5, colour: COLOURS.muted },
+      );
+    }
+  }
+
+  /** Room for a group's heading, intro, safety box and the start of its first finding. */
+  private groupStartHeight(group: FindingGroup): number {
+    const { doc } = this;
+    let h = 28;
+    doc.font('body').fontSize(9.5);
+    h += doc.heightOfString(this.t(group.intro), { width: this.width, lineGap: 1.5 }) + 4;
+    if (group.safety.length > 0) {
+      doc.font('body').fontSize(GROUP_BOX.size);
+      h +=
+        doc.heightOfString(this.t(group.safety.join(' ')), {
+          width: this.width - 19,
+          lineGap: 1.5,
+        }) + 34;
+    }
+    const first = group.findings[0];
+    return h + (first ? this.keepTogether(first) : 0);
+  }
+
+  /** A note for information: what it is and what to do, in a few lines. */
+  private note(f: ReportFinding): void {
+    const { doc } = this;
+    const subject =
+      f.showSubject && f.name
+        ? ` (${f.name !== f.subjectId ? `${f.name}, ${f.subjectId}` : f.name})`
+        : '';
+    const accounts = f.accounts.length > 0 ? ` ${f.accounts.join('; ')}.` : '';
+    const body = `${f.what}${accounts} ${f.nextSteps}`.trim();
+    doc.font('body').fontSize(9);
+    const h =
+      doc.heightOfString(this.t(body), { width: this.width, lineGap: 1 }) +
+      doc.heightOfString(this.t(f.title), { width: this.width }) +
+      8;
+    this.ensure(h);
+    doc.moveDown(0.35);
+    doc.font('bold').fontSize(9.5).fillColor(COLOURS.text);
+    doc.text(this.t(`${f.id}. ${f.title}${subject}`, 500), this.left, doc.y, { width: this.width });
+    doc.font('body').fontSize(9).fillColor(COLOURS.text);
+    doc.text(this.t(body), this.left, doc.y, { width: this.width, lineGap: 1 });
+    doc.x = this.left;
   }
 
   private finding(f: ReportFinding): void {
     const { doc } = this;
     // Keep a finding together unless it is most of a page long.
     this.ensure(this.keepTogether(f));
-    doc.moveDown(0.4);
-    const y = doc.y;
+    doc.moveDown(0.2);
     doc
       .font('bold')
-      .fontSize(9)
+      .fontSize(8)
       .fillColor(SEVERITY_COLOUR[f.severity] ?? COLOURS.text);
-    doc.text(this.t(f.severityLabel).toUpperCase(), this.left, y, { width: this.width });
-    doc.font('bold').fontSize(11.5).fillColor(COLOURS.text);
-    doc.text(this.t(f.title, 300), this.left, doc.y, { width: this.width });
-    doc.moveDown(0.3);
-    if (f.showSubject) {
-      this.kv(
-        f.subjectType === 'app' ? 'App' : f.subjectType === 'profile' ? 'Profile' : 'Item',
-        f.name !== f.subjectId ? `${f.name} (${f.subjectId})` : f.name,
-      );
-      if (f.nameWarning) this.kv('Note', f.nameWarning);
-    }
-    if (f.accounts.length > 0) {
-      this.kv('Accounts on this phone', f.accounts.map((a) => `• ${a}`).join('\n'));
-    }
-    this.kv('Type', f.categoryLabel);
-    if (f.what) this.kv('What it is', f.what);
-    if (f.origin) this.kv('Where it came from', f.origin);
-    if (f.risk) this.kv('What the other person could see or do', f.risk);
-    if (f.canAccess.length > 0) {
-      this.kv(f.canAccessHeading, f.canAccess.map((a) => `• ${a}`).join('\n'));
-    }
-    if (f.lastUsed.length > 0) this.kv('Last used', f.lastUsed.map((a) => `• ${a}`).join('\n'));
-    if (f.nextSteps) this.kv('What to do next', f.nextSteps);
-    if (f.safety.length > 0) {
-      this.box(`Before you do anything:\n${f.safety.map((s) => `• ${s}`).join('\n')}`, {
-        bg: COLOURS.mediumBg,
-        bar: COLOURS.medium,
-        size: 9.5,
-      });
-    }
-    const endY = doc.y;
+    doc.text(
+      `${this.t(f.severityLabel).toUpperCase()} \u00b7 ${this.t(f.categoryLabel)}`,
+      this.left,
+      doc.y,
+      { width: this.width },
+    );
+    doc.font('bold').fontSize(10.5).fillColor(COLOURS.text);
+    doc.text(`${this.t(f.id, 20)}. ${this.t(f.title, 300)}`, this.left, doc.y, {
+      width: this.width,
+    });
+    doc.moveDown(0.2);
+    for (const [k, v] of this.rows(f)) this.kv(k, v, { keyWidth: KEY_WIDTH, size: 9 });
+    const endY = doc.y + 1;
     doc
       .moveTo(this.left, endY)
       .lineTo(this.left + this.width, endY)
       .lineWidth(0.5)
       .strokeColor(COLOURS.line)
       .stroke();
-    doc.y = endY + 4;
+    doc.y = endY + 3;
+  }
+
+  /** The label/value lines of one finding, shortest useful form. */
+  private rows(f: ReportFinding): [string, string][] {
+    const rows: [string, string][] = [];
+    if (f.showSubject) {
+      rows.push([
+        f.subjectType === 'app' ? 'App' : f.subjectType === 'profile' ? 'Profile' : 'Item',
+        f.name !== f.subjectId ? `${f.name} (${f.subjectId})` : f.name,
+      ]);
+      if (f.nameWarning) rows.push(['Note', f.nameWarning]);
+    }
+    if (f.accounts.length > 0) rows.push(['Accounts on this phone', f.accounts.join('\n')]);
+    if (f.what) rows.push(['What it is', f.what]);
+    if (f.origin || f.installed) {
+      const installed =
+        f.installed && f.severity !== 'info' ? `Installed ${f.installed.words}.` : '';
+      rows.push(['Where it came from', [f.origin, installed].filter(Boolean).join(' ')]);
+    }
+    // a note for information says what it is and what to do; the rest is in the annex
+    const brief = f.severity === 'info';
+    if (f.risk && !brief) rows.push(['What they could see or do', f.risk]);
+    if (f.canAccess.length > 0 && !brief) {
+      // a heading with an aside ("It is built to (an iPhone scan cannot see…)") is too long
+      // for the label column: the aside follows the list instead
+      const [, label = f.canAccessHeading, aside] =
+        /^(.*?)\s*(\(.*\))?$/.exec(f.canAccessHeading) ?? [];
+      rows.push([label, `${sentence(f.canAccess)}${aside ? ` ${aside}` : ''}`]);
+    }
+    if (f.lastUsed.length > 0 && !brief) rows.push(['Last used', `${f.lastUsed.join('. ')}.`]);
+    if (f.nextSteps) rows.push(['What to do next', f.nextSteps]);
+    if (f.safety.length > 0) rows.push(['Before you do anything', f.safety.join(' ')]);
+    return rows;
   }
 
   private findingHeight(f: ReportFinding): number {
     const { doc } = this;
-    const valueWidth = this.width - 150;
-    doc.font('body').fontSize(10);
-    const values = [
-      f.showSubject ? f.name : undefined,
-      f.showSubject ? f.nameWarning : undefined,
-      f.accounts.map((a) => `• ${a}`).join('\n'),
-      f.categoryLabel,
-      f.what,
-      f.origin,
-      f.risk,
-      f.canAccess.map((a) => `• ${a}`).join('\n'),
-      f.lastUsed.map((a) => `• ${a}`).join('\n'),
-      f.nextSteps,
-    ].filter((v): v is string => Boolean(v));
-    let height = 50;
-    for (const v of values) height += doc.heightOfString(this.t(v), { width: valueWidth }) + 2;
-    if (f.safety.length > 0) {
-      doc.fontSize(9.5);
-      const safety = `Before you do anything:\n${f.safety.map((s) => `• ${s}`).join('\n')}`;
-      height += doc.heightOfString(safety, { width: this.width - 21, lineGap: 2 }) + 30;
+    doc.font('body').fontSize(9);
+    let height = 34;
+    for (const [, v] of this.rows(f)) {
+      height += doc.heightOfString(this.t(v), { width: this.width - KEY_WIDTH, lineGap: 1 }) + 2;
     }
     return height;
   }
 
   /** How much room a finding needs before it starts: all of it, up to most of a page. */
   private keepTogether(f: ReportFinding): number {
-    return Math.min(this.findingHeight(f), this.pageRoom() * 0.7);
-  }
-
-  /** The height of a whole page body: more than this cannot be kept together. */
-  private pageRoom(): number {
-    const { page } = this.doc;
-    return page.height - page.margins.top - page.margins.bottom;
-  }
-
-  private evidence(model: ReportModel): void {
-    const e = model.evidence;
-    this.heading('Evidence for police', 2);
-    for (const s of e.intro) this.para(s);
-    this.heading('Scan details', 3);
-    for (const [k, v] of e.scan) this.kv(k, v, true);
-    this.heading('Rule packs', 3);
-    if (e.rules.length === 0) this.para('None recorded.');
-    for (const r of e.rules) this.kv(`${r.id} ${r.version}`, `sha256 ${r.sha256}`, true);
-    this.heading('Findings: rules and matched values', 3);
-    if (e.findings.length === 0) this.para('No findings.');
-    for (const f of e.findings) {
-      this.heading(`${f.id}: ${f.title}`, 4);
-      this.kv('Rule', f.rule, true);
-      this.kv('Severity', `${f.severity} (${f.category})`, true);
-      this.kv('Subject', f.subject, true);
-      for (const r of f.reasons)
-        this.kv('Matched', `${r.rule} (${r.pack}): ${r.matcher} = ${r.value}`, true);
-      for (const [k, v] of f.details) this.kv(k, v, true);
-    }
-    this.heading('Rules that could not be judged', 3);
-    if (e.notEvaluated.length === 0) this.para('None: every rule had the facts it needs.');
-    else {
-      this.para(
-        'These rules neither matched nor came out clean, because a fact they need was not ' +
-          'read from the phone.',
-      );
-    }
-    for (const n of e.notEvaluated) {
-      this.kv(
-        `${n.rule} (${n.pack})`,
-        `missing: ${n.facts}${n.subjects ? `\napps: ${n.subjects}` : '\nwhole phone'}`,
-        true,
-      );
-    }
-    this.heading('Raw outputs (raw/ folder)', 3);
-    if (e.raw.length === 0) this.para('None recorded.');
-    for (const r of e.raw) {
-      this.kv(
-        `raw/${r.file}`,
-        `${r.command}\n${r.time}, ${r.bytes} bytes\nsha256 ${r.sha256}`,
-        true,
-      );
-    }
-    if (e.warnings.length > 0) {
-      this.heading('Collection warnings', 3);
-      this.bullets(e.warnings);
-    }
+    return Math.min(this.findingHeight(f), 80);
   }
 }
 
-function addPageFooters(doc: PDFKit.PDFDocument, model: ReportModel): void {
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    // Writing inside the bottom margin would start a new page; lift it for the footer.
-    doc.page.margins.bottom = 0;
-    const y = doc.page.height - 40;
-    const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
-    doc.font('body').fontSize(8.5).fillColor(COLOURS.muted);
-    doc.text(`${forPdf(model.title)}. Sensitive: keep this safe.`, doc.page.margins.left, y, {
-      width,
-      lineBreak: false,
-    });
-    doc.text(`Page ${i - range.start + 1} of ${range.count}`, doc.page.margins.left, y, {
-      width,
-      align: 'right',
-      lineBreak: false,
-    });
-    doc.page.margins.bottom = bottom;
-  }
+/** "see where the phone is; read text messages; use the camera." as one sentence. */
+function sentence(items: string[]): string {
+  const s = items.join('; ');
+  return `${s.charAt(0).toUpperCase()}${s.slice(1)}.`;
 }

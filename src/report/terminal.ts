@@ -30,7 +30,8 @@ export function renderTerminal(model: ReportModel, opts: TerminalOptions): strin
     out.push('', c.bold(t(group.heading)));
     for (const f of group.findings) {
       const title = t(f.title);
-      let line = `${mark[f.severity]} ${title}`;
+      // the same number as in every report and the police annex ("F3" is one finding everywhere)
+      let line = `${mark[f.severity]} ${t(f.id, 12)} ${title}`;
       // Settings of the phone itself need no subject: the phone is named above.
       if (f.showSubject) {
         const named = f.name !== f.subjectId && !title.includes(t(f.name, 80));

@@ -31,8 +31,25 @@ export function renderText(model: ReportModel): string {
   out.push('');
   para(model.sensitivity);
 
+  if (model.glance.length > 0) {
+    heading('At a glance');
+    for (const r of model.glance) {
+      const name = r.name && !r.title.includes(r.name) ? ` (${r.name})` : '';
+      bullet(`${r.severityLabel}: ${r.title}${name}`, `${r.id}.`);
+      const pad = ' '.repeat(r.id.length + 2);
+      if (r.installed) para(`Installed: ${r.installed}`, pad);
+      if (r.lastUse.length > 0) para(`Last used: ${r.lastUse.join('; ')}`, pad);
+      para(`What to do: ${r.todo}`, pad);
+    }
+    if (model.glanceInfo > 0) {
+      para(`Also ${model.glanceInfo} for information, at the end of "What we found".`);
+    }
+  }
+
   heading('Your safety comes first');
   for (const s of model.safetyFirst) bullet(s);
+  para('Who to contact:');
+  for (const c of model.contact) bullet(c, '*', '  ');
 
   heading('What we found');
   if (model.groups.length === 0)
@@ -60,6 +77,7 @@ export function renderText(model: ReportModel): string {
       para(`Type: ${f.categoryLabel}`, '    ');
       if (f.what) para(`What it is: ${f.what}`, '    ');
       if (f.origin) para(`Where it came from: ${f.origin}`, '    ');
+      if (f.installed) para(`Installed: ${f.installed.words}`, '    ');
       if (f.risk) para(`What the other person could see or do: ${f.risk}`, '    ');
       if (f.canAccess.length > 0) {
         para(`${f.canAccessHeading}:`, '    ');
@@ -74,6 +92,21 @@ export function renderText(model: ReportModel): string {
         para('Before you do anything:', '    ');
         for (const s of f.safety) bullet(s, '!', '      ');
       }
+    }
+  }
+
+  if (model.privacyReport) {
+    heading('What the App Privacy Report shows');
+    para(model.privacyReport.intro);
+    for (const a of model.privacyReport.apps) {
+      const id = a.name !== a.id ? ` (${a.id})` : '';
+      bullet(`${a.name}${id}${a.notOnPhone ? ', not on the phone\u2019s app list now' : ''}`);
+      for (const u of a.uses) bullet(u, '*', '    ');
+    }
+    if (model.privacyReport.more > 0) {
+      para(
+        `And ${model.privacyReport.more} more apps: the evidence bundle holds the whole report.`,
+      );
     }
   }
 
@@ -109,6 +142,8 @@ export function renderText(model: ReportModel): string {
   }
   heading('Scan details', '-');
   for (const [k, v] of model.evidence.scan) out.push(...wrap(`${t(k)}: ${t(v)}`, WIDTH));
+  heading('Phone clock', '-');
+  for (const [k, v] of model.evidence.clock) out.push(...wrap(`${t(k)}: ${t(v)}`, WIDTH));
   heading('Rule packs', '-');
   if (model.evidence.rules.length === 0) para('None recorded.');
   for (const r of model.evidence.rules)
@@ -142,6 +177,8 @@ export function renderText(model: ReportModel): string {
     heading('Collection warnings', '-');
     for (const w of model.evidence.warnings) bullet(w);
   }
+  heading('How to check these files', '-');
+  for (const s of model.evidence.howToVerify) bullet(s);
   out.push('');
   return `${out.join('\n').replace(/[ ]+$/gm, '')}\n`;
 }

@@ -85,18 +85,18 @@ describe('recentUseOf', () => {
 describe('lastUsedLines', () => {
   const uses = recentUseOf(parseAppOpsDump(DUMP).parsed, toUtc)['com.example.tracker'];
 
-  it('says how long before the check each use was, with the phone\u2019s own clock', () => {
+  it('says how long before the check each use was; older uses by their UK date', () => {
     expect(lastUsedLines(uses, '2026-06-14T09:03:30.000Z')).toEqual([
-      'Your location: 4 minutes before this check (2026-06-14 09:59:30 on the phone\u2019s clock)',
-      'The microphone: 2 hours before this check (2026-06-14 08:00:00 on the phone\u2019s clock)',
-      'Your text messages: 4 days before this check (2026-06-10 07:00:00 on the phone\u2019s clock)',
+      'Your location: 4 minutes before this check',
+      'The microphone: 2 hours before this check',
+      'Your text messages: 10 June 2026, 4 days before this check',
     ]);
   });
 
-  it('a use without a UTC time still shows the phone\u2019s clock; nothing shows nothing', () => {
+  it('a use without a UTC time gives the phone\u2019s date; nothing shows nothing', () => {
     expect(
       lastUsedLines({ camera: { phoneTime: '2026-06-14 09:00:00', op: 'CAMERA' } }, 'x'),
-    ).toEqual(['The camera: used (2026-06-14 09:00:00 on the phone\u2019s clock)']);
+    ).toEqual(['The camera: 14 June 2026 (the phone\u2019s date)']);
     expect(lastUsedLines(undefined, '2026-06-14T09:00:00Z')).toEqual([]);
   });
 });
