@@ -4,6 +4,7 @@
  * iPhone (the bundle verified first, as `analyze BUNDLE` does); alone, the result says plainly
  * that the phone itself was not read.
  */
+import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   cpSync,
@@ -101,7 +102,7 @@ describe('spycheck analyze REPORT.ndjson --with BUNDLE', () => {
     expect(snap.warnings.join('\n')).toMatch(/com\.example\.cleanup\.tool/);
   });
 
-  it('keeps the .ndjson itself in raw/, byte for byte, with its hash and what it is', () => {
+  it('keeps the .ndjson itself in raw/ (this one names no website: byte for byte), with its hash', () => {
     const snap = readJson<IosSnapshot>(out, 'snapshot.json');
     const rec = snap.raw.find((r) => r.id === 'ios.app-privacy-report');
     expect(rec?.command).toMatch(/^App Privacy Report exported from the phone/);
@@ -182,6 +183,32 @@ describe('spycheck analyze REPORT.ndjson (alone)', () => {
     const text = readFileSync(join(out, 'report.txt'), 'utf8');
     expect(text).toMatch(/not complete/);
     expect(text).toMatch(/phone itself was not read/);
+    expect((await runCli(['verify', out])).code).toBe(0);
+  });
+
+  it('keeps no browsing history: websites visited inside apps are left out of raw/', async () => {
+    // this report names a website opened inside an app (NonAppInitiated) and one with a context
+    const withWebsites = join(
+      packageRoot(),
+      'src/parse/ios/testdata/app-privacy-report/ios16-report.ndjson',
+    );
+    const original = readFileSync(withWebsites);
+    const out = join(tmp, 'websites');
+    const r = await runCli(['analyze', withWebsites, '--out', out, '--format', 'json']);
+    expect(r.code).toBe(3);
+    const snap = readJson<IosSnapshot>(out, 'snapshot.json');
+    const rec = snap.raw.find((x) => x.id === 'ios.app-privacy-report');
+    const kept = readFileSync(join(out, 'raw', rec!.file), 'utf8');
+    expect(kept).not.toMatch(/NonAppInitiated/);
+    expect(kept).not.toMatch(/"context":"[^"]/);
+    expect(kept.length).toBeLessThan(original.length);
+    // every kept line is a line of the file exactly as saved; the saved file's hash is named
+    const lines = new Set(original.toString('utf8').split('\n'));
+    for (const line of kept.split('\n')) expect(lines.has(line)).toBe(true);
+    const sha = createHash('sha256').update(original).digest('hex');
+    expect(snap.privacyReport?.sha256).toBe(sha);
+    expect(rec?.command).toMatch(new RegExp(`left out.*the file as saved has SHA-256 ${sha}`));
+    expect(rec?.sha256).toBe(createHash('sha256').update(kept).digest('hex'));
     expect((await runCli(['verify', out])).code).toBe(0);
   });
 

@@ -13,6 +13,7 @@
  *   (`notOnAppList`).
  * - a check `app-privacy-report`; the parser in `parsers`; the file itself in `raw`.
  */
+import { createHash } from 'node:crypto';
 import type { CheckStatus } from '../model/check.js';
 import type { RawOutput, RawRecord } from '../model/raw.js';
 import type { IosPrivacyReport, IosSnapshot } from '../model/snapshot.js';
@@ -50,25 +51,65 @@ export interface PrivacyReportFile {
   readAt: Date;
 }
 
-/** The file as raw evidence: its bytes exactly, what it is, and when it was read. */
+/**
+ * The report as it is kept in raw/: every line exactly as saved, except the websites the person
+ * visited inside apps (`NonAppInitiated` network records, and any record naming the website
+ * that made a connection in `context`). Those are browsing history, which spycheck never
+ * collects; the file's own SHA-256 is recorded, so the kept copy can be matched to the file
+ * still on the phone or laptop.
+ */
+export function withoutBrowsing(data: Buffer): { data: Buffer; leftOut: number } {
+  const text = data.toString('utf8');
+  const kept: string[] = [];
+  let leftOut = 0;
+  // split after each newline, so every kept line keeps its own ending byte for byte
+  for (const line of text.split(/(?<=\n)/)) {
+    if (isBrowsing(line)) leftOut++;
+    else kept.push(line);
+  }
+  return leftOut === 0 ? { data, leftOut } : { data: Buffer.from(kept.join(''), 'utf8'), leftOut };
+}
+
+function isBrowsing(line: string): boolean {
+  if (!line.includes('networkActivity')) return false;
+  let rec: unknown;
+  try {
+    rec = JSON.parse(line);
+  } catch {
+    return false;
+  }
+  if (!rec || typeof rec !== 'object') return false;
+  const r = rec as Record<string, unknown>;
+  if (r.type !== 'networkActivity') return false;
+  return (
+    r.initiatedType === 'NonAppInitiated' || (typeof r.context === 'string' && r.context !== '')
+  );
+}
+
+/** The file as raw evidence: what it is, when it was read, and its lines but for browsing. */
 export function privacyReportRaw(file: PrivacyReportFile): RawOutput {
   const safeName = file.name
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .replace(/^[._]+/, '')
     .slice(0, 80);
+  const kept = withoutBrowsing(file.data);
+  const leftOut =
+    kept.leftOut > 0
+      ? ` (${kept.leftOut} line${kept.leftOut === 1 ? '' : 's'} naming websites visited inside apps left out: browsing history is never kept; the file as saved has SHA-256 ${file.sha256})`
+      : '';
   const record: RawRecord = {
     id: 'ios.app-privacy-report',
-    command: `${PRIVACY_REPORT_COMMAND}: ${file.name.slice(0, 200)}`,
+    command: `${PRIVACY_REPORT_COMMAND}: ${file.name.slice(0, 200)}${leftOut}`,
     file: `app-privacy-report-${file.sha256.slice(0, 12)}${safeName ? `-${safeName}` : ''}`.slice(
       0,
       120,
     ),
     time: file.readAt.toISOString(),
     durationMs: 0,
-    bytes: file.data.length,
-    sha256: file.sha256,
+    bytes: kept.data.length,
+    sha256: kept.leftOut > 0 ? createHash('sha256').update(kept.data).digest('hex') : file.sha256,
   };
-  return { record, data: file.data };
+  return { record, data: kept.data };
 }
 
 /**
@@ -115,7 +156,9 @@ export function mergePrivacyReport(
     privacyReport.notOnAppList = notOnAppList.slice(0, MAX_NOT_ON_LIST);
   }
   const raw = privacyReportRaw(file);
-  const alreadyKept = snapshot.raw.some((r) => r.sha256 === file.sha256 && r.id === raw.record.id);
+  const alreadyKept = snapshot.raw.some(
+    (r) => r.sha256 === raw.record.sha256 && r.id === raw.record.id,
+  );
   const out: IosSnapshot = {
     ...snapshot,
     recentUse: rekey(report.recentUse, keyOf),
