@@ -94,11 +94,18 @@ table.stack td.none{display:none}
 table.glance.stack td:first-child::before{content:""}
 table.glance.stack td:first-child{font-weight:700}
 table.glance.stack td.when,table.glance .nw{white-space:normal}}
-@media print{body{font-size:11pt;color:#000}.wrap{max-width:none;padding:0}nav{display:none}
-a{color:#000;text-decoration:none}h2{break-after:avoid}h3{break-after:avoid}
-section.evidence{break-before:page}article.finding{break-inside:avoid}
+@media print{body{font-size:9.5pt;line-height:1.35;color:#000}.wrap{max-width:none;padding:0}nav{display:none}
+a{color:#000;text-decoration:none}h1{font-size:17pt;margin:.2rem 0}
+h2{font-size:13pt;margin:1rem 0 .4rem;break-after:avoid}h3{font-size:11pt;margin:.8rem 0 .3rem;break-after:avoid}
+h4{font-size:10.5pt}.headline{font-size:12.5pt;padding:.5rem .75rem;margin:.5rem 0}
+.notice,.sensitive,.safety,.before{padding:.35rem .75rem;margin:.5rem 0}
+article.finding{padding:.1rem .6rem .3rem;margin:.5rem 0}
+article.finding dl.kv{display:grid;grid-template-columns:9.5rem 1fr;gap:.15rem .6rem}
+article.finding dl.kv dt{margin-top:0}article.finding dl.kv dd ul{padding-left:1rem}
+table.glance{font-size:8.5pt}ul.check{columns:2;column-gap:1.5rem}ul.check li{break-inside:avoid}
+section.evidence details:not([open]){display:none}ul.checked{columns:2;column-gap:1.5rem}
 .headline,.badge,.safety,.notice,.before{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-@page{margin:18mm 16mm}}
+@page{margin:14mm 14mm}}
 `;
 
 const NAV = `<nav aria-label="Contents"><ol>
@@ -173,7 +180,9 @@ ${model.provenanceWarning ? `<p class="notice untrusted" role="alert"><strong>${
 
   if (model.privacyReport) parts.push(privacyReportHtml(model.privacyReport));
 
-  parts.push('<section aria-labelledby="checked"><h2 id="checked">What we checked</h2><ul>');
+  parts.push(
+    '<section aria-labelledby="checked"><h2 id="checked">What we checked</h2><ul class="checked">',
+  );
   for (const c of model.checked) {
     parts.push(`<li>${h(c.title)}${c.note ? ` <em>(${h(c.note)})</em>` : ''}</li>`);
   }
