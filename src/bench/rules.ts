@@ -2,11 +2,15 @@
  * Rule-engine benchmark: ~20k exact indicators × 2,000 apps, compiled and
  * matched. Timing lives here, not in tests, so slow CI machines never fail.
  */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { analyzeSnapshot } from '../analyze/analyze.js';
 import { compileRules } from '../analyze/compile.js';
 import { snapshotFromCase } from '../analyze/ruleTester.js';
 import type { AndroidApp } from '../model/snapshot.js';
-import type { LoadedRule, RulePack } from '../rules/load.js';
+import { loadRulePacksCompiled, type PackSource } from '../rules/compiled.js';
+import { defaultRulesDir, type LoadedRule, loadRulePacks, type RulePack } from '../rules/load.js';
 
 const hex = (n: number, len: number) => n.toString(16).toUpperCase().padStart(len, '0');
 
@@ -90,4 +94,70 @@ export function benchRules(): {
     compileMs: t1 - t0,
     matchMs: t2 - t1,
   };
+}
+
+export interface RulesLoadBench {
+  packs: number;
+  rules: number;
+  /** full YAML parse and schema check of every pack (no index, no cache): a cold run */
+  parseMs: number;
+  /** the shipped packs through the public loader with the shipped index (npm run build) */
+  indexMs: number;
+  /** how each pack came in that load: all "index" when dist/rules-index.json matches */
+  indexSources: PackSource[];
+  /** the same packs as `--rules` copies: first load (parse + write the user cache) */
+  cacheColdMs: number;
+  /** …and the second (from the user cache) */
+  cacheWarmMs: number;
+  cacheSources: PackSource[];
+}
+
+/**
+ * Rule-pack loading, cold and warm, in this process (the first load pays for
+ * warming up the parser, as a real run does). The user-cache figures use a
+ * throwaway cache and copies of the packs, never the user's own cache.
+ */
+export async function benchRulesLoad(rulesDir = defaultRulesDir()): Promise<RulesLoadBench> {
+  const ms = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+    const t0 = performance.now();
+    const r = await f();
+    return [r, performance.now() - t0];
+  };
+  const [parsed, parseMs] = await ms(() => loadRulePacks([rulesDir]));
+  if (parsed.errors.length)
+    throw new Error('the rule packs do not load: run spycheck rules validate');
+  const [fromIndex, indexMs] = await ms(() =>
+    loadRulePacksCompiled([rulesDir], { cacheDir: false, shippedDir: rulesDir }),
+  );
+  const tmp = await mkdtemp(join(tmpdir(), 'spycheck-bench-rules-'));
+  try {
+    const copy = join(tmp, 'packs');
+    await cp(rulesDir, copy, { recursive: true });
+    const opts = { index: false as const, cacheDir: join(tmp, 'cache') };
+    const [, cacheColdMs] = await ms(() => loadRulePacksCompiled([copy], opts));
+    const [warm, cacheWarmMs] = await ms(() => loadRulePacksCompiled([copy], opts));
+    return {
+      packs: parsed.packs.length,
+      rules: parsed.packs.reduce((n, p) => n + p.rules.length, 0),
+      parseMs,
+      indexMs,
+      indexSources: [...fromIndex.sources.values()],
+      cacheColdMs,
+      cacheWarmMs,
+      cacheSources: [...warm.sources.values()],
+    };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** One line for the benchmark's output. */
+export function formatRulesLoad(r: RulesLoadBench): string {
+  const indexed = r.indexSources.filter((s) => s === 'index').length;
+  const cached = r.cacheSources.filter((s) => s === 'cache').length;
+  return (
+    `Rule packs (${r.packs} packs, ${r.rules} rules): full parse ${r.parseMs.toFixed(0)} ms; ` +
+    `shipped index ${r.indexMs.toFixed(0)} ms (${indexed}/${r.indexSources.length} packs from the index, target ≤ 150 ms); ` +
+    `other packs: first load ${r.cacheColdMs.toFixed(0)} ms, cached ${r.cacheWarmMs.toFixed(0)} ms (${cached}/${r.cacheSources.length} from the cache)`
+  );
 }

@@ -152,6 +152,18 @@ describe('loadProfile', () => {
     await expect(loadProfile(bad)).rejects.toThrow(/not valid YAML/);
   });
 
+  it('reads device costs: `true` for a budget phone, or figures of its own', async () => {
+    const head = 'name: x\nserial: S1\nbanner: { product: p, model: m, device: d }\n';
+    expect((await loadProfile(write(`${head}costs: true\n`))).costs?.costs.usbMBps).toBe(30);
+    rmSync(tmp, { recursive: true, force: true });
+    const own = await loadProfile(write(`${head}costs: { flashMBps: 100 }\n`));
+    expect(own.costs?.costs).toMatchObject({ flashMBps: 100, usbMBps: 30 });
+    rmSync(tmp, { recursive: true, force: true });
+    expect((await loadProfile(write(head))).costs).toBeUndefined();
+    rmSync(tmp, { recursive: true, force: true });
+    await expect(loadProfile(write(`${head}costs: { usbMBps: 0 }\n`))).rejects.toThrow(/costs/);
+  });
+
   it('says which phone it could not find', async () => {
     await expect(loadProfile('no-such-phone-here')).rejects.toThrow(
       /no such simulated phone "no-such-phone-here"/,
@@ -165,5 +177,19 @@ describe('getprop KEY', () => {
     const p = await loadProfile('clean-pixel14');
     expect(p.shell('getprop ro.product.model').toString()).toBe('Pixel 8\n');
     expect(p.shell('getprop no.such.prop').toString()).toBe('\n');
+  });
+});
+
+describe('dumpsys package <pkg>', () => {
+  it('answers from a one-pass index exactly what cutting the dump gives', async () => {
+    const { syntheticProfileData } = await import('./synthetic.js');
+    const { packageBlockIndex } = await import('./shellCommands.js');
+    const data = syntheticProfileData({ apps: 120, seed: 3, sideloaded: 2 });
+    const dump = String(data.shell['dumpsys package packages']);
+    const index = packageBlockIndex(dump);
+    expect(index.size).toBe(120);
+    for (const [pkg, text] of index) expect(text).toBe(packageBlocks(dump, pkg));
+    const tiny = `Packages:\n  Package [com.a.b] (1):\n    x=1\n  Package [com.a.bc] (2):\n    x=2\nHidden system packages:\n  Package [com.a.b] (3):\n    y=1\n`;
+    expect(packageBlockIndex(tiny).get('com.a.b')).toBe(packageBlocks(tiny, 'com.a.b'));
   });
 });

@@ -4,15 +4,25 @@
  * the fake adbd. It only ever reads: nothing here can change the profile.
  */
 import { posix } from 'node:path';
+import { type DeviceCostsOption, PhoneCosts, resolveCosts } from './deviceCosts.js';
+import {
+  bufferFile,
+  type GeneratedFileSpec,
+  generatedFile,
+  generatedSha256,
+  generatedSha256Sync,
+  type ServedFile,
+} from './servedFiles.js';
 import {
   apkPathsFromPmList,
   formatDate,
-  packageBlocks,
+  packageBlockIndex,
   placeholderApkHash,
   sha256Hex,
   words,
 } from './shellCommands.js';
 import type { ShellFault } from './shellFaults.js';
+import { sleep } from './syncService.js';
 
 export type { ShellFault } from './shellFaults.js';
 
@@ -35,6 +45,16 @@ export interface DeviceProfileData {
   shell: Record<string, string | Buffer>;
   /** Absolute device path → file content, served over sync. */
   files: Record<string, Buffer>;
+  /**
+   * Absolute device path → a file of a declared size whose bytes are generated on demand (big
+   * APKs of benchmark phones), never held in memory. See servedFiles.ts.
+   */
+  generated?: Record<string, GeneratedFileSpec>;
+  /**
+   * What the phone's own work costs (flash reads for sha256sum, USB transfers, dumpsys time):
+   * `true` for a budget phone's figures, or some of them. Unset: everything is instant.
+   */
+  costs?: DeviceCostsOption;
   /** Exact command string → how its answer misbehaves (never ends, trickles). */
   faults?: Record<string, ShellFault>;
   /** The phone's clock runs `offsetSeconds` ahead of the computer's (negative: behind). */
@@ -74,12 +94,16 @@ export class DeviceProfile {
   private readonly normalizedShell: Map<string, Buffer>;
   /** keyed by the command's words joined by one space, so spacing does not matter */
   private readonly faults: Map<string, ShellFault>;
-  private readonly files: Map<string, Buffer>;
+  private readonly files: Map<string, ServedFile>;
+  private readonly generatedSpecs: Map<string, GeneratedFileSpec>;
   /** directory → names of its direct children */
   private readonly dirs: Map<string, Set<string>>;
   private apkPathsCache?: Map<string, string[]>;
+  private packageBlocksCache?: Map<string, string>;
   /** How far the phone's clock runs ahead of the computer's, in ms */
   readonly clockOffsetMs: number;
+  /** The phone's own costs and its shared flash and USB; undefined = everything instant */
+  readonly costs: PhoneCosts | undefined;
 
   constructor(data: DeviceProfileData) {
     this.clockOffsetMs = Math.round((data.clock?.offsetSeconds ?? 0) * 1000);
@@ -99,14 +123,32 @@ export class DeviceProfile {
     this.faults = new Map(
       Object.entries(data.faults ?? {}).map(([cmd, f]) => [words(cmd).join(' '), { ...f }]),
     );
+    const costs = resolveCosts(data.costs);
+    this.costs = costs ? new PhoneCosts(costs) : undefined;
     this.files = new Map();
+    this.generatedSpecs = new Map();
     this.dirs = new Map([['/', new Set()]]);
-    for (const [path, content] of Object.entries(data.files)) {
+    const served: [string, ServedFile, GeneratedFileSpec?][] = [
+      ...Object.entries(data.files).map(([path, content]): [string, ServedFile] => [
+        path,
+        bufferFile(Buffer.from(content)),
+      ]),
+      ...Object.entries(data.generated ?? {}).map(
+        ([path, spec]): [string, ServedFile, GeneratedFileSpec] => [
+          path,
+          generatedFile(path, spec),
+          spec,
+        ],
+      ),
+    ];
+    for (const [path, file, spec] of served) {
       const p = normalizePath(path);
       if (p === undefined || p === '/') {
         throw new Error(`profile ${data.name}: served file path must be absolute: ${path}`);
       }
-      this.files.set(p, Buffer.from(content));
+      this.files.set(p, file);
+      if (spec) this.generatedSpecs.set(p, spec);
+      else this.generatedSpecs.delete(p);
       let child = p;
       while (child !== '/') {
         const parent = posix.dirname(child);
@@ -145,10 +187,64 @@ export class DeviceProfile {
     return [...this.faults].map(([cmd, f]) => [cmd, { ...f }]);
   }
 
-  /** Served file content, or undefined when the phone has no such file. */
+  /** Served file content, or undefined when the phone has no such file. Reads it all: see openFile. */
   readFile(path: string): Buffer | undefined {
+    const file = this.openFile(path);
+    return file ? file.read(0, file.size) : undefined;
+  }
+
+  /** A served file for reading piece by piece (generated files never sit in memory whole). */
+  openFile(path: string): ServedFile | undefined {
     const p = normalizePath(path);
     return p === undefined ? undefined : this.files.get(p);
+  }
+
+  /**
+   * Output of `shell:<cmd>` as the servers send it: the same bytes as shell(), after the phone's
+   * own work for it (flash reads for sha256sum, system_server time for dumpsys package) and the
+   * trip of the output over USB, when the profile has costs. Generated APKs are hashed without
+   * blocking the simulator.
+   */
+  async answer(cmd: string): Promise<Buffer> {
+    const argv = words(cmd);
+    const hashing =
+      argv[0] === 'sha256sum' &&
+      !this.shellOutputs.has(cmd) &&
+      !this.normalizedShell.has(argv.join(' '));
+    const costs = this.costs;
+    if (hashing) {
+      const paths = argv.slice(1);
+      const work = costs?.readFlash(
+        paths.reduce((n, path) => n + (this.openFile(path)?.size ?? 0), 0),
+      );
+      const hashes = new Map<string, string>();
+      for (const path of paths) {
+        const p = normalizePath(path);
+        const spec = p === undefined ? undefined : this.generatedSpecs.get(p);
+        if (p !== undefined && spec) hashes.set(p, await generatedSha256(p, spec));
+      }
+      await work;
+      const out = Buffer.from(this.sha256sum(paths, hashes), 'utf8');
+      await costs?.sendOutput(out.length);
+      return out;
+    }
+    const out = this.shell(cmd);
+    if (costs) {
+      const ms = this.systemServerMs(argv);
+      if (ms > 0) await sleep(ms);
+      await costs.sendOutput(out.length);
+    }
+    return out;
+  }
+
+  /** system_server time of a dumpsys package call (ms); 0 for everything else. */
+  private systemServerMs(argv: string[]): number {
+    const c = this.costs?.costs;
+    if (!c || argv[0] !== 'dumpsys' || argv[1] !== 'package') return 0;
+    if (argv.length === 2 || (argv.length === 3 && argv[2] === 'packages')) {
+      return c.dumpsysPackageMsPerPackage * this.apkPaths().size;
+    }
+    return argv.length === 3 ? c.dumpsysOnePackageMs : 0;
   }
 
   /** undefined = no such file or directory (sync STAT then answers mode 0). */
@@ -156,7 +252,7 @@ export class DeviceProfile {
     const p = normalizePath(path);
     if (p === undefined) return undefined;
     const file = this.files.get(p);
-    if (file) return { mode: FILE_MODE, size: file.length, mtime: FIXED_MTIME };
+    if (file) return { mode: FILE_MODE, size: file.size, mtime: FIXED_MTIME };
     if (this.dirs.has(p)) return { mode: DIR_MODE, size: 4096, mtime: FIXED_MTIME };
     return undefined;
   }
@@ -241,12 +337,16 @@ export class DeviceProfile {
   }
 
   /** toybox sha256sum: `<lowercase hex>  <path>`, errors inline (stderr is merged). */
-  private sha256sum(paths: string[]): string {
+  private sha256sum(paths: string[], hashed = new Map<string, string>()): string {
     const known = new Set([...this.apkPaths().values()].flat());
     let out = '';
     for (const path of paths) {
-      const file = this.readFile(path);
-      if (file) out += `${sha256Hex(file)}  ${path}\n`;
+      const p = normalizePath(path);
+      const file = p === undefined ? undefined : this.files.get(p);
+      const spec = p === undefined ? undefined : this.generatedSpecs.get(p);
+      if (p !== undefined && file && spec) {
+        out += `${hashed.get(p) ?? generatedSha256Sync(p, spec)}  ${path}\n`;
+      } else if (file) out += `${sha256Hex(file.read(0, file.size))}  ${path}\n`;
       else if (known.has(path)) out += `${placeholderApkHash(path)}  ${path}\n`;
       else if (this.stat(path)) out += `sha256sum: ${path}: Is a directory\n`;
       else out += `sha256sum: ${path}: No such file or directory\n`;
@@ -268,10 +368,13 @@ export class DeviceProfile {
   }
 
   private dumpsysPackage(pkg: string): string {
-    const all =
-      this.shellOutputs.get('dumpsys package packages') ?? this.shellOutputs.get('dumpsys package');
-    if (!all) return `Unable to find package: ${pkg}\n`;
-    return packageBlocks(all.toString('utf8'), pkg) || `Unable to find package: ${pkg}\n`;
+    if (!this.packageBlocksCache) {
+      const all =
+        this.shellOutputs.get('dumpsys package packages') ??
+        this.shellOutputs.get('dumpsys package');
+      this.packageBlocksCache = all ? packageBlockIndex(all.toString('utf8')) : new Map();
+    }
+    return this.packageBlocksCache.get(pkg) ?? `Unable to find package: ${pkg}\n`;
   }
 }
 

@@ -27,6 +27,8 @@ export interface FakeAdbServer {
   log: RequestLog;
   /** Every misbehaving answer (profile `faults`) played so far, and whether the client hung up. */
   faultAnswers: FaultAnswer[];
+  /** Bytes sent to clients so far (answers, file data and protocol framing), for the benchmark. */
+  bytesSent(): number;
   close(): Promise<void>;
   /** Change what `adb devices` shows (e.g. the user accepts the USB debugging prompt). */
   setState(serial: string, state: DeviceState): void;
@@ -72,6 +74,8 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
     });
   });
   const trackers = new Map<Socket, { long: boolean; last: string }>();
+  const open = new Set<Socket>();
+  let closedBytes = 0;
   const faultAnswers: FaultAnswer[] = [];
 
   const plugged = () => [...phones.values()].filter((p) => p.plugged);
@@ -143,6 +147,7 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
 
   const handle = (socket: Socket) => {
     socket.setNoDelay(true);
+    open.add(socket);
     let buffered = Buffer.alloc(0);
     let phone: Phone | undefined;
     let mode: 'host' | 'device' | 'busy' | 'sync' = 'host';
@@ -243,7 +248,9 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
           if (!socket.destroyed) socket.end();
           return;
         }
-        if (await writePieces(socket, p.profile.shell(command))) socket.end();
+        const out = await p.profile.answer(command);
+        if (socket.destroyed) return;
+        if (await writePieces(socket, out)) socket.end();
         return;
       }
       if (service === 'sync:') {
@@ -299,6 +306,8 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
     });
     socket.on('error', () => {});
     socket.on('close', () => {
+      open.delete(socket);
+      closedBytes += socket.bytesWritten;
       trackers.delete(socket);
       phone?.sockets.delete(socket);
       sync?.close();
@@ -318,6 +327,7 @@ export async function startFakeAdbServer(options: FakeAdbServerOptions): Promise
     host,
     log,
     faultAnswers,
+    bytesSent: () => [...open].reduce((n, s) => n + s.bytesWritten, closedBytes),
     close,
     setState(serial, state) {
       const phone = get(serial);

@@ -131,7 +131,8 @@ export async function startFakeAdbd(options: FakeAdbdOptions): Promise<FakeAdbd>
           return;
         }
         try {
-          await write(s, profile.shell(command));
+          const out = await profile.answer(command);
+          await write(s, out);
         } catch {
           return;
         }

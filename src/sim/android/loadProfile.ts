@@ -52,6 +52,21 @@ export const profileSchema = z.strictObject({
    * answers the computer's clock now plus this, so the phone's clock moves. Default 0.
    */
   clock: z.strictObject({ offsetSeconds: z.number().min(-1e10).max(1e10) }).optional(),
+  /**
+   * The phone's own costs (deviceCosts.ts): `true` for a budget phone (flash 300 MB/s, USB
+   * 30 MB/s, dumpsys package 2 ms per package), or some figures of your own. Default: none.
+   */
+  costs: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        flashMBps: z.number().positive().max(1e5).optional(),
+        usbMBps: z.number().positive().max(1e5).optional(),
+        dumpsysPackageMsPerPackage: z.number().min(0).max(1e4).optional(),
+        dumpsysOnePackageMs: z.number().min(0).max(1e5).optional(),
+      }),
+    ])
+    .optional(),
 });
 
 export type ProfileYaml = z.infer<typeof profileSchema>;
@@ -129,6 +144,13 @@ export async function loadProfileData(dirOrName: string): Promise<DeviceProfileD
     files,
     ...(Object.keys(p.faults).length > 0 ? { faults: p.faults } : {}),
     ...(p.clock ? { clock: p.clock } : {}),
+    ...(p.costs ? { costs: withoutUnset(p.costs) } : {}),
     dir,
   };
+}
+
+/** zod leaves absent optional keys out, but strict types want no `undefined` values either. */
+function withoutUnset<T extends object>(v: true | T): true | T {
+  if (v === true) return v;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as T;
 }

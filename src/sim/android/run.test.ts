@@ -7,11 +7,17 @@ import { runSim } from './run.js';
 const tiny = join(dirname(fileURLToPath(import.meta.url)), 'testdata', 'tiny-phone');
 
 /** Starts runSim on a free port and waits for its instructions. */
-async function startSim(adbd: boolean) {
+async function startSim(adbd: boolean, costs?: boolean) {
   let text = '';
   const stderr = { write: (s: string) => (text += s) };
   const controller = new AbortController();
-  const done = runSim(tiny, { port: 0, adbd, stderr, signal: controller.signal });
+  const done = runSim(tiny, {
+    port: 0,
+    adbd,
+    stderr,
+    signal: controller.signal,
+    ...(costs ? { costs } : {}),
+  });
   for (let i = 0; i < 100 && !text.includes('Ctrl-C'); i++) {
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -37,6 +43,13 @@ describe('runSim', () => {
     const sim = await startSim(true);
     expect(sim.output()).toMatch(/adb connect 127\.0\.0\.1:\d+\n/);
     expect(sim.output()).toMatch(/spycheck scan --serial 127\.0\.0\.1:\d+/);
+    sim.stop();
+    await sim.done;
+  });
+
+  it('says when it works as slowly as a real phone', async () => {
+    const sim = await startSim(false, true);
+    expect(sim.output()).toContain('It works as slowly as a real phone: flash 300 MB/s');
     sim.stop();
     await sim.done;
   });

@@ -1,6 +1,7 @@
 /** `spycheck sim android PROFILE`: run one simulated phone until Ctrl-C, for training and manual tests. */
 import { untilStopped } from '../profileFiles.js';
 import { DeviceProfile, loadProfileData, type ShellFault } from './device.js';
+import { type DeviceCostsOption, describeCosts } from './deviceCosts.js';
 import { startFakeAdbd } from './fakeAdbd.js';
 import { startFakeAdbServer } from './fakeAdbServer.js';
 import { SLOW_DEFAULTS } from './shellFaults.js';
@@ -22,6 +23,12 @@ export interface RunSimOptions {
   signal?: AbortSignal;
   /** Misbehaving answers on top of the profile's own `faults` (command → fault). */
   faults?: Record<string, ShellFault>;
+  /**
+   * Make the phone as slow as a real one where its own work is the bottleneck (flash reads for
+   * sha256sum, USB for pulls and output, dumpsys time): `true` for a budget phone, or figures.
+   * Overrides the profile's own `costs`.
+   */
+  costs?: DeviceCostsOption;
 }
 
 export async function runSim(profileName: string, options: RunSimOptions = {}): Promise<void> {
@@ -30,6 +37,7 @@ export async function runSim(profileName: string, options: RunSimOptions = {}): 
   const profile = new DeviceProfile({
     ...data,
     faults: { ...data.faults, ...options.faults },
+    ...(options.costs !== undefined ? { costs: options.costs } : {}),
   });
   const host = options.host ?? '127.0.0.1';
   const latencyMs = options.latencyMs ?? 0;
@@ -53,6 +61,9 @@ export async function runSim(profileName: string, options: RunSimOptions = {}): 
         }.`,
     )
     .join('');
+  const costNote = profile.costs
+    ? `\nIt works as slowly as a real phone: ${describeCosts(profile.costs.costs)}.`
+    : '';
 
   let stop: () => Promise<void>;
   let requests: () => number;
@@ -67,7 +78,7 @@ export async function runSim(profileName: string, options: RunSimOptions = {}): 
     requests = () => adbd.log.entries.length;
     const addr = `${host}:${adbd.port}`;
     out.write(
-      `${who} is listening as a phone (adbd) on ${addr}.${stateNote}${faultNote}\n` +
+      `${who} is listening as a phone (adbd) on ${addr}.${stateNote}${faultNote}${costNote}\n` +
         `Connect your adb to it:   adb connect ${addr}\n` +
         `Then check it:            spycheck scan --serial ${addr}\n` +
         `When done:                adb disconnect ${addr}\n` +
@@ -83,7 +94,7 @@ export async function runSim(profileName: string, options: RunSimOptions = {}): 
     stop = server.close;
     requests = () => server.log.entries.length;
     out.write(
-      `${who} is connected to a simulated adb server on ${host}:${server.port}.${stateNote}${faultNote}\n` +
+      `${who} is connected to a simulated adb server on ${host}:${server.port}.${stateNote}${faultNote}${costNote}\n` +
         `Serial: ${profile.serial}\n` +
         `Check it with spycheck:   ANDROID_ADB_SERVER_PORT=${server.port} spycheck scan\n` +
         `Or look with adb:         adb -P ${server.port} devices -l\n` +

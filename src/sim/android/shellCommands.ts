@@ -65,6 +65,36 @@ export function packageBlocks(dumpsys: string, pkg: string): string {
   return out.length > 0 ? `${out.join('\n')}\n` : '';
 }
 
+/**
+ * packageBlocks() for every package at once: package → what `dumpsys package <pkg>` prints.
+ * One pass over the dump, so a phone asked about each of its 1,000 apps in turn does not cut
+ * the whole dump 1,000 times.
+ */
+export function packageBlockIndex(dumpsys: string): Map<string, string> {
+  const blocks = new Map<string, string[]>();
+  let section = '';
+  let current: string[] | undefined;
+  for (const line of dumpsys.split('\n')) {
+    const indent = line.length - line.trimStart().length;
+    const blank = line.trim() === '';
+    if (current && !blank && indent <= 2) current = undefined;
+    if (!current && !blank && indent === 0) {
+      section = line;
+      continue;
+    }
+    const pkg = !current && indent === 2 ? /^ {2}Package \[([^\]]+)\]/.exec(line)?.[1] : undefined;
+    if (pkg !== undefined) {
+      const out = blocks.get(pkg) ?? [];
+      if (out.length > 0) out.push('');
+      if (section) out.push(section);
+      blocks.set(pkg, out);
+      current = out;
+    }
+    if (current && !blank) current.push(line);
+  }
+  return new Map([...blocks].map(([pkg, lines]) => [pkg, `${lines.join('\n')}\n`]));
+}
+
 /** The arguments of a simple command line: whitespace separated, no quoting (the sim has no shell). */
 export function words(cmd: string): string[] {
   return cmd.trim().split(/\s+/).filter(Boolean);

@@ -111,7 +111,7 @@ export class SyncSession {
         return true;
       }
       case 'RECV': {
-        const data = this.device.readFile(path);
+        const data = this.device.openFile(path);
         if (!data) {
           await this.fail(
             this.device.stat(path)
@@ -120,11 +120,17 @@ export class SyncSession {
           );
           return false;
         }
-        for (let off = 0; off < data.length; off += SYNC_DATA_MAX) {
-          const part = data.subarray(off, off + SYNC_DATA_MAX);
+        // With device costs the bytes go at the phone's USB speed, sharing the link with every
+        // other pull and shell answer; the last piece is waited for before DONE.
+        const usb = this.device.costs;
+        let through = 0;
+        for (let off = 0; off < data.size; off += SYNC_DATA_MAX) {
+          const part = data.read(off, SYNC_DATA_MAX);
+          if (usb) through = await usb.transferPiece(part.length + 8);
           await this.io.write(Buffer.concat([header('DATA', part.length), part]));
           if (this.done) return false;
         }
+        if (usb) await usb.waitUntil(through);
         await this.io.write(header('DONE', 0));
         return true;
       }

@@ -182,3 +182,46 @@ describe('committed fixture profiles', () => {
     for (const buf of Object.values(data.files)) expect(buf.subarray(0, 2).toString()).toBe('PK');
   });
 });
+
+describe('benchmark phones with realistic APKs', () => {
+  it('makes the asked number of system apps, so a 166-app phone has 100 store apps', () => {
+    const phone = syntheticPhone({ apps: 166, seed: 7, sideloaded: 3, system: 63 });
+    const store = phone.apps.filter((a) => !a.systemDir && a.installer === 'com.android.vending');
+    expect(store).toHaveLength(100);
+    expect(phone.apps.filter((a) => a.systemDir)).toHaveLength(63);
+    // without the option, the phone is the one it always was
+    expect(syntheticPhone({ apps: 300, seed: 7 }).apps.filter((a) => a.systemDir)).toHaveLength(
+      100,
+    );
+  });
+
+  it('serves store APKs of 4–80 MB and sideloaded ones of 2–15 MB, without holding them', () => {
+    const data = syntheticProfileData({
+      apps: 166,
+      seed: 7,
+      sideloaded: 3,
+      system: 63,
+      apks: true,
+    });
+    const pm = text(data.shell[CMD.pmList]);
+    const specs = Object.entries(data.generated ?? {});
+    expect(specs).toHaveLength(103);
+    const MB = 1e6;
+    for (const [path, spec] of specs) {
+      const line = pm.split('\n').find((l) => l.startsWith(`package:${path}=`)) ?? '';
+      if (line.includes('installer=com.android.vending')) {
+        expect(spec.size).toBeGreaterThanOrEqual(4 * MB);
+        expect(spec.size).toBeLessThanOrEqual(80 * MB);
+      } else {
+        expect(line).toContain('installer=com.google.android.packageinstaller');
+        expect(spec.size).toBeGreaterThanOrEqual(2 * MB);
+        expect(spec.size).toBeLessThanOrEqual(15 * MB);
+      }
+    }
+    const total = specs.reduce((n, [, s]) => n + s.size, 0);
+    // log-uniform 4–80 MB: mean ~25 MB a store app
+    expect(total / 100).toBeGreaterThan(15 * MB);
+    expect(total / 100).toBeLessThan(35 * MB);
+    expect(Object.keys(data.files)).toHaveLength(0);
+  });
+});

@@ -8,6 +8,8 @@
 import { ANDROID_COMMANDS } from '../../device/android/commands.js';
 import { rng } from '../../util/random.js';
 import type { DeviceProfileData } from './device.js';
+import type { DeviceCostsOption } from './deviceCosts.js';
+import type { GeneratedFileSpec } from './servedFiles.js';
 
 export type { DeviceProfileData } from './device.js';
 
@@ -1500,12 +1502,17 @@ export function syntheticPhone(opts: {
   apps: number;
   seed?: number;
   sideloaded?: number;
+  /** how many of the apps are system apps (default: about a third) */
+  system?: number;
 }): SimPhone {
   const seed = opts.seed ?? 1;
   const r = rng(seed);
   const total = Math.max(0, Math.floor(opts.apps));
   const sideloaded = Math.min(Math.max(0, Math.floor(opts.sideloaded ?? 0)), total);
-  const systemCount = Math.min(Math.round(total / 3), total - sideloaded);
+  const systemCount = Math.min(
+    Math.max(0, Math.floor(opts.system ?? Math.round(total / 3))),
+    total - sideloaded,
+  );
   const apps: SimApp[] = [];
   const used = new Set<string>();
   let uid = 10100;
@@ -1614,6 +1621,48 @@ export function syntheticProfileData(opts: {
   apps: number;
   seed?: number;
   sideloaded?: number;
+  system?: number;
+  /**
+   * Serve every app installed under /data/app as an APK of a realistic size (see
+   * syntheticApkSize), generated on demand, never held in memory. `carrier`: a real signed APK
+   * the sideloaded ones are built around, so their signers can be read. Default: no APKs
+   * served (sha256sum answers stand-in hashes).
+   */
+  apks?: boolean | { carrier?: Buffer };
+  /** the phone's own costs (deviceCosts.ts); default none */
+  costs?: DeviceCostsOption;
 }): DeviceProfileData {
-  return renderProfile(syntheticPhone(opts));
+  const phone = syntheticPhone(opts);
+  const data = renderProfile(phone);
+  if (opts.costs) data.costs = opts.costs;
+  if (!opts.apks) return data;
+  const carrier = opts.apks === true ? undefined : opts.apks.carrier;
+  const generated: Record<string, GeneratedFileSpec> = {};
+  for (const app of phone.apps) {
+    if (app.systemDir) continue;
+    const side = app.installer !== 'com.android.vending';
+    generated[apkPath(app, phone.seed)] = {
+      size: syntheticApkSize(app.pkg, phone.seed, side ? 'sideloaded' : 'store'),
+      ...(side && carrier ? { carrier } : {}),
+    };
+  }
+  data.generated = generated;
+  return data;
+}
+
+const MB = 1_000_000;
+
+/**
+ * Base APK sizes of the benchmark phones, fixed by package name and seed:
+ * - store apps: log-uniform from 4 to 80 MB (median ~18 MB, mean ~25 MB). Popular apps' base
+ *   APKs run from a few MB (utilities, split by language/density/ABI) to ~80 MB (social, banking
+ *   and shopping apps carrying native code and assets in the base); most sit in 10–40 MB.
+ * - sideloaded apps (stalkerware installed from a download): uniform from 2 to 15 MB, the range
+ *   of the samples in public stalkerware indicator sets.
+ * System apps are not served (their hashes are stand-ins, as on every simulated phone).
+ */
+export function syntheticApkSize(pkg: string, seed: number, kind: 'store' | 'sideloaded'): number {
+  const u = strHash(`apk-size:${pkg}`, seed) / 0x1_0000_0000;
+  if (kind === 'sideloaded') return Math.round((2 + 13 * u) * MB);
+  return Math.round(4 * MB * 20 ** u);
 }
