@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // compiled rule packs of test runs go to a throwaway cache, never the user's own
+    env: { SPYCHECK_CACHE_DIR: join(tmpdir(), `spycheck-test-cache-${process.pid}`) },
   },
 });

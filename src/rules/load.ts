@@ -12,6 +12,7 @@
  *    maintainer can try one rule without writing pack.yaml.
  */
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,22 +105,48 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
+/** Whether a folder entry below a pack is skipped before looking inside: hidden, node_modules. */
+const skipEntry = (name: string) => name.startsWith('.');
+const byName = (a: { name: string }, b: { name: string }) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+/** A rule file: YAML, and at the top of the pack neither pack.yaml nor labels.yaml. */
+const isRuleFileName = (name: string, top: boolean) =>
+  isYaml(name) && !(top && (name === 'pack.yaml' || name === LABELS_FILE));
+
 /** Rule files of a pack: YAML files below `dir`, not entering hidden dirs or nested packs. */
 async function ruleFiles(dir: string, top = true): Promise<string[]> {
   const out: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  entries.sort(byName);
   for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
+    if (skipEntry(e.name)) continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) {
       if (e.name === 'node_modules' || (await exists(join(p, 'pack.yaml')))) continue;
       out.push(...(await ruleFiles(p, false)));
-    } else if (
-      e.isFile() &&
-      isYaml(e.name) &&
-      !(top && (e.name === 'pack.yaml' || e.name === LABELS_FILE))
-    ) {
+    } else if (e.isFile() && isRuleFileName(e.name, top)) {
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+/**
+ * The same list as ruleFiles, read synchronously: hashing a pack reads a few
+ * hundred small files, and one blocking read each is far cheaper than four
+ * thread-pool round trips.
+ */
+function ruleFilesSync(dir: string, top = true): string[] {
+  const out: string[] = [];
+  const entries = readdirSync(dir, { withFileTypes: true });
+  entries.sort(byName);
+  for (const e of entries) {
+    if (skipEntry(e.name)) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name === 'node_modules' || existsSync(join(p, 'pack.yaml'))) continue;
+      out.push(...ruleFilesSync(p, false));
+    } else if (e.isFile() && isRuleFileName(e.name, top)) {
       out.push(p);
     }
   }
@@ -321,7 +348,8 @@ function normaliseRule(r: RuleDef): RuleDef {
   return {
     ...r,
     match: normaliseMatch(r.match),
-    raise: r.raise?.map((x) => ({ ...x, when: normaliseMatch(x.when) })),
+    // no `raise: undefined` key: a rule must survive JSON (the compiled index) unchanged
+    ...(r.raise ? { raise: r.raise.map((x) => ({ ...x, when: normaliseMatch(x.when) })) } : {}),
     ...(tests ? { tests } : {}),
   };
 }
@@ -357,6 +385,65 @@ async function loadRuleFile(
     });
   }
   return { rules, errors, text };
+}
+
+/**
+ * The pack's sha256: over every file that affects the loaded pack (pack.yaml,
+ * labels.yaml, every rule file), each as relative path + length + text, sorted
+ * by path. The one definition, for the loader and for the compiled index
+ * (src/rules/compiled.ts), which must agree byte for byte.
+ */
+export function packDigest(contents: ReadonlyArray<readonly [string, string]>): string {
+  const hash = createHash('sha256');
+  const sorted = [...contents].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (const [rel, text] of sorted) {
+    // path separators normalised so the digest is the same on every OS
+    hash.update(`${rel.split(sep).join('/')}\0${Buffer.byteLength(text)}\0`);
+    hash.update(text);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * The sha256 of a pack folder as the loader would compute it, without parsing:
+ * reads pack.yaml, labels.yaml and every rule file. Undefined when the pack
+ * could not be read or is over the size limits (then only a full load can say
+ * what is wrong).
+ */
+export async function hashPackDir(dir: string): Promise<string | undefined> {
+  try {
+    const files = [join(dir, 'pack.yaml')];
+    if (existsSync(join(dir, LABELS_FILE))) files.push(join(dir, LABELS_FILE));
+    files.push(...ruleFilesSync(dir));
+    const contents: Array<[string, string]> = [];
+    let total = 0;
+    for (const file of files) {
+      if (statSync(file).size > MAX_FILE_BYTES) return undefined;
+      const text = readFileSync(file, 'utf8');
+      total += Buffer.byteLength(text);
+      if (total > MAX_PACK_BYTES) return undefined;
+      contents.push([relative(dir, file), text]);
+    }
+    return packDigest(contents);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One pack folder, loaded (or refused, with every error). */
+export type PackLoadResult = { pack?: RulePack; errors: RuleLoadError[] };
+
+export interface LoadOptions {
+  /**
+   * How to load one pack folder; default: parse and check every file
+   * (`parsePackDir`). The compiled index (compiled.ts) passes its own.
+   */
+  loadPack?: (dir: string) => Promise<PackLoadResult>;
+}
+
+/** Parses and schema-checks one pack folder: always the full work, never a cache. */
+export function parsePackDir(dir: string): Promise<PackLoadResult> {
+  return loadPackDir(dir);
 }
 
 async function loadPackDir(dir: string): Promise<{ pack?: RulePack; errors: RuleLoadError[] }> {
@@ -419,7 +506,6 @@ async function loadRuleSet(
   metaFile: string | undefined,
   labels?: { labels?: PackLabels; text: string; file: string },
 ): Promise<{ pack?: RulePack; errors: RuleLoadError[] }> {
-  const hash = createHash('sha256');
   const contents: Array<[string, string]> = [];
   if (metaFile) contents.push([relative(dir, metaFile), metaText]);
   // the names change what reports say, so they are part of the pack's digest
@@ -445,12 +531,7 @@ async function loadRuleSet(
         : 'pack holds no rules',
     });
   }
-  contents.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  for (const [rel, text] of contents) {
-    // path separators normalised so the digest is the same on every OS
-    hash.update(`${rel.split(sep).join('/')}\0${Buffer.byteLength(text)}\0`);
-    hash.update(text);
-  }
+  const sha256 = packDigest(contents);
   if (errors.length) return { errors };
   if (labels?.labels) attachPackLabels(rules, labels.labels);
   return {
@@ -458,7 +539,7 @@ async function loadRuleSet(
       id: meta.id,
       name: meta.name,
       version: meta.version,
-      sha256: hash.digest('hex'),
+      sha256,
       dir,
       meta,
       rules,
@@ -514,9 +595,16 @@ async function expand(p: string): Promise<{ dirs: string[]; files: string[]; err
   return { dirs, files: [] };
 }
 
+/**
+ * Loads every pack under `paths`. By default everything is parsed and checked
+ * (what `rules validate` and `rules test` use); `opts.loadPack` lets the
+ * compiled index (compiled.ts) supply packs whose bytes it has seen before.
+ */
 export async function loadRulePacks(
   paths: string[],
+  opts: LoadOptions = {},
 ): Promise<{ packs: RulePack[]; errors: RuleLoadError[] }> {
+  const loadPack = opts.loadPack ?? loadPackDir;
   const packs: RulePack[] = [];
   const errors: RuleLoadError[] = [];
   const seenDirs = new Set<string>();
@@ -525,7 +613,7 @@ export async function loadRulePacks(
     if (error) errors.push({ file: p, message: error });
     const fresh = dirs.filter((d) => !seenDirs.has(d));
     for (const d of fresh) seenDirs.add(d);
-    const loads = [...fresh.map(loadPackDir), ...files.map(loadSingleRuleFile)];
+    const loads = [...fresh.map((d) => loadPack(d)), ...files.map(loadSingleRuleFile)];
     for (const r of await Promise.all(loads)) {
       errors.push(...r.errors);
       if (r.pack) packs.push(r.pack);
