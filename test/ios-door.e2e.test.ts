@@ -300,24 +300,44 @@ describe('states', () => {
   });
 
   it('abort() (Ctrl-C) stops a read at once and closes its sockets', async () => {
-    const { profile, address } = await start('ios-clean');
-    phone = new ReadOnlyIPhone(profile.udid, { socketAddress: address, requestTimeoutMs: 10_000 });
-    const reading = phone.apps();
-    setTimeout(() => phone!.abort('The caseworker stopped the check'), 20);
+    // the app list never comes, so the abort always lands mid-read (a real read is too quick
+    // now to stop on a timer)
+    const loaded = await loadIosProfile('ios-clean');
+    const socketPath = join(tmp, `usbmuxd-${n++}`);
+    sim = await startFakeUsbmuxd({
+      profiles: [{ ...loaded, faults: { silent: ['com.apple.mobile.installation_proxy Browse'] } }],
+      socketPath,
+    });
+    const reader = new ReadOnlyIPhone(loaded.udid, {
+      socketAddress: socketPath,
+      requestTimeoutMs: 10_000,
+    });
+    phone = reader;
+    const reading = reader.apps();
+    setTimeout(() => reader.abort('The caseworker stopped the check'), 50);
     const started = Date.now();
     await expect(reading).rejects.toMatchObject({
       kind: 'lost',
       message: 'The caseworker stopped the check',
     });
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(phone.openSockets).toBe(0);
+    expect(reader.openSockets).toBe(0);
   });
 
   it('a phone unplugged mid-read is "lost" and later reads fail at once', async () => {
-    const { profile, address } = await start('ios-clean');
-    phone = new ReadOnlyIPhone(profile.udid, { socketAddress: address, requestTimeoutMs: 10_000 });
+    // as above: the app list never comes, so the unplug always lands mid-read
+    const loaded = await loadIosProfile('ios-clean');
+    const socketPath = join(tmp, `usbmuxd-${n++}`);
+    sim = await startFakeUsbmuxd({
+      profiles: [{ ...loaded, faults: { silent: ['com.apple.mobile.installation_proxy Browse'] } }],
+      socketPath,
+    });
+    phone = new ReadOnlyIPhone(loaded.udid, {
+      socketAddress: socketPath,
+      requestTimeoutMs: 10_000,
+    });
     const reading = phone.apps();
-    setTimeout(() => void sim!.close(), 20);
+    setTimeout(() => void sim!.close(), 50);
     expect(await kindOf(reading)).toBe('lost');
     expect(await kindOf(phone.publicValues())).toBe('lost');
     expect(phone.openSockets).toBe(0);

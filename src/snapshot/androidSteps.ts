@@ -35,6 +35,14 @@ export interface AndroidStepEntry {
    * should be asked. Absent: any answer that is not an error.
    */
   accept?: (text: string) => boolean;
+  /**
+   * Answered by another step's answer when `accept` takes it (the three app-op modes, read from
+   * the full `dumpsys appops` that recent use asks for anyway): then nothing is sent for this
+   * step. Only when that answer is missing, refused or not usable for this step are `commands`
+   * asked, as fallbacks. The step keeps its own checks and roles, so a check fed by it is judged
+   * on whichever answer it got.
+   */
+  from?: AndroidStepId;
   /** check id → role, in the order the check reports its problem (see CHECKS below) */
   checks: Partial<Record<AndroidCheckId, StepRole>>;
   /**
@@ -115,6 +123,21 @@ export const ANDROID_CHECKS = {
 } as const satisfies Record<string, { title: string; facts: readonly Fact[] }>;
 export type AndroidCheckId = keyof typeof ANDROID_CHECKS;
 
+/**
+ * Whether an answer can stand for `cmd appops query-op --user 0 OP allow`: a query-op answer
+ * always can (as before); the full `dumpsys appops` only when it was read whole (no warning: not
+ * cut off by a dump timeout, no unreadable app name) and prints package modes at all. Every
+ * phone has ops recorded for some package (wake locks, location…), so a dump with none is in a
+ * form not known here, and empty sets read from it would be a false "no app holds it".
+ */
+function opModesUsable(text: string): boolean {
+  if (!P.appopsDump.isAppOpsDump(text)) return true;
+  const d = once('appopsDump', text, P.appopsDump.parseAppOpsDump);
+  return (
+    d.warnings.length === 0 && d.parsed.uids.some((u) => u.packages.some((p) => p.ops.length > 0))
+  );
+}
+
 export const ANDROID_STEP_REGISTRY: Record<AndroidStepId, AndroidStepEntry> = {
   // the phone's clock against this computer's, for the police annex (snapshot.clock)
   clock: {
@@ -182,18 +205,24 @@ export const ANDROID_STEP_REGISTRY: Record<AndroidStepId, AndroidStepEntry> = {
     checks: { 'trusted-computers': 'required' },
   },
   appopsUsageStats: {
+    from: 'appopsDump',
     commands: [C.appopsUsageStats],
     parser: P.appops.PARSER,
+    accept: opModesUsable,
     checks: { 'usage-access': 'required' },
   },
   appopsOverlay: {
+    from: 'appopsDump',
     commands: [C.appopsOverlay],
     parser: P.appops.PARSER,
+    accept: opModesUsable,
     checks: { overlay: 'required' },
   },
   appopsInstall: {
+    from: 'appopsDump',
     commands: [C.appopsInstall],
     parser: P.appops.PARSER,
+    accept: opModesUsable,
     checks: { 'install-apps': 'required' },
   },
   deviceIdle: {

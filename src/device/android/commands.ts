@@ -25,6 +25,10 @@ export const ANDROID_COMMANDS = {
   dumpsysDevicePolicy: 'dumpsys device_policy',
   dumpsysAccount: 'dumpsys account',
   dumpsysAdb: 'dumpsys adb',
+  /**
+   * Fallbacks only: a scan reads these three modes from `dumpsys appops` (below) and sends
+   * these when that dump is missing or not usable (see the step registry's `from`).
+   */
   appopsUsageStats: 'cmd appops query-op --user 0 GET_USAGE_STATS allow',
   appopsOverlay: 'cmd appops query-op --user 0 SYSTEM_ALERT_WINDOW allow',
   appopsInstall: 'cmd appops query-op --user 0 REQUEST_INSTALL_PACKAGES allow',

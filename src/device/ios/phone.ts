@@ -350,6 +350,15 @@ export class ReadOnlyIPhone {
   private lost: IosDeviceError | undefined;
   private seq = 0;
   roundTrips = 0;
+  /**
+   * One lockdown connection (and, once started, its session) kept from read to read, when
+   * `holdSession()` asked for it: every service is started in that one session, so a scan
+   * makes one StartSession and one TLS handshake for lockdownd instead of one per read.
+   */
+  private holding = false;
+  private held: { channel: Channel; session: boolean; busy: boolean } | undefined;
+  /** The held connection's sockets: a read leaves them open; their closing is not a lost read. */
+  private readonly kept = new WeakSet<Duplex>();
 
   constructor(
     readonly udid: string,
@@ -365,13 +374,13 @@ export class ReadOnlyIPhone {
   /** Public lockdown values (no session): model, iOS version, name… */
   async publicValues(): Promise<Dict> {
     return this.run(async () => {
-      const { channel } = await this.openLockdown();
+      const { channel } = await this.lockdownChannel();
       const value = await this.ask(channel, 'lockdown-public', 'lockdownd GetValue', {
         Label: 'spycheck',
         ProtocolVersion: '2',
         Request: 'GetValue',
       });
-      this.finish(channel);
+      this.doneWith(channel);
       if (!isDict(value.Value))
         throw classifyIosError(new Error(`Unexpected data: ${JSON.stringify(value)}`));
       return value.Value;
@@ -401,7 +410,8 @@ export class ReadOnlyIPhone {
         else if (reply.Error === 'MissingValue') out.missing.push(name);
         else throw classifyIosError(new Error(`Unexpected data: ${JSON.stringify(reply)}`));
       }
-      await this.stopSession(channel);
+      if (this.isHeld(channel)) this.doneWith(channel);
+      else await this.stopSession(channel);
       return out;
     });
   }
@@ -506,7 +516,7 @@ export class ReadOnlyIPhone {
       const started = new Date();
       this.roundTrips++;
       channel.ps.sendPlist({ command: 'getIconState', formatVersion: '2' });
-      const reply: unknown = await channel.ps.receivePlist(this.timeoutMs);
+      const reply: unknown = await receiveReply(channel.ps, this.timeoutMs);
       this.keep(
         'springboard-icons',
         `${SPRINGBOARD} getIconState`,
@@ -525,14 +535,78 @@ export class ReadOnlyIPhone {
     this.closeSockets();
   }
 
-  /** Sockets still open (0 after every read: each read closes what it opened). */
+  /**
+   * Sockets still open: 0 after every read (each read closes what it opened), except the one
+   * held lockdown connection after `holdSession()`, until `endSession()` or `close()`.
+   */
   get openSockets(): number {
     return this.sockets.size;
   }
 
+  /**
+   * From now on, keep one lockdown connection and its session from read to read and start
+   * every service in it (a scan: one StartSession, one TLS handshake for lockdownd). Reads
+   * ask the same things in the same order; only the session's start and stop are shared.
+   * After any failed read the held connection is dropped (a late answer must never be taken
+   * for the next one), and the next read opens a new one. `endSession()` or `close()` ends it.
+   */
+  holdSession(): void {
+    this.holding = true;
+  }
+
+  /** Stops the held session politely (StopSession) and closes its connection. */
+  async endSession(): Promise<void> {
+    const held = this.held;
+    this.holding = false;
+    if (!held || this.lost) return this.dropHeld();
+    await this.run(async () => {
+      if (held.session) await this.stopSession(held.channel);
+      else this.finish(held.channel);
+    }).catch(() => undefined);
+    this.dropHeld();
+  }
+
   /** Closes every socket this door opened. */
   close(): void {
+    this.holding = false;
+    this.held = undefined;
     this.closeSockets();
+  }
+
+  private isHeld(channel: Channel): boolean {
+    return this.held?.channel === channel;
+  }
+
+  /** Forgets the held connection and closes its sockets. */
+  private dropHeld(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (!held) return;
+    for (const s of held.channel.sockets) {
+      this.released.add(s);
+      this.sockets.delete(s);
+      s.destroy();
+    }
+  }
+
+  /** A lockdown connection for one request: the held one when holding, else a new one. */
+  private async lockdownChannel(): Promise<{ channel: Channel }> {
+    // inside a session GetValue answers more than the public values: ask those on their own
+    if (!this.holding || this.held?.session) return this.openLockdown();
+    if (this.held) {
+      this.held.busy = true;
+      return { channel: this.held.channel };
+    }
+    const { channel } = await this.openLockdown();
+    this.held = { channel, session: false, busy: true };
+    for (const s of channel.sockets) this.kept.add(s);
+    return { channel };
+  }
+
+  /** Done with a lockdown channel: a held one stays open for the next read. */
+  private doneWith(channel: Channel): void {
+    if (this.isHeld(channel)) this.held!.busy = false;
+    else this.finish(channel);
   }
 
   private closeSockets(): void {
@@ -557,10 +631,20 @@ export class ReadOnlyIPhone {
     this.sockets.add(s);
     s.once('close', () => {
       this.sockets.delete(s);
-      if (!this.released.has(s))
-        this.failCurrent?.(
-          new IosDeviceError('lost', 'The iPhone stopped answering (its connection closed)'),
-        );
+      if (this.released.has(s)) return;
+      const lost = new IosDeviceError(
+        'lost',
+        'The iPhone stopped answering (its connection closed)',
+      );
+      if (this.kept.has(s)) {
+        // the held lockdown connection closed between reads: the next read opens a new one
+        // (and finds out whether the phone is still there); only a read using it fails now
+        const busy = this.held?.channel.sockets.includes(s) && this.held.busy;
+        if (this.held?.channel.sockets.includes(s)) this.dropHeld();
+        if (busy) this.failCurrent?.(lost);
+        return;
+      }
+      this.failCurrent?.(lost);
     });
     // An error on a socket nobody waits on must not crash the process.
     s.on('error', () => {});
@@ -590,12 +674,15 @@ export class ReadOnlyIPhone {
     } catch (e) {
       const err = this.lost ?? classifyIosError(e);
       if (err.kind === 'lost') this.lost ??= err;
+      // a request on it may still be answered late: never reuse the held connection after this
+      // (a service the phone does not offer is a clean answer: the session stays usable)
+      if (err.kind !== 'service-missing') this.dropHeld();
       throw err;
     } finally {
       clearTimeout(timer);
       this.failCurrent = undefined;
       for (const s of [...this.sockets]) {
-        if (before.has(s)) continue;
+        if (before.has(s) || (this.kept.has(s) && this.held?.channel.sockets.includes(s))) continue;
         this.released.add(s);
         this.sockets.delete(s);
         s.destroy();
@@ -647,11 +734,15 @@ export class ReadOnlyIPhone {
   }
 
   /** A lockdown session on TLS, with appium-ios-device's duplicate-reply bug worked around. */
-  private async openSession(): Promise<{ lockdown: Lockdown; channel: Channel }> {
+  private async openSession(): Promise<{ channel: Channel }> {
+    if (this.held?.session) {
+      this.held.busy = true;
+      return { channel: this.held.channel };
+    }
     const { mux, socket } = await this.usbmux();
     const rec = await this.pairRecord(mux);
     this.closeMux(mux, socket);
-    const { lockdown, channel } = await this.openLockdown();
+    const { channel } = await this.lockdownChannel();
     const reply = await this.ask(channel, 'lockdown-start-session', 'lockdownd StartSession', {
       Label: 'spycheck',
       ProtocolVersion: '2',
@@ -666,7 +757,11 @@ export class ReadOnlyIPhone {
       channel.sockets.push(this.track(channel.ps._socketClient as unknown as Duplex));
       if (!this.options.withoutDuplicateReplyWorkaround) fixDuplicateReplies(channel.ps);
     }
-    return { lockdown, channel };
+    if (this.isHeld(channel)) {
+      this.held!.session = true;
+      for (const s of channel.sockets) this.kept.add(s);
+    }
+    return { channel };
   }
 
   /** Ends the session and the lockdown connection (the phone may hang up after answering). */
@@ -696,7 +791,8 @@ export class ReadOnlyIPhone {
     );
     if (reply.Error !== undefined || typeof reply.Port !== 'number')
       throw classifyIosError(new Error(`Unexpected data: ${JSON.stringify(reply)}`));
-    await this.stopSession(channel);
+    if (this.isHeld(channel)) this.doneWith(channel);
+    else await this.stopSession(channel);
     const { mux, socket: muxSocket } = await this.usbmux();
     const device = await mux.findDevice(this.udid, this.timeoutMs);
     if (!device) throw new IosDeviceError('lost', `The iPhone ${this.udid} was disconnected`);
@@ -720,7 +816,8 @@ export class ReadOnlyIPhone {
     const before = channel.frames.length;
     const started = new Date();
     this.roundTrips++;
-    const reply: unknown = await channel.ps.sendPlistAndReceive(plist, this.timeoutMs);
+    channel.ps.sendPlist(plist);
+    const reply: unknown = await receiveReply(channel.ps, this.timeoutMs);
     this.keep(id, request, channel.frames.slice(before), started);
     if (!isDict(reply))
       throw new IosDeviceError('failed', `${request}: the answer is not a dictionary`);
@@ -741,7 +838,7 @@ export class ReadOnlyIPhone {
     const replies: Dict[] = [];
     try {
       for (;;) {
-        const r: unknown = await channel.ps.receivePlist(this.timeoutMs);
+        const r: unknown = await receiveReply(channel.ps, this.timeoutMs);
         if (!isDict(r))
           throw new IosDeviceError('failed', `${request}: an answer is not a dictionary`);
         replies.push(r);
@@ -794,6 +891,35 @@ export function fixDuplicateReplies(ps: PlistService): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * The next reply on a plist channel, as soon as it is decoded. appium-ios-device's own
+ * `receivePlist` looks at its reply queue every 50 ms (a timer), which cost up to 50 ms per
+ * request: about a second of a 20-request iPhone scan. This takes replies from the same queue
+ * (so the duplicate-reply workaround and its test see the same order), waking on the decoder's
+ * `data` event, which fires after the library's own listener has queued the reply.
+ */
+export function receiveReply(ps: PlistService, timeoutMs: number): Promise<unknown> {
+  const queue = (ps as unknown as { replyQueue: unknown[] }).replyQueue;
+  const decoder = ps._decoder as unknown as Duplex;
+  if (queue.length > 0) return Promise.resolve(queue.shift());
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      if (queue.length === 0) return;
+      cleanup();
+      resolve(queue.shift());
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`Failed to receive any data within the timeout: ${timeoutMs}`));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      decoder.off('data', onData);
+    };
+    decoder.on('data', onData);
+  });
 }
 
 function isDict(v: unknown): v is Dict {

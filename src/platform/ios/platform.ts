@@ -193,6 +193,9 @@ export async function collectIos(
   if (signal?.aborted) stop();
   signal?.addEventListener('abort', stop, { once: true });
   let blocked: IosProblem | undefined;
+  // one lockdown connection and one session for the whole reading: every service is started
+  // in it (one StartSession and one TLS handshake for lockdownd instead of one per step)
+  phone.holdSession();
   try {
     for (const { step, says, read } of steps) {
       if (blocked) {
@@ -213,6 +216,7 @@ export async function collectIos(
         if (BLOCKING.has(problem.kind)) blocked = problem;
       }
     }
+    await phone.endSession();
   } finally {
     signal?.removeEventListener('abort', stop);
     phone.close();
