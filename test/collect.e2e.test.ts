@@ -3,7 +3,14 @@
  * for every simulated phone. Asserts on parsed facts, and that every request
  * the phone received was on the read-only list.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeSnapshot } from '../src/analyze/analyze.js';
+import { isComplete } from '../src/analyze/blindSpots.js';
+import { compileRules } from '../src/analyze/compile.js';
+import { pack } from '../src/analyze/pack.test-util.js';
 import { createAdbClient } from '../src/device/android/adbServer.js';
 import { collectAndroid } from '../src/device/android/collector.js';
 import { ANDROID_COMMANDS } from '../src/device/android/commands.js';
@@ -11,8 +18,10 @@ import { ReadOnlyAndroidPhone, type ReadOnlyPhoneOptions } from '../src/device/a
 import type { AndroidSnapshot } from '../src/model/snapshot.js';
 import { DeviceProfile, loadProfile, loadProfileData } from '../src/sim/android/device.js';
 import { type FakeAdbServer, startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';
+import { syntheticProfileData } from '../src/sim/android/synthetic.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../src/snapshot/android.js';
 import { androidSnapshotSchema } from '../src/snapshot/schema.js';
+import { packageRoot } from '../src/util/packageRoot.js';
 import { forbiddenRequests } from './helpers.js';
 
 const TRAINING_CERT_SHA1 = '6BDB2CB7B0D9472A9791BAC4839B0B3276E502D3';
@@ -32,9 +41,13 @@ async function connect(name: string, latencyMs = 0, options?: ReadOnlyPhoneOptio
   return { profile, server: s, phone: new ReadOnlyAndroidPhone(client, profile.serial, options) };
 }
 
-async function scanProfile(name: string, latencyMs = 0) {
+async function scanProfile(
+  name: string,
+  latencyMs = 0,
+  extra: Parameters<typeof androidCollectOptions>[0] = {},
+) {
   const { phone } = await connect(name, latencyMs);
-  const collection = await collectAndroid(phone, androidCollectOptions());
+  const collection = await collectAndroid(phone, androidCollectOptions(extra));
   const snapshot = assembleAndroidSnapshot(collection, { name: 'spycheck', version: 'test' });
   return { snapshot, collection, phone, log: server!.log };
 }
@@ -120,16 +133,208 @@ describe('infected Samsung (Android 12) through the fake adb server and adbkit',
 });
 
 describe('round-trips do not grow with the number of apps', () => {
-  it('uses the same number of shell commands on 108 and 175 apps (hashing batches aside)', async () => {
+  it('uses the same number of shell commands on 108 and 175 apps, and no sha256sum', async () => {
     const a = await scanProfile('infected-a12');
     await server?.close();
     const b = await scanProfile('clean-pixel14');
-    const nonHash = (l: typeof a.log) =>
-      l.filter('shell').filter((e) => !e.request.startsWith('sha256sum')).length;
-    expect(nonHash(a.log)).toBe(nonHash(b.log));
+    // store apps are no longer fingerprinted on the phone: no hashing batches to set aside
+    expect(a.log.filter('shell').length).toBe(b.log.filter('shell').length);
+    for (const { log } of [a, b]) {
+      expect(log.filter('shell').filter((e) => e.request.startsWith('sha256sum'))).toEqual([]);
+    }
     expect(
       b.log.filter('shell').filter((e) => e.request.startsWith('dumpsys package ')).length,
     ).toBe(1);
+  });
+
+  it('sends the same requests to a phone with 60 and with 600 store apps', async () => {
+    const requests = async (apps: number) => {
+      const profile = new DeviceProfile(syntheticProfileData({ apps, sideloaded: 2 }));
+      const s = await startFakeAdbServer({ profiles: [profile] });
+      server = s;
+      const client = createAdbClient({ host: s.host, port: s.port, source: 'test' }, '/bin/false');
+      const phone = new ReadOnlyAndroidPhone(client, profile.serial);
+      const c = await collectAndroid(phone, androidCollectOptions());
+      await s.close();
+      server = undefined;
+      const snapshot = assembleAndroidSnapshot(c, { name: 'spycheck', version: 'test' });
+      expect(snapshot.apps.length).toBe(apps);
+      return { shell: s.log.filter('shell').length, sync: s.log.filter('sync').length, c };
+    };
+    const small = await requests(60);
+    const big = await requests(600);
+    expect(big.shell).toBe(small.shell);
+    // the two apps not from a store are asked about (size, then the file) on both phones
+    expect(big.sync).toBe(small.sync);
+    expect(big.c.stats.roundTrips).toBe(small.c.stats.roundTrips);
+  });
+});
+
+const fixtureApk = (name: string) =>
+  readFileSync(join(packageRoot(), 'fixtures', 'devices', 'infected-a12', 'apks', `${name}.apk`));
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex').toUpperCase();
+const SIDELOADED = ['com.device.health.service', 'com.systemservice', 'com.dailyplanner.notes'];
+
+describe('fingerprints of app files: only what can match a known sample', () => {
+  it('hashes the apps not from a store on this computer, from the bytes it copied', async () => {
+    const { snapshot, log } = await scanProfile('infected-a12');
+    for (const id of SIDELOADED) {
+      expect(app(snapshot, id).apkSha256, id).toBe(sha256(fixtureApk(id)));
+    }
+    // nothing is hashed on the phone, and store apps get no fingerprint
+    expect(log.filter('shell').some((e) => e.request.startsWith('sha256sum'))).toBe(false);
+    expect(app(snapshot, 'com.whatsapp').apkSha256).toBeUndefined();
+    const check = snapshot.checks.find((c) => c.id === 'apk-hashes');
+    expect(check?.status).toBe('ok');
+  });
+
+  it('matches a sideloaded sample by its hash, and store apps without one stay "no"', async () => {
+    const { snapshot } = await scanProfile('infected-a12');
+    // a sample hash for the hidden helper, and one that a store app would need to match
+    const rules = compileRules([
+      pack([
+        {
+          id: 't.sample',
+          match: { apk_sha256: [sha256(fixtureApk('com.device.health.service'))] },
+        },
+        { id: 't.other-sample', match: { apk_sha256: ['AB'.repeat(32)] } },
+      ]),
+    ]);
+    const doc = analyzeSnapshot(snapshot, rules);
+    const hit = doc.findings.find((f) => f.subject.id === 'com.device.health.service');
+    expect(hit?.evidence.reasons).toContainEqual(
+      expect.objectContaining({ rule: 't.sample', matcher: 'apk_sha256' }),
+    );
+    // the store apps' missing hashes leave no rule unjudged and the result complete
+    expect(doc.notEvaluated ?? []).toEqual([]);
+    expect(doc.incomplete).toBeFalsy();
+    expect(isComplete(snapshot, doc)).toBe(true);
+  });
+
+  it('--hash-all-apps fingerprints the store apps on the phone, after an estimate', async () => {
+    const said: string[] = [];
+    const { snapshot, log } = await scanProfile('infected-a12', 0, {
+      hashAllApps: true,
+      onProgress: (m) => said.push(m),
+    });
+    const hashed = log.filter('shell').filter((e) => e.request.startsWith('sha256sum'));
+    expect(hashed.length).toBeGreaterThan(0);
+    // the apps that were copied are not hashed again on the phone
+    const onPhone = hashed.map((e) => e.request).join(' ');
+    for (const id of SIDELOADED) expect(onPhone).not.toContain(`/${id}-`);
+    expect(app(snapshot, 'com.whatsapp').apkSha256).toMatch(/^[0-9A-F]{64}$/);
+    expect(app(snapshot, 'com.systemservice').apkSha256).toBe(
+      sha256(fixtureApk('com.systemservice')),
+    );
+    expect(said).toContainEqual(
+      expect.stringMatching(/^Hashing \d+ app files on the phone: .*300 MB\/s\)$/),
+    );
+  });
+});
+
+describe('an app that falsely claims a store', () => {
+  it('counts as not from a store: copied, its signer read and its file hashed here', async () => {
+    const data = await loadProfileData('infected-a12');
+    // the planner claims Google Play, but its install record says a file installer started it
+    const dump = String(data.shell[ANDROID_COMMANDS.dumpsysPackage]);
+    const at = dump.indexOf('dataDir=/data/user/0/com.dailyplanner.notes');
+    const claim = 'installerPackageName=com.google.android.packageinstaller';
+    const i = dump.indexOf(claim, at);
+    expect(at).toBeGreaterThan(-1);
+    expect(i).toBeGreaterThan(at);
+    data.shell[ANDROID_COMMANDS.dumpsysPackage] =
+      `${dump.slice(0, i)}installerPackageName=com.android.vending${dump.slice(i + claim.length)}`;
+    data.shell[ANDROID_COMMANDS.pmList] = String(data.shell[ANDROID_COMMANDS.pmList]).replace(
+      /(=com\.dailyplanner\.notes\s+installer=)\S+/,
+      '$1com.android.vending',
+    );
+    const profile = new DeviceProfile(data);
+    server = await startFakeAdbServer({ profiles: [profile] });
+    const client = createAdbClient(
+      { host: server.host, port: server.port, source: 'test' },
+      '/bin/false',
+    );
+    const c = await collectAndroid(
+      new ReadOnlyAndroidPhone(client, profile.serial),
+      androidCollectOptions(),
+    );
+    const snapshot = assembleAndroidSnapshot(c, { name: 'spycheck', version: 'test' });
+    const planner = app(snapshot, 'com.dailyplanner.notes');
+    expect(planner.installer).toBe('com.android.vending');
+    expect(planner.falseStoreClaim).toBe('com.android.vending');
+    expect(planner.installerClass).toBe('sideloaded');
+    expect(planner.apkSha256).toBe(sha256(fixtureApk('com.dailyplanner.notes')));
+    expect(planner.certs?.length).toBeGreaterThan(0);
+    expect(snapshot.checks.find((x) => x.id === 'apk-hashes')?.status).toBe('ok');
+  });
+});
+
+describe('copying app files within limits of bytes and time', () => {
+  it('copies the riskiest first: hidden, with special access, from outside a store', async () => {
+    const { collection } = await scanProfile('infected-a12');
+    const order = androidCollectOptions().plan.apksToInspect(collection.outputs);
+    expect(order.map((p) => SIDELOADED.find((id) => p.includes(`/${id}-`)))).toEqual(SIDELOADED);
+  });
+
+  it('skips a file larger than what is left (never cuts one) and says which, how large', async () => {
+    const said: string[] = [];
+    const { snapshot, collection, log } = await scanProfile('infected-a12', 0, {
+      pullLimits: { maxBytes: 12_000 },
+      onProgress: (m) => said.push(m),
+    });
+    // 8,398 + 3,028 bytes fit; the planner's 8,398 do not, and it is not asked for at all
+    const recv = log.filter('sync').filter((e) => e.request.startsWith('RECV'));
+    expect(recv.map((e) => SIDELOADED.find((id) => e.request.includes(`/${id}-`)))).toEqual(
+      expect.arrayContaining(['com.device.health.service', 'com.systemservice']),
+    );
+    expect(recv).toHaveLength(2);
+    expect(collection.stats.apkBytesPulled).toBe(8398 + 3028);
+    const planner = app(snapshot, 'com.dailyplanner.notes');
+    expect(planner.certs).toBeUndefined();
+    expect(planner.apkSha256).toBeUndefined();
+    for (const id of ['apk-hashes', 'signing-certs']) {
+      const c = snapshot.checks.find((x) => x.id === id);
+      expect(c, id).toMatchObject({ status: 'partial', cause: 'time-limit' });
+      expect(c?.reason).toMatch(
+        /too large to copy in the time of this check: com\.dailyplanner\.notes \(8 KB\)$/,
+      );
+    }
+    expect(snapshot.checks.find((x) => x.id === 'signing-certs')?.reason).toMatch(
+      /^we did not check who made 1 app from outside an app store, because its file was/,
+    );
+    // the evidence section names it, with its size and why
+    expect(snapshot.warnings).toContainEqual(
+      expect.stringMatching(
+        /^Not copied from the phone, so who signed com\.dailyplanner\.notes was not checked.*\(8 KB\) is larger than what was left of the/,
+      ),
+    );
+    expect(said).toContainEqual(
+      'Checking who signed 2 apps not from a store (11 KB); 1 more is too large to copy in the time of this check',
+    );
+    expect(said.at(-1)).toMatch(
+      /^Checking who signed the apps not from a store: 2 of 2 \(11 of 11 KB\)$/,
+    );
+    // the skipped app may be a known sample: the result must not read as a clear one
+    const doc = analyzeSnapshot(
+      snapshot,
+      compileRules([pack([{ id: 't.sample', match: { apk_sha256: ['AB'.repeat(32)] } }])]),
+    );
+    expect(doc.incomplete).toMatchObject({ checks: ['apk-hashes'], facts: ['apk_hashes'] });
+    expect(isComplete(snapshot, doc)).toBe(false);
+  });
+
+  it('stops starting copies when the time is up, and says so', async () => {
+    const { snapshot, collection } = await scanProfile('infected-a12', 20, {
+      pullLimits: { maxMs: 1 },
+    });
+    expect(collection.stats.apksPulled).toBe(0);
+    const skipped = Object.values(collection.apkCerts);
+    expect(skipped).toHaveLength(3);
+    expect(skipped.every((r) => !r.ok && r.skipped === 'out-of-time')).toBe(true);
+    const c = snapshot.checks.find((x) => x.id === 'signing-certs');
+    expect(c).toMatchObject({ status: 'not-checked', cause: 'time-limit' });
+    expect(c?.reason).toMatch(/^we did not check who made 3 apps from outside an app store/);
+    expect(snapshot.warnings.join('\n')).toMatch(/the 0 s this check spends copying app files/);
   });
 });
 

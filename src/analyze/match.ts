@@ -176,10 +176,22 @@ function appOp(name: string, op: string, want = true): Eval {
   });
 }
 
+/**
+ * Whether spycheck copies this app's file to read its signer and fingerprint it: every app not
+ * from a store (the installer class is the cross-checked one, so an app that falsely claims a
+ * store counts as sideloaded), and apps of unknown origin. Store and preinstalled apps are not
+ * copied, and by default not fingerprinted: no certificate or file hash there is a plain "no",
+ * never "not checked" (see rules/README.md, apk_sha256). A snapshot from before installer
+ * classes (none recorded) falls back to what was hashed then: every app outside the system image.
+ */
+function copiedForMatching(app: AndroidApp): boolean {
+  if (app.installerClass === undefined) return !app.system;
+  return app.installerClass !== 'store' && app.installerClass !== 'preinstalled';
+}
+
 function certs(app: AndroidApp, ctx: Ctx): Outcome | AndroidApp['certs'] {
   if (app.certs?.length) return app.certs;
-  // Store and preinstalled apps are not pulled by design: no certificate there is a plain 'no'.
-  const inspected = app.installerClass !== 'store' && app.installerClass !== 'preinstalled';
+  const inspected = copiedForMatching(app);
   if (ctx.unknown.has('certs') || (inspected && ctx.partial.has('certs'))) return unknown('certs');
   return NO;
 }
@@ -262,8 +274,15 @@ export function compileMatch(m: MatchExpr): Eval {
     parts.push(
       onApp((ctx, app) => {
         if (!app.apkSha256) {
-          const missing =
-            ctx.unknown.has('apk_hashes') || (!app.system && ctx.partial.has('apk_hashes'));
+          // Known samples are files spyware sellers hand out, installed from outside a store:
+          // those apps are copied and hashed. A store or preinstalled app is not hashed by
+          // default (--hash-all-apps does it for the record); its missing hash is a "no", so it
+          // can neither raise a finding nor leave a rule "not checked". An app with no file
+          // left (removed, its data kept) has nothing to hash either: its history is judged
+          // apart (pastApps). Only a file that should have been hashed and was not (not
+          // copied within the limits, unreadable, phone lost) leaves the answer unknown.
+          if (!copiedForMatching(app) || app.installedForUser0 === false) return NO;
+          const missing = ctx.unknown.has('apk_hashes') || ctx.partial.has('apk_hashes');
           return missing ? unknown('apk_hashes') : NO;
         }
         const h = app.apkSha256.toUpperCase();

@@ -37,6 +37,16 @@ describe('countText', () => {
     expect(countText({ stage: 'signers', done: 3, total: 12 })).toBe(
       'Checking who signed the apps not from a store: 3 of 12',
     );
+    // with the bytes copied (sizes from the phone), in MB
+    expect(
+      countText({
+        stage: 'signers',
+        done: 3,
+        total: 12,
+        bytesDone: 41 * 1024 * 1024,
+        bytesTotal: 120 * 1024 * 1024,
+      }),
+    ).toBe('Checking who signed the apps not from a store: 3 of 12 (41 of 120 MB)');
   });
 });
 

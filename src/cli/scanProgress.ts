@@ -10,6 +10,7 @@
 import type { Writable } from 'node:stream';
 import type { AndroidStepId } from '../model/androidCollection.js';
 import type { ProgressCount } from '../scan/scanPhone.js';
+import { bytesOfText } from '../util/bytes.js';
 
 /** The questions asked of an Android phone, in plain words (a new step must be named here). */
 const STEP_WORDS: Record<AndroidStepId, string> = {
@@ -47,7 +48,9 @@ export function countText(c: ProgressCount): string {
     case 'app-files':
       return `Checking app files: ${c.done} of ${c.total}`;
     case 'signers':
-      return `Checking who signed the apps not from a store: ${c.done} of ${c.total}`;
+      return `Checking who signed the apps not from a store: ${c.done} of ${c.total}${
+        c.bytesTotal ? ` (${bytesOfText(c.bytesDone ?? 0, c.bytesTotal)})` : ''
+      }`;
   }
 }
 

@@ -44,10 +44,20 @@ export interface AndroidCollection {
   complete: boolean;
   /** step id → output text; a missing step was not run (phone lost) */
   outputs: Partial<Record<AndroidStepId, StepOutput>>;
-  /** one output per sha256sum batch */
+  /**
+   * One output per sha256sum batch run on the phone: only with `--hash-all-apps` (store apps),
+   * or from an import that holds the phone's own file hashes (androidqf)
+   */
   apkHashOutputs: StepOutput[];
-  /** APK path → certificates read from the pulled file, or why not */
+  /**
+   * APK path → certificates read from the pulled file (and its SHA-256, taken on this computer
+   * as the file arrived), or why not: a pull skipped by the copy limits says so in `skipped`
+   */
   apkCerts: Record<string, ApkCertResult>;
+  /** The copy limits a live scan pulled APKs under (absent in imports) */
+  pullLimits?: PullLimits;
+  /** `--hash-all-apps`: store apps were fingerprinted on the phone too (evidence record) */
+  hashAllApps?: boolean;
   /** plain-language notes about the collection itself */
   notes: string[];
   /** why the scan ended early, when it did (unplugged, stopped by the user, no answer) */
@@ -59,8 +69,30 @@ export interface AndroidCollection {
    */
   suspectSteps?: AndroidStepId[];
   raw: RawOutput[];
-  stats: { roundTrips: number; bytesRead: number; wallMs: number; apksPulled: number };
+  stats: {
+    roundTrips: number;
+    bytesRead: number;
+    wallMs: number;
+    apksPulled: number;
+    /** bytes of APK files copied from the phone */
+    apkBytesPulled?: number;
+  };
 }
+
+/** How much a scan copies from the phone to read signers: bounded so a session stays quick. */
+export interface PullLimits {
+  /** total bytes of APK files copied */
+  maxBytes: number;
+  /** milliseconds spent checking sizes and copying */
+  maxMs: number;
+}
+
+/**
+ * Why an APK was not copied: `too-large` — larger than what was left of the byte limit (never
+ * cut: a file is copied whole or not at all); `out-of-time` — the time limit had run out, or
+ * would have before it finished.
+ */
+export type PullSkip = 'too-large' | 'out-of-time';
 
 export interface StepOutput {
   command: string;
@@ -77,5 +109,16 @@ export type ApkCertResult =
       /** the app's name and package as its own manifest gives them */
       label?: string;
       manifestPackage?: string;
+      /** uppercase hex SHA-256 of the whole file, hashed on this computer as it was copied */
+      sha256?: string;
     }
-  | { ok: false; reason: string };
+  | {
+      ok: false;
+      reason: string;
+      /** not copied because of the copy limits (see PullSkip) */
+      skipped?: PullSkip;
+      /** the file's size as the phone gave it (sync STAT), when known */
+      bytes?: number;
+      /** copied, but its signer could not be read: the file's SHA-256 is still known */
+      sha256?: string;
+    };

@@ -31,6 +31,11 @@ export const CHECK_CAUSES = [
   'stopped',
   'not-in-import',
   'unreadable-files',
+  /**
+   * Android: app files not copied to keep the check quick (the limits on bytes and time
+   * copied, SPYCHECK_PULL_MAX_MB and SPYCHECK_PULL_MAX_SECONDS)
+   */
+  'time-limit',
   /** iPhone: locked (or not unlocked since it started), so its services refuse */
   'locked',
   /** the phone does not trust this computer (iPhone not paired, trust withdrawn; adb not allowed) */

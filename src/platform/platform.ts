@@ -66,6 +66,11 @@ export interface CollectHooks {
   onProgress?: (message: string) => void;
   /** stops reading; what was read is kept and the scan is marked incomplete */
   signal?: AbortSignal;
+  /**
+   * Android: also fingerprint every store app's file on the phone (`scan --hash-all-apps`, for
+   * the evidence record; slow on a real phone). Other platforms ignore it.
+   */
+  hashAllApps?: boolean;
 }
 
 /**

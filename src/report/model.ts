@@ -863,6 +863,10 @@ export const CAUSE_ACTION: Record<CheckCause, string> = {
     'not hold this.',
   'unreadable-files':
     'Run the check again. If the same apps cannot be read, note their names for a specialist.',
+  'time-limit':
+    'Note the apps named here for a specialist (the evidence section gives their sizes). When ' +
+    'there is more time, run the check again with a higher limit on how much it copies from ' +
+    'the phone (SPYCHECK_PULL_MAX_MB and SPYCHECK_PULL_MAX_SECONDS in spycheck\u2019s README).',
   locked:
     'Unlock the iPhone with its passcode, keep it unlocked with the screen on, and run the check again.',
   'not-trusted':
@@ -885,6 +889,7 @@ const CAUSE_ORDER: readonly CheckCause[] = [
   'garbled',
   'unsupported',
   'unreadable-files',
+  'time-limit',
 ];
 
 /** The one thing to do next when the result is incomplete (undefined when it is not). */

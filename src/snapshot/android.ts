@@ -17,6 +17,7 @@ import {
   type AndroidApp,
   type AndroidSnapshot,
   type ComponentRef,
+  type InstallerClass,
   SNAPSHOT_SCHEMA,
 } from '../model/snapshot.js';
 import { launcherStateOf, parseActivityResolver } from '../parse/android/activityResolver.js';
@@ -53,6 +54,7 @@ import {
 import { parseWhichSu } from '../parse/android/whichSu.js';
 import { APK_MANIFEST_PARSER, readApkManifest } from '../parse/apk/manifest.js';
 import { APK_SIGNING_PARSER as APK_PARSER, readApkSigningCerts } from '../parse/apk/signing.js';
+import { sizeWords } from '../util/bytes.js';
 import { ANDROID_STEP_REGISTRY, androidCheckSources } from './androidSteps.js';
 import { checkAndroidVersion } from './androidVersions.js';
 import { androidClock } from './clock.js';
@@ -131,26 +133,35 @@ function installerFacts(s: AppSeed) {
 }
 
 export function androidCollectOptions(
-  extra: Pick<CollectOptions, 'onProgress' | 'concurrency' | 'maxPulls'> = {},
+  extra: Pick<CollectOptions, 'onProgress' | 'concurrency' | 'pullLimits' | 'hashAllApps'> = {},
 ): CollectOptions {
   return {
     ...extra,
-    steps: ANDROID_STEP_IDS.map((id) => ({ id, commands: ANDROID_STEP_REGISTRY[id].commands })),
+    steps: ANDROID_STEP_IDS.map((id) => {
+      const { commands, from } = ANDROID_STEP_REGISTRY[id];
+      return from ? { id, commands, from } : { id, commands };
+    }),
     accept: acceptOutput,
     plan: {
+      // --hash-all-apps: the store apps (the apps not from a store are copied, and hashed here);
+      // the system image's own apps stay unhashed, as they always were
       apksToHash(o) {
         return [...seeds(o).values()]
           .filter((s) => !isSystem(s) && !removedKeepingData(s))
+          .filter((s) => mayBeSample(classifyInstaller(installerFacts(s))) === false)
           .map(baseApk)
           .filter((p): p is string => Boolean(p));
       },
+      // Every app not from a store, riskiest first: the copy limits may stop before the last.
+      // The installer class is the cross-checked one (a false store claim counts as sideloaded).
       apksToInspect(o) {
-        const order = { sideloaded: 0, unknown: 1, 'other-store': 2 } as Record<string, number>;
+        const risk = riskOf(o);
         return [...seeds(o).values()]
           .filter((s) => !removedKeepingData(s))
           .map((s) => ({ s, cls: classifyInstaller(installerFacts(s)) }))
-          .filter(({ cls }) => cls !== 'store' && cls !== 'preinstalled')
-          .sort((a, b) => (order[a.cls] ?? 9) - (order[b.cls] ?? 9))
+          .filter(({ cls }) => mayBeSample(cls))
+          .map(({ s, cls }) => ({ s, score: risk(s, cls) }))
+          .sort((a, b) => b.score - a.score || a.s.id.localeCompare(b.s.id))
           .map(({ s }) => baseApk(s))
           .filter((p): p is string => Boolean(p));
       },
@@ -166,6 +177,73 @@ export function androidCollectOptions(
         ...(m.parsed.package ? { manifestPackage: m.parsed.package } : {}),
       };
     },
+  };
+}
+
+/**
+ * Whether an app of this installer class can be a known spyware sample, whose file hashes and
+ * signers the rules hold: any app not from a store (sideloaded, another store, installed from a
+ * computer, a false store claim — classifyInstaller cross-checks the claim), or of unknown
+ * origin. Store and preinstalled apps are not copied or hashed by default: a store app's file
+ * is the store's build of it (the samples are the files spyware sellers hand out), and the
+ * rules still match them by package name.
+ */
+export function mayBeSample(cls: InstallerClass | undefined): boolean {
+  return cls !== 'store' && cls !== 'preinstalled';
+}
+
+/**
+ * How risky an app not from a store looks, from what the steps read, to copy the riskiest
+ * first: no icon (hidden), special access (screen reading, notifications, device admin, usage
+ * access, drawing over apps, installing apps), then where it came from.
+ */
+function riskOf(o: Outputs): (s: AppSeed, cls: InstallerClass) => number {
+  const ok = (step: AndroidStepId) => {
+    const t = o[step]?.text;
+    return t !== undefined && !detectShellError(t) ? t : undefined;
+  };
+  const launcherText = ok('launcher');
+  const icons = launcherText ? parseLauncherActivities(launcherText).parsed.packages : [];
+  // an empty icon list means the question failed: then no app counts as hidden
+  const visible = icons.length > 0 ? new Set(icons) : undefined;
+  const access = new Map<string, number>();
+  const grant = (pkgs: Iterable<string>) => {
+    for (const p of new Set(pkgs)) access.set(p, (access.get(p) ?? 0) + 1);
+  };
+  const secureText = ok('settingsSecure');
+  if (secureText) {
+    const secure = parseSettingsList(secureText, 'secure').parsed;
+    for (const key of ['enabled_accessibility_services', 'enabled_notification_listeners']) {
+      grant(parseComponentList(secure[key]).parsed.map((c) => c.package));
+    }
+  }
+  const policyText = ok('devicePolicy');
+  if (policyText) {
+    const p = parseDumpsysDevicePolicy(policyText).parsed;
+    grant([
+      ...p.admins.map((a) => a.package),
+      ...(p.deviceOwner ? [p.deviceOwner.package] : []),
+      ...p.profileOwners.map((x) => x.package),
+    ]);
+  }
+  for (const [op, step] of [
+    ['GET_USAGE_STATS', 'appopsUsageStats'],
+    ['SYSTEM_ALERT_WINDOW', 'appopsOverlay'],
+    ['REQUEST_INSTALL_PACKAGES', 'appopsInstall'],
+  ] as const) {
+    const t = ok(step);
+    if (!t) continue;
+    grant(
+      isAppOpsDump(t)
+        ? appOpHolders(once('appopsDump', t, parseAppOpsDump).parsed, op).packages
+        : parseAppOpsQuery(t).parsed.packages,
+    );
+  }
+  const origin: Partial<Record<InstallerClass, number>> = { sideloaded: 3, unknown: 2 };
+  return (s, cls) => {
+    const kinds = access.get(s.id) ?? 0;
+    const hidden = visible !== undefined && !visible.has(s.id);
+    return (hidden ? 4 : 0) + (kinds > 0 ? 4 + Math.min(kinds, 3) : 0) + (origin[cls] ?? 0);
   };
 }
 
@@ -319,6 +397,8 @@ export function assembleAndroidSnapshot(
   const launcherSet = launcher ? new Set(launcher.packages) : undefined;
 
   const apps: AndroidApp[] = [];
+  // apps whose file the copy limits left on the phone (app id → why, and its size)
+  const notCopied = new Map<string, Extract<ApkCertResult, { ok: false }>>();
   for (const s of seeds(o).values()) {
     const d = s.ds;
     const base = baseApk(s);
@@ -358,7 +438,10 @@ export function assembleAndroidSnapshot(
           ? (launcherStateOf(resolver, s.id) ?? 'unknown')
           : 'unknown',
     };
-    if (base && hashes[base]) app.apkSha256 = hashes[base];
+    // the file copied to this computer was hashed as it arrived; otherwise the phone's own
+    // sha256sum (--hash-all-apps) or an import's record of it
+    const hash = certResult?.sha256 ?? (base ? hashes[base] : undefined);
+    if (hash) app.apkSha256 = hash;
     if (certResult?.ok) {
       app.certs = certResult.certs;
       if (certResult.certs.length === 0) {
@@ -370,6 +453,12 @@ export function assembleAndroidSnapshot(
       else if (certResult.manifestPackage && certResult.manifestPackage !== s.id) {
         warnings.push(`The app file of ${s.id} says it belongs to ${certResult.manifestPackage}`);
       }
+    } else if (certResult?.skipped) {
+      notCopied.set(s.id, certResult);
+      // for the evidence section: which app, how large, and why it was not copied
+      warnings.push(
+        `Not copied from the phone, so who signed ${s.id} was not checked and its file was not fingerprinted: ${certResult.reason}`,
+      );
     } else if (certResult) warnings.push(`Could not read who signed ${s.id}: ${certResult.reason}`);
     apps.push(dropUndefined(app));
   }
@@ -469,7 +558,15 @@ export function assembleAndroidSnapshot(
   };
 
   for (const step of c.suspectSteps ?? []) stepWarned.add(step);
-  snapshot.checks = buildChecks(stepProblem, stepWarned, checkWarned, c, apps, checkNote);
+  snapshot.checks = buildChecks(
+    stepProblem,
+    stepWarned,
+    checkWarned,
+    c,
+    apps,
+    checkNote,
+    notCopied,
+  );
   if (apps.length === 0) {
     // nothing about apps can be said: never let that read as a clean phone
     snapshot.complete = false;
@@ -488,6 +585,8 @@ function buildChecks(
   apps: AndroidApp[],
   /** checks that ran only in part for a reason of their own */
   notes: Map<string, Problem> = new Map(),
+  /** apps whose file the copy limits left on the phone */
+  notCopied: Map<string, Extract<ApkCertResult, { ok: false }>> = new Map(),
 ): CheckStatus[] {
   const checks: CheckStatus[] = [];
   for (const [id, entry] of Object.entries(CHECK_SOURCES)) {
@@ -540,17 +639,30 @@ function buildChecks(
   }
   // an app removed with only its data kept has no app file left to read (pastApps covers it)
   const current = apps.filter((a) => a.installedForUser0 !== false);
-  const thirdParty = current.filter((a) => !a.system);
-  const hashed = thirdParty.filter((a) => a.apkSha256).length;
+  // Only apps that can be a known sample count (see mayBeSample): store and preinstalled apps
+  // are neither copied nor, by default, hashed, and their rules are judged without it.
+  const canMatch = current.filter((a) => mayBeSample(a.installerClass));
   checks.push(
-    coverage('apk-hashes', CHECK_SOURCES['apk-hashes'].title, hashed, thirdParty.length, c),
+    coverage(
+      'apk-hashes',
+      CHECK_SOURCES['apk-hashes'].title,
+      canMatch.filter((a) => !a.apkSha256),
+      canMatch.length,
+      c,
+      notCopied,
+      'fingerprint',
+    ),
   );
-  const toInspect = current.filter(
-    (a) => a.installerClass !== 'store' && a.installerClass !== 'preinstalled',
-  );
-  const inspected = toInspect.filter((a) => a.certs && a.certs.length > 0).length;
   checks.push(
-    coverage('signing-certs', CHECK_SOURCES['signing-certs'].title, inspected, toInspect.length, c),
+    coverage(
+      'signing-certs',
+      CHECK_SOURCES['signing-certs'].title,
+      canMatch.filter((a) => !a.certs?.length),
+      canMatch.length,
+      c,
+      notCopied,
+      'signer',
+    ),
   );
   return checks;
 }
@@ -558,21 +670,61 @@ function buildChecks(
 function coverage(
   id: string,
   title: string,
-  done: number,
+  missed: AndroidApp[],
   total: number,
   c: AndroidCollection,
+  notCopied: Map<string, Extract<ApkCertResult, { ok: false }>>,
+  what: 'fingerprint' | 'signer',
 ): CheckStatus {
-  if (done === total) return { id, title, status: 'ok' };
-  const why: Problem = c.complete
-    ? { reason: 'some app files could not be read', cause: 'unreadable-files' }
-    : whyUnread(c);
+  if (missed.length === 0) return { id, title, status: 'ok' };
+  const done = total - missed.length;
+  const status = done === 0 ? 'not-checked' : 'partial';
+  const skipped = missed.filter((a) => notCopied.has(a.id));
+  if (skipped.length === 0) {
+    const why: Problem = c.complete
+      ? { reason: 'some app files could not be read', cause: 'unreadable-files' }
+      : whyUnread(c);
+    return {
+      id,
+      title,
+      status,
+      reason: `${done} of ${total} apps checked: ${why.reason}`,
+      cause: why.cause,
+    };
+  }
+  // The copy limits: say in plain words which apps, how large, and that the file was too large
+  // for the time of this check (the evidence section's warnings have each one's reason).
+  const n = skipped.length;
+  const apps = n === 1 ? '1 app' : `${n} apps`;
+  const verb =
+    what === 'signer'
+      ? `we did not check who made ${apps} from outside an app store`
+      : `we did not take the fingerprint of ${apps} from outside an app store`;
+  const shown = skipped.slice(0, 5).map((a) => {
+    const bytes = notCopied.get(a.id)?.bytes;
+    return bytes !== undefined ? `${a.id} (${sizeWords(bytes)})` : a.id;
+  });
+  const more = n > shown.length ? ` and ${n - shown.length} more (see the evidence section)` : '';
+  const list = more ? `${shown.join(', ')}${more}` : joinWords(shown);
+  const others = missed.length - n;
+  const rest =
+    others > 0
+      ? `; ${others} more could not be read${c.complete ? '' : ` (${whyUnread(c).reason})`}`
+      : '';
   return {
     id,
     title,
-    status: done === 0 ? 'not-checked' : 'partial',
-    reason: `${done} of ${total} apps checked: ${why.reason}`,
-    cause: why.cause,
+    status,
+    reason: `${verb}, because ${n === 1 ? 'its file was' : 'their files were'} too large to copy in the time of this check: ${list}${rest}`,
+    // a lost phone is the broader fix when it also kept files unread
+    cause: others > 0 && !c.complete ? causeOfLoss(c) : 'time-limit',
   };
+}
+
+function joinWords(parts: string[]): string {
+  return parts.length <= 1
+    ? parts.join('')
+    : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
 /** Phone-local install times → UTC. Without the phone's time zone, UTC is assumed and said. */

@@ -1,12 +1,21 @@
+import { createHash } from 'node:crypto';
 import type {
   AndroidCollection,
   AndroidStepId,
   ApkCertResult,
+  PullLimits,
   StepOutput,
 } from '../../model/androidCollection.js';
+import { bytesOfText, durationText, sizeWords } from '../../util/bytes.js';
 import { mapLimit } from '../../util/limit.js';
 import { sha256sumCommands } from './commands.js';
-import { OutputCutShortError, PhoneLostError, type ReadOnlyAndroidPhone } from './phone.js';
+import {
+  OutputCutShortError,
+  PhoneLostError,
+  PullStoppedError,
+  PullTooLargeError,
+  type ReadOnlyAndroidPhone,
+} from './phone.js';
 
 /**
  * Decides whether a step's output is usable, or whether the phone refused
@@ -16,10 +25,17 @@ import { OutputCutShortError, PhoneLostError, type ReadOnlyAndroidPhone } from '
 export type OutputAcceptor = (step: AndroidStepId, text: string) => boolean;
 
 export interface FollowUpPlanner {
-  /** APK paths of apps not part of the phone's system image, to hash on the phone */
-  apksToHash(outputs: AndroidCollection['outputs']): string[];
-  /** APK paths to pull and read signing certificates from (apps not from a store) */
+  /**
+   * APK paths to copy to this computer, riskiest first: the apps not from a store (sideloaded,
+   * other stores, installed from a computer, a false store claim). Each is hashed here as it
+   * arrives and its signer read; copies stop at the limits (see PullLimits), so order matters.
+   */
   apksToInspect(outputs: AndroidCollection['outputs']): string[];
+  /**
+   * `--hash-all-apps` only: APK paths of the other apps outside the system image (store apps),
+   * to fingerprint on the phone with sha256sum. Never needed to match known spyware samples.
+   */
+  apksToHash(outputs: AndroidCollection['outputs']): string[];
 }
 
 export interface CollectOptions {
@@ -28,14 +44,28 @@ export interface CollectOptions {
    * when the phone refuses). From the step registry (src/snapshot/androidSteps.ts): device
    * code fetches, and knows no step of its own.
    */
-  steps: ReadonlyArray<{ id: AndroidStepId; commands: readonly string[] }>;
+  steps: ReadonlyArray<{
+    id: AndroidStepId;
+    commands: readonly string[];
+    /**
+     * Answered by this other step's answer when `accept` takes it (nothing is sent); otherwise
+     * `commands` are asked, as fallbacks (see the step registry's `from`).
+     */
+    from?: AndroidStepId;
+  }>;
   accept: OutputAcceptor;
   plan: FollowUpPlanner;
   readCerts: (apk: Buffer) => Omit<Extract<ApkCertResult, { ok: true }>, 'ok' | 'bytes'>;
   /** parallel requests to the phone; real adbd handles several shell sessions at once */
   concurrency?: number;
-  /** at most this many APKs are pulled (largest risk first is the planner's job) */
-  maxPulls?: number;
+  /** how much is copied to read signers (default DEFAULT_PULL_LIMITS) */
+  pullLimits?: Partial<PullLimits>;
+  /**
+   * Also fingerprint store apps on the phone (sha256sum; and any app not from a store whose
+   * file was not copied). For the evidence record: slow on a real phone, which reads every
+   * byte of every file from flash.
+   */
+  hashAllApps?: boolean;
   /**
    * One line per stage, and counts within the long stages (steps read, app
    * files fingerprinted, apps whose signer was checked) for a progress line.
@@ -50,7 +80,41 @@ export interface ProgressCount {
   total: number;
   /** the step id just finished (steps only) */
   item?: string;
+  /** signers: bytes copied so far, of the bytes planned */
+  bytesDone?: number;
+  bytesTotal?: number;
 }
+
+const MiB = 1024 * 1024;
+
+/**
+ * Copy limits that keep a drop-in session quick: USB 2 moves about 30 MB/s, so 300 MB is about
+ * 10 s of copying, and 90 s bounds a slow cable or phone. Riskiest apps are copied first.
+ */
+export const DEFAULT_PULL_LIMITS: PullLimits = { maxBytes: 300 * MiB, maxMs: 90_000 };
+
+/**
+ * SPYCHECK_PULL_MAX_MB and SPYCHECK_PULL_MAX_SECONDS (positive integers), for a session with
+ * more time (or a test with less). Unset or malformed: the defaults.
+ */
+export function pullLimitsFromEnv(env: NodeJS.ProcessEnv): Partial<PullLimits> {
+  const int = (name: string): number | undefined => {
+    const v = env[name]?.trim();
+    if (!v || !/^\d+$/.test(v)) return undefined;
+    const n = Number(v);
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  };
+  const mb = int('SPYCHECK_PULL_MAX_MB');
+  const s = int('SPYCHECK_PULL_MAX_SECONDS');
+  return { ...(mb ? { maxBytes: mb * MiB } : {}), ...(s ? { maxMs: s * 1000 } : {}) };
+}
+
+/** USB 2 as phones use it, until the copies so far say how fast this cable really is. */
+const ASSUMED_COPY_BYTES_PER_MS = (30 * MiB) / 1000;
+/** A budget phone's flash read and hash speed, for the --hash-all-apps estimate. */
+export const PHONE_HASH_MB_PER_S = 300;
+/** A store app's base APK, when the phone gave no size (popular apps: 4–80 MB). */
+export const TYPICAL_APK_MB = 30;
 
 /**
  * The fingerprint commands for these paths, each with how many paths it carries. As few
@@ -97,17 +161,43 @@ export async function collectAndroid(
   const finishedOrder: AndroidStepId[] = [];
   let stepsDone = 0;
   const stepsTotal = options.steps.length;
-  await mapLimit(options.steps, concurrency, async ({ id, commands }) => {
+  // steps answered by another step's answer wait for it outside the pool (they hold no slot)
+  const derived = options.steps.filter((s) => s.from !== undefined);
+  const counted = (id: AndroidStepId) => {
+    stepsDone++;
+    progress(`Reading the phone: step ${stepsDone} of ${stepsTotal}`, {
+      stage: 'steps',
+      done: stepsDone,
+      total: stepsTotal,
+      item: id,
+    });
+  };
+  await mapLimit(
+    options.steps.filter((s) => s.from === undefined),
+    concurrency,
+    async ({ id, commands }) => {
+      try {
+        await readStep(id, commands);
+      } finally {
+        counted(id);
+      }
+    },
+  );
+  const askedOwn = derived.filter(({ id, from }) => {
+    const source = from ? outputs[from] : undefined;
+    // usable as the source's own answer (an empty text is not a dump) and as this step's
+    const usable = source && from && !cutShortSteps.has(from) && options.accept(from, source.text);
+    if (!usable || !options.accept(id, source.text)) return true;
+    outputs[id] = { ...source };
+    counted(id);
+    return false;
+  });
+  await mapLimit(askedOwn, concurrency, async ({ id, commands }) => {
+    if (phone.lostError) return counted(id);
     try {
       await readStep(id, commands);
     } finally {
-      stepsDone++;
-      progress(`Reading the phone: step ${stepsDone} of ${stepsTotal}`, {
-        stage: 'steps',
-        done: stepsDone,
-        total: stepsTotal,
-        item: id,
-      });
+      counted(id);
     }
   });
 
@@ -133,13 +223,190 @@ export async function collectAndroid(
 
   const apkHashOutputs: StepOutput[] = [];
   const apkCerts: Record<string, ApkCertResult> = {};
+  const limits: PullLimits = { ...DEFAULT_PULL_LIMITS, ...options.pullLimits };
+  let apkBytesPulled = 0;
 
   if (!phone.lostError) {
-    const toHash = options.plan.apksToHash(outputs);
-    const batches = hashBatches(toHash);
+    const pulled = await copyApks(options.plan.apksToInspect(outputs));
+    if (options.hashAllApps && !phone.lostError) {
+      // store apps, and any app not from a store whose file could not be copied (hashing on
+      // the phone reads flash at ~300 MB/s: far cheaper than copying it over USB)
+      const rest = pulled.filter((x) => !apkCerts[x.path]?.sha256 && x.size !== 0);
+      await hashOnPhone([
+        ...options.plan.apksToHash(outputs).map((path) => ({ path, size: undefined })),
+        ...rest,
+      ]);
+    }
+  }
+
+  /**
+   * Copies the riskiest first, each whole or not at all: sizes first (one STAT each), then
+   * files that fit in what is left of the byte limit, while the time limit allows. Every file
+   * is hashed as it arrives, so the hash needs no second copy of it in memory.
+   */
+  async function copyApks(paths: string[]): Promise<{ path: string; size?: number }[]> {
+    if (paths.length === 0) return [];
+    const deadline = Date.now() + limits.maxMs;
+    const sizes = await mapLimit(paths, concurrency, async (path) => {
+      if (phone.lostError) return undefined;
+      try {
+        return (await phone.stat(path))?.size;
+      } catch (e) {
+        lost(e);
+        return undefined;
+      }
+    });
+    const all = paths.map((path, i) => ({ path, size: sizes[i] }));
+    if (phone.lostError) return all;
+    const maxFile = phone.maxPullBytes;
+    // bytes not yet promised to a planned file (files of unknown size draw on them as they come)
+    let left = limits.maxBytes;
+    const planned: { path: string; size?: number }[] = [];
+    for (const x of all) {
+      if (x.size !== undefined && (x.size > left || x.size > maxFile)) {
+        tooLarge(x.path, x.size, x.size > maxFile ? maxFile : undefined);
+        continue;
+      }
+      if (x.size !== undefined) left -= x.size;
+      planned.push(x);
+    }
+    const bytesTotal = planned.reduce((n, x) => n + (x.size ?? 0), 0);
+    const notCopied = all.length - planned.length;
+    progress(
+      `Checking who signed ${planned.length} apps not from a store (${sizeWords(bytesTotal)})${notCopied > 0 ? `; ${notCopied} more ${notCopied === 1 ? 'is' : 'are'} too large to copy in the time of this check` : ''}`,
+    );
+    let done = 0;
+    let inFlight = 0;
+    let firstCopy: number | undefined;
+    const counted = () => {
+      done++;
+      progress(
+        `Checking who signed the apps not from a store: ${done} of ${planned.length}${bytesTotal > 0 ? ` (${bytesOfText(apkBytesPulled, bytesTotal)})` : ''}`,
+        {
+          stage: 'signers',
+          done,
+          total: planned.length,
+          ...(bytesTotal > 0 ? { bytesDone: apkBytesPulled, bytesTotal } : {}),
+        },
+      );
+    };
+    function tooLarge(path: string, size: number | undefined, overFileCap?: number) {
+      apkCerts[path] = {
+        ok: false,
+        skipped: 'too-large',
+        ...(size !== undefined ? { bytes: size } : {}),
+        reason:
+          overFileCap !== undefined
+            ? `the file${size !== undefined ? ` (${sizeWords(size)})` : ''} is larger than the largest file spycheck copies (${sizeWords(overFileCap)})`
+            : `the file${size !== undefined ? ` (${sizeWords(size)})` : ''} is larger than what was left of the ${sizeWords(limits.maxBytes)} this check copies`,
+      };
+    }
+    const outOfTime = (path: string, size: number | undefined, why: string) => {
+      apkCerts[path] = {
+        ok: false,
+        skipped: 'out-of-time',
+        ...(size !== undefined ? { bytes: size } : {}),
+        reason: why,
+      };
+    };
+    // Pulls are large; two at a time keeps USB busy without starving shell commands.
+    await mapLimit(planned, Math.min(2, concurrency), async ({ path, size }) => {
+      if (phone.lostError) return counted();
+      const now = Date.now();
+      // the copying speed so far (USB is shared by both copies), or USB 2's until measured
+      const rate =
+        firstCopy !== undefined && apkBytesPulled >= MiB && now - firstCopy >= 200
+          ? apkBytesPulled / (now - firstCopy)
+          : ASSUMED_COPY_BYTES_PER_MS;
+      if (now + (inFlight + (size ?? 0)) / rate > deadline) {
+        outOfTime(
+          path,
+          size,
+          `the ${Math.round(limits.maxMs / 1000)} s this check spends copying app files would have run out before it was copied`,
+        );
+        return counted();
+      }
+      firstCopy ??= now;
+      // bytes of this file still to come, counted in what the copies in flight have left
+      let pending = size ?? 0;
+      inFlight += pending;
+      let got = 0;
+      const hash = createHash('sha256');
+      try {
+        const apk = await phone.pull(path, {
+          ...(size !== undefined ? { size } : { maxBytes: Math.max(1, left) }),
+          onData: (c) => {
+            got += c.length;
+            apkBytesPulled += c.length;
+            const d = Math.min(pending, c.length);
+            pending -= d;
+            inFlight -= d;
+            hash.update(c);
+          },
+          stopAfterMs: deadline - Date.now(),
+        });
+        apksPulled++;
+        if (size === undefined) left -= apk.length;
+        const sha256 = hash.digest('hex').toUpperCase();
+        try {
+          apkCerts[path] = { ok: true, bytes: apk.length, sha256, ...options.readCerts(apk) };
+        } catch (e) {
+          apkCerts[path] = {
+            ok: false,
+            reason: e instanceof Error ? e.message : String(e),
+            bytes: apk.length,
+            sha256,
+          };
+        }
+      } catch (e) {
+        // nothing of a copy given up is used: take its bytes back out of the count
+        apkBytesPulled -= got;
+        if (lost(e)) return;
+        if (e instanceof PullStoppedError) {
+          outOfTime(
+            path,
+            size,
+            `copying it was still not finished when the ${Math.round(limits.maxMs / 1000)} s this check spends copying app files ran out`,
+          );
+        } else if (e instanceof PullTooLargeError) {
+          tooLarge(path, size, e.cap === phone.maxPullBytes ? e.cap : undefined);
+        } else {
+          apkCerts[path] = { ok: false, reason: e instanceof Error ? e.message : String(e) };
+        }
+      } finally {
+        inFlight -= pending;
+        counted();
+      }
+    });
+    const skipped = Object.values(apkCerts).filter((r) => !r.ok && r.skipped).length;
+    if (skipped > 0) {
+      notes.push(
+        `${skipped} of ${paths.length} app files from outside an app store were not copied, to keep within this check's limits of ${sizeWords(limits.maxBytes)} and ${Math.round(limits.maxMs / 1000)} s (SPYCHECK_PULL_MAX_MB, SPYCHECK_PULL_MAX_SECONDS); they are named in the warnings below.`,
+      );
+    }
+    return all;
+  }
+
+  /** `--hash-all-apps`: sha256sum on the phone, after saying how long it should take. */
+  async function hashOnPhone(files: { path: string; size?: number }[]): Promise<void> {
+    const batches = hashBatches(files.map((f) => f.path));
     const filesTotal = batches.reduce((n, b) => n + b.files, 0);
+    if (filesTotal === 0) return;
+    // the phone gave sizes only for the files spycheck asked it about (those not from a store)
+    const known = files.filter((f) => f.size !== undefined);
+    const unknown = files.length - known.length;
+    const bytes = known.reduce((n, f) => n + (f.size ?? 0), 0) + unknown * TYPICAL_APK_MB * MiB;
+    const ms = (bytes / MiB / PHONE_HASH_MB_PER_S) * 1000;
+    const basis =
+      unknown === 0
+        ? `${sizeWords(bytes)} in all`
+        : unknown === files.length
+          ? `about ${TYPICAL_APK_MB} MB a file`
+          : `${sizeWords(bytes - unknown * TYPICAL_APK_MB * MiB)}, plus about ${TYPICAL_APK_MB} MB for each of ${unknown} files of unknown size`;
+    progress(
+      `Hashing ${filesTotal} app files on the phone: ${durationText(ms)} (estimate: ${basis}, read at about ${PHONE_HASH_MB_PER_S} MB/s)`,
+    );
     let filesDone = 0;
-    if (batches.length > 0) progress(`Checking ${filesTotal} app files on the phone`);
     await mapLimit(batches, concurrency, async ({ command, files }, i) => {
       try {
         apkHashOutputs.push({ command, text: await phone.shell(`sha256sum.${i + 1}`, command) });
@@ -153,40 +420,6 @@ export async function collectAndroid(
           done: filesDone,
           total: filesTotal,
         });
-      }
-    });
-
-    const toPull = options.plan.apksToInspect(outputs);
-    const maxPulls = options.maxPulls ?? 60;
-    if (toPull.length > maxPulls) {
-      notes.push(
-        `${toPull.length} apps were not installed from a store; the signing certificates of the first ${maxPulls} were checked.`,
-      );
-    }
-    const pulls = toPull.slice(0, maxPulls);
-    if (pulls.length > 0) progress(`Checking who signed ${pulls.length} apps not from a store`);
-    // Pulls are large; two at a time keeps USB busy without starving shell commands.
-    let pullsDone = 0;
-    const counted = () => {
-      pullsDone++;
-      progress(`Checking who signed the apps not from a store: ${pullsDone} of ${pulls.length}`, {
-        stage: 'signers',
-        done: pullsDone,
-        total: pulls.length,
-      });
-    };
-    await mapLimit(pulls, Math.min(2, concurrency), async (path) => {
-      if (phone.lostError) return counted();
-      try {
-        const apk = await phone.pull(path);
-        apksPulled++;
-        const r = options.readCerts(apk);
-        apkCerts[path] = { ok: true, bytes: apk.length, ...r };
-      } catch (e) {
-        if (lost(e)) return;
-        apkCerts[path] = { ok: false, reason: e instanceof Error ? e.message : String(e) };
-      } finally {
-        counted();
       }
     });
   }
@@ -211,6 +444,11 @@ export async function collectAndroid(
   const suspect = new Set(cutShortSteps);
   // the answers in flight when the phone went (at most one per parallel request)
   if (gone) for (const id of finishedOrder.slice(-concurrency)) suspect.add(id);
+  // a step answered by a suspect answer is as suspect as it
+  for (const { id, from } of derived) {
+    if (from && suspect.has(from) && outputs[id]?.command === outputs[from]?.command)
+      suspect.add(id);
+  }
 
   return {
     serial: phone.serial,
@@ -220,6 +458,8 @@ export async function collectAndroid(
     outputs,
     apkHashOutputs,
     apkCerts,
+    pullLimits: limits,
+    ...(options.hashAllApps ? { hashAllApps: true } : {}),
     notes,
     ...(phone.lostError ? { lostReason: phone.lostError.message } : {}),
     ...(complete ? {} : { suspectSteps: [...suspect] }),
@@ -229,6 +469,7 @@ export async function collectAndroid(
       bytesRead: phone.bytesRead,
       wallMs: Date.now() - t0,
       apksPulled,
+      apkBytesPulled,
     },
   };
 }

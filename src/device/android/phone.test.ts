@@ -9,6 +9,8 @@ import { Adb } from './adbkit.js';
 import {
   OutputCutShortError,
   PhoneLostError,
+  PullStoppedError,
+  PullTooLargeError,
   phoneOptionsFromEnv,
   ReadOnlyAndroidPhone,
 } from './phone.js';
@@ -227,4 +229,49 @@ describe('a pull that is given up', () => {
       }
     });
   }
+});
+
+describe('a pull hashed on the way, within limits', () => {
+  const APK = '/data/app/~~Q1w2e3R4==/com.example.tracker-Z9x8y7==/base.apk';
+
+  it('lands in one buffer of the size the phone gave, every chunk seen once on the way', async () => {
+    const { phone } = await phoneWith({});
+    const st = await phone.stat(APK);
+    const hash = createHash('sha256');
+    let seen = 0;
+    const apk = await phone.pull(APK, {
+      size: st!.size,
+      onData: (c) => {
+        seen += c.length;
+        hash.update(c);
+      },
+    });
+    expect(apk.length).toBe(st!.size);
+    expect(seen).toBe(apk.length);
+    expect(hash.digest('hex')).toBe(sha(apk));
+    expect(apk.equals(await phone.pull(APK))).toBe(true);
+  });
+
+  it('refuses a file over its own cap before any of it is used', async () => {
+    const { phone } = await phoneWith({});
+    const e = await phone.pull(APK, { maxBytes: 10 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(PullTooLargeError);
+    // the phone is still there for the next request
+    expect(phone.lostError).toBeUndefined();
+    expect((await phone.pull(APK)).length).toBeGreaterThan(10);
+  });
+
+  it('gives a copy up when its time is over, and the phone stays usable', async () => {
+    const fake = await hungSyncServer();
+    try {
+      const client = Adb.createClient({ host: '127.0.0.1', port: fake.port, bin: '/bin/false' });
+      const phone = new ReadOnlyAndroidPhone(client, 'HUNG', { requestTimeoutMs: 60_000 });
+      const e = await phone.pull(APK, { stopAfterMs: 50 }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(PullStoppedError);
+      expect(phone.lostError).toBeUndefined();
+    } finally {
+      for (const s of fake.syncs) s.destroy();
+      await new Promise((r) => fake.server.close(r));
+    }
+  });
 });

@@ -30,11 +30,33 @@ export class OutputCutShortError extends Error {
 }
 
 /**
+ * A copy given up because it ran past the time it was allowed (the phone is still there):
+ * the file counts as not copied, and nothing of it is used.
+ */
+export class PullStoppedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PullStoppedError';
+  }
+}
+
+/** A file larger than the copy was allowed to be: stopped before any of it is used. */
+export class PullTooLargeError extends Error {
+  constructor(readonly cap: number) {
+    super(`file is larger than ${cap} bytes`);
+    this.name = 'PullTooLargeError';
+  }
+}
+
+/**
  * Real full `dumpsys package` output on a phone with hundreds of apps runs to
  * tens of MB; 128 MiB leaves room for that and still bounds memory when a
  * phone never stops sending.
  */
 export const DEFAULT_MAX_SHELL_BYTES = 128 * 1024 * 1024;
+
+/** The largest APK copied (base APKs of popular apps are 4–80 MB; games' can be larger). */
+export const DEFAULT_MAX_PULL_BYTES = 150 * 1024 * 1024;
 
 export interface ReadOnlyPhoneOptions {
   /**
@@ -95,6 +117,11 @@ export class ReadOnlyAndroidPhone {
   ) {
     this.device = client.getDevice(serial);
     this.options = options;
+  }
+
+  /** The largest file `pull` copies */
+  get maxPullBytes(): number {
+    return this.options.maxPullBytes ?? DEFAULT_MAX_PULL_BYTES;
   }
 
   get lostError(): PhoneLostError | undefined {
@@ -178,10 +205,27 @@ export class ReadOnlyAndroidPhone {
     return r?.buf;
   }
 
-  /** Pull a file over adb sync (RECV). Not stored in raw[]: callers record what they derive. */
-  async pull(path: string): Promise<Buffer> {
+  /**
+   * Pull a file over adb sync (RECV). Not stored in raw[]: callers record what they derive.
+   *
+   * `size` (from a STAT) lets the file land in one buffer of that size, so a large APK is never
+   * held twice (chunks plus their join); `onData` sees every chunk as it arrives (to hash it on
+   * the way). `maxBytes` lowers the cap for this file; `stopAfterMs` gives the copy up (a
+   * PullStoppedError, the phone stays usable) when it is still running then.
+   */
+  async pull(
+    path: string,
+    opts: {
+      size?: number;
+      maxBytes?: number;
+      onData?: (chunk: Buffer) => void;
+      stopAfterMs?: number;
+    } = {},
+  ): Promise<Buffer> {
     assertAllowedSync('RECV', path);
-    const max = this.options.maxPullBytes ?? 150 * 1024 * 1024;
+    const max = Math.min(opts.maxBytes ?? Infinity, this.maxPullBytes);
+    const size =
+      opts.size !== undefined && opts.size > 0 && opts.size <= max ? opts.size : undefined;
     const r = await this.guard(`sync RECV ${path}`, async (onStop) => {
       // The Sync handle, not device.pull(): only it can close the connection
       // when the transfer is given up.
@@ -194,22 +238,55 @@ export class ReadOnlyAndroidPhone {
       };
       onStop(close);
       return new Promise<Buffer>((resolve, reject) => {
+        // one buffer of the announced size; chunks (joined once) only when the size is unknown
+        const whole = size !== undefined ? Buffer.allocUnsafe(size) : undefined;
         const chunks: Buffer[] = [];
         let total = 0;
+        let over = false;
+        const timer =
+          opts.stopAfterMs !== undefined
+            ? setTimeout(
+                () => {
+                  finish();
+                  close();
+                  reject(new PullStoppedError(`copying ${path} took longer than the time allowed`));
+                },
+                Math.max(0, opts.stopAfterMs),
+              )
+            : undefined;
+        const finish = () => {
+          over = true;
+          clearTimeout(timer);
+        };
+        // given up from outside (phone lost, Ctrl-C): the timer must not outlive the copy
+        onStop(finish);
         transfer.on('data', (c: Buffer) => {
+          if (over) return;
           total += c.length;
-          if (total > max) {
+          if (total > max || (whole && total > whole.length)) {
+            finish();
             close();
-            reject(new Error(`file is larger than ${max} bytes`));
+            reject(
+              whole && total <= max
+                ? new Error('the file grew while it was copied')
+                : new PullTooLargeError(max),
+            );
             return;
           }
-          chunks.push(c);
+          opts.onData?.(c);
+          if (whole) c.copy(whole, total - c.length);
+          else chunks.push(c);
         });
         transfer.on('end', () => {
+          if (over) return;
+          finish();
           sync.end();
-          resolve(Buffer.concat(chunks));
+          resolve(whole ? whole.subarray(0, total) : Buffer.concat(chunks));
         });
-        transfer.on('error', reject);
+        transfer.on('error', (e: unknown) => {
+          finish();
+          reject(e);
+        });
       });
     });
     if (r.buf.length === 0) {

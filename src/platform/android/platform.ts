@@ -1,4 +1,4 @@
-import { collectAndroid } from '../../device/android/collector.js';
+import { collectAndroid, pullLimitsFromEnv } from '../../device/android/collector.js';
 import { phoneOptionsFromEnv, ReadOnlyAndroidPhone } from '../../device/android/phone.js';
 import type { AndroidCollection } from '../../model/androidCollection.js';
 import { androidCollectOptions, assembleAndroidSnapshot } from '../../snapshot/android.js';
@@ -12,7 +12,7 @@ export const android: Platform<OpenAdb, AndroidCollection> = {
   id: 'android',
   connect: (env, demo) => connectAdb(env, demo),
   list: (connection) => connection.listDevices(),
-  async collect(connection, device, env, { onProgress, signal }) {
+  async collect(connection, device, env, { onProgress, signal, hashAllApps }) {
     const phone = new ReadOnlyAndroidPhone(
       connection.client,
       device.serial,
@@ -24,7 +24,14 @@ export const android: Platform<OpenAdb, AndroidCollection> = {
     if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
     try {
-      return await collectAndroid(phone, androidCollectOptions(onProgress ? { onProgress } : {}));
+      return await collectAndroid(
+        phone,
+        androidCollectOptions({
+          ...(onProgress ? { onProgress } : {}),
+          pullLimits: pullLimitsFromEnv(env),
+          ...(hashAllApps ? { hashAllApps } : {}),
+        }),
+      );
     } finally {
       signal?.removeEventListener('abort', stop);
     }
