@@ -1,17 +1,15 @@
 import { Command } from 'commander';
 import type { PlatformId } from '../model/snapshot.js';
-import { android } from '../platform/android/platform.js';
-import { ios } from '../platform/ios/platform.js';
 import type { PhoneAccess } from '../platform/platform.js';
 import { listPhones } from '../scan/listPhones.js';
 import { stateHelp } from '../scan/pickDevice.js';
-import { demoPlatformOf } from '../sim/demoPlatform.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
+import { loadPlatform } from './platforms.js';
 
-const FAMILIES: Record<PlatformId, { access: PhoneAccess; name: string; plural: string }> = {
-  android: { access: android, name: 'Android', plural: 'Android phones' },
-  ios: { access: ios, name: 'iPhone', plural: 'iPhones' },
+const FAMILIES: Record<PlatformId, { name: string; plural: string }> = {
+  android: { name: 'Android', plural: 'Android phones' },
+  ios: { name: 'iPhone', plural: 'iPhones' },
 };
 
 export function devicesCommand(ctx: CliContext): Command {
@@ -28,14 +26,13 @@ export function devicesCommand(ctx: CliContext): Command {
       const only: PlatformId | undefined = demo
         ? demo === true
           ? 'android'
-          : demoPlatformOf(demo)
+          : (await import('../sim/demoPlatform.js')).demoPlatformOf(demo)
         : undefined;
       const ids: PlatformId[] = only ? [only] : ['android', 'ios'];
-      const listings = await listPhones(
-        ids.map((id) => FAMILIES[id].access),
-        ctx.env,
-        demo,
-      );
+      // each family's code is loaded only when it is asked, one at a time
+      const access: PhoneAccess[] = [];
+      for (const id of ids) access.push(await loadPlatform(id));
+      const listings = await listPhones(access, ctx.env, demo);
       const devices = listings.flatMap((l) =>
         l.devices.map((d) => ({ platform: l.platform, ...d })),
       );

@@ -1,10 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
-import { adbServerAddress, createAdbClient } from '../device/android/adbServer.js';
-import { checkUsbmuxd, listUsbmuxdPhones, parseUsbmuxdAddress } from '../device/ios/phone.js';
-import { describeAdbError } from '../platform/android/connect.js';
-import { USBMUXD_MISSING_HELP } from '../platform/ios/connect.js';
-import { defaultRulesDir, loadRulePacks } from '../rules/load.js';
 import { stateHelp } from '../scan/pickDevice.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
@@ -47,6 +42,10 @@ export function doctorCommand(ctx: CliContext): Command {
       'Check that this computer is ready to scan phones, and explain how to fix what is not',
     )
     .action(async () => {
+      // loaded when the checks run, not at start-up; one module at a time (see ./platforms.ts)
+      const { adbServerAddress, createAdbClient } = await import('../device/android/adbServer.js');
+      const { describeAdbError } = await import('../platform/android/connect.js');
+      const { defaultRulesDir, loadRulePacks } = await import('../rules/load.js');
       const checks: Check[] = [];
       const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
       checks.push({
@@ -203,6 +202,10 @@ export function adbInstallSteps(platform: NodeJS.Platform): string[] {
  * (ListDevices, ReadPairRecord): nothing is sent to any iPhone.
  */
 async function iphoneChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const { checkUsbmuxd, listUsbmuxdPhones, parseUsbmuxdAddress } = await import(
+    '../device/ios/phone.js'
+  );
+  const { USBMUXD_MISSING_HELP } = await import('../platform/ios/connect.js');
   const given = env.USBMUXD_SOCKET_ADDRESS?.trim();
   const address = parseUsbmuxdAddress(given);
   const shown = `${'path' in address ? address.path : `${address.host}:${address.port}`}${given ? ' (from USBMUXD_SOCKET_ADDRESS)' : ''}`;

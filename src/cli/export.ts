@@ -7,8 +7,6 @@
  */
 import { basename } from 'node:path';
 import { Command } from 'commander';
-import { MANIFEST_FILE } from '../report/bundle.js';
-import { ExportRefusedError, exportBundle } from '../report/export.js';
 import { trustedFingerprints } from '../report/keys.js';
 import { forTerminal, hasHiddenCharacters } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
@@ -24,6 +22,9 @@ export function exportCommand(ctx: CliContext): Command {
       'the zip to write (must not exist yet; default: beside the bundle, <bundle folder name>.zip)',
     )
     .action(async (bundle: string, opts: { out?: string }) => {
+      // the zip writer and the verifier are loaded when the command runs, one at a time
+      const { MANIFEST_FILE } = await import('../report/bundle.js');
+      const { ExportRefusedError, exportBundle } = await import('../report/export.js');
       let result: Awaited<ReturnType<typeof exportBundle>>;
       try {
         result = await exportBundle(bundle, {

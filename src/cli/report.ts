@@ -14,20 +14,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { FindingsDoc } from '../model/findings.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { MANIFEST_FILE, type Manifest, REPORT_FILES } from '../report/bundle.js';
-import { renderEvidencePdf } from '../report/evidencePdf.js';
-import { makePrivateDir, readPlainFile, writeFileAtomic } from '../report/files.js';
-import { renderHtml } from '../report/html.js';
-import { trustedFingerprints } from '../report/keys.js';
-import { buildReportModel } from '../report/model.js';
-import { renderPdf } from '../report/pdf.js';
-import { renderText } from '../report/text.js';
-import { verifyBundle } from '../report/verify.js';
+import type { Manifest } from '../report/bundle.js';
+import { REPORT_FILES } from '../report/formats.js';
 
 /** findings.json and snapshot.json of real scans are a few MB. */
 const MAX_READ_BYTES = 512 * 1024 * 1024;
 
-import { loadContact } from '../config/config.js';
 import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal, hasHiddenCharacters } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
@@ -137,6 +129,13 @@ export function reportCommand(ctx: CliContext): Command {
         ctx.exit(EXIT.usage);
         return;
       }
+      // loaded when the command runs, one at a time (the PDF renderers only for a PDF, below)
+      const { MANIFEST_FILE } = await import('../report/bundle.js');
+      const { makePrivateDir, readPlainFile, writeFileAtomic } = await import('../report/files.js');
+      const { trustedFingerprints } = await import('../report/keys.js');
+      const { buildReportModel } = await import('../report/model.js');
+      const { verifyBundle } = await import('../report/verify.js');
+      const { loadContact } = await import('../config/config.js');
 
       // Verify first and render exactly the bytes that were checked: a file
       // swapped between two reads must never be what the report shows.
@@ -234,12 +233,16 @@ export function reportCommand(ctx: CliContext): Command {
         for (const f of formats) {
           const data =
             f === 'text'
-              ? renderText(model)
+              ? (await import('../report/text.js')).renderText(model)
               : f === 'html'
-                ? renderHtml(model)
+                ? (await import('../report/html.js')).renderHtml(model)
                 : f === 'evidence'
-                  ? await renderEvidencePdf(model, { creationDate: now })
-                  : await renderPdf(model, { creationDate: now });
+                  ? await (await import('../report/evidencePdf.js')).renderEvidencePdf(model, {
+                      creationDate: now,
+                    })
+                  : await (await import('../report/pdf.js')).renderPdf(model, {
+                      creationDate: now,
+                    });
           await writeFileAtomic(join(out, REPORT_FILES[f]), data);
         }
       } catch (err) {

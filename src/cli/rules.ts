@@ -5,22 +5,24 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { stringify } from 'yaml';
-import { compileRules } from '../analyze/compile.js';
-import { testPacks } from '../analyze/ruleTester.js';
-import { writePack } from '../rules/import/common.js';
-import { importIsdi } from '../rules/import/isdi.js';
-import { importStalkerwareIndicators } from '../rules/import/stalkerware-indicators.js';
-import { defaultRulesDir, formatRuleError, loadRulePacks, type RulePack } from '../rules/load.js';
-import { packJsonSchema, ruleJsonSchema } from '../rules/schema.js';
+import type { GeneratedPack } from '../rules/import/common.js';
+import type { RulePack } from '../rules/load.js';
+import { packageRoot } from '../util/packageRoot.js';
 import { forTerminal, forTerminalLines } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
+
+// The rules code (YAML, zod schemas, the importers) is loaded when a rules command runs, not
+// at start-up: each action imports what it uses.
+
+/** The shipped packs' folder: the same as defaultRulesDir() (src/rules/load.ts), without loading it. */
+const shippedRulesDir = (): string => join(packageRoot(), 'rules');
 
 const line = (s: string) => `${s}\n`;
 /** Text from a pack, an import source or the command line, made safe for the terminal. */
 const t = (s: unknown, maxLength = 1000) => forTerminal(s, { maxLength });
 
 async function loadOrReport(ctx: CliContext, paths: string[]): Promise<RulePack[] | undefined> {
+  const { defaultRulesDir, formatRuleError, loadRulePacks } = await import('../rules/load.js');
   const { packs, errors } = await loadRulePacks(paths.length ? paths : [defaultRulesDir()]);
   if (errors.length) {
     for (const e of errors) ctx.stderr.write(line(formatRuleError(e)));
@@ -40,9 +42,10 @@ export function rulesCommand(ctx: CliContext): Command {
     .option('--rules <path...>', 'also load these packs')
     .option('--no-default-rules', 'do not load the shipped packs')
     .action(async (opts: { rules?: string[]; defaultRules: boolean }) => {
-      const paths = [...(opts.defaultRules ? [defaultRulesDir()] : []), ...(opts.rules ?? [])];
+      const paths = [...(opts.defaultRules ? [shippedRulesDir()] : []), ...(opts.rules ?? [])];
       const packs = await loadOrReport(ctx, paths);
       if (!packs) return;
+      const { compileRules } = await import('../analyze/compile.js');
       const compiled = compileRules(packs);
       for (const p of packs) {
         ctx.stdout.write(
@@ -78,6 +81,8 @@ export function rulesCommand(ctx: CliContext): Command {
     .action(async (paths: string[]) => {
       const packs = await loadOrReport(ctx, paths);
       if (!packs) return;
+      const { testPacks } = await import('../analyze/ruleTester.js');
+      const { formatRuleError } = await import('../rules/load.js');
       const results = testPacks(packs);
       const failures = results.flatMap((r) => r.failures);
       for (const f of failures) ctx.stderr.write(line(formatRuleError(f)));
@@ -94,8 +99,9 @@ export function rulesCommand(ctx: CliContext): Command {
     .option('--rules <path...>', 'also load these packs')
     .description('print one rule')
     .action(async (id: string, opts: { rules?: string[] }) => {
-      const packs = await loadOrReport(ctx, [defaultRulesDir(), ...(opts.rules ?? [])]);
+      const packs = await loadOrReport(ctx, [shippedRulesDir(), ...(opts.rules ?? [])]);
       if (!packs) return;
+      const { stringify } = await import('yaml');
       for (const p of packs) {
         const r = p.rules.find((x) => x.id === id);
         if (!r) continue;
@@ -115,7 +121,8 @@ export function rulesCommand(ctx: CliContext): Command {
     .command('schema')
     .description('print the JSON Schemas for rule files and pack.yaml (for editors)')
     .option('--pack', 'print the pack.yaml schema instead of the rule schema')
-    .action((opts: { pack?: boolean }) => {
+    .action(async (opts: { pack?: boolean }) => {
+      const { packJsonSchema, ruleJsonSchema } = await import('../rules/schema.js');
       ctx.stdout.write(
         line(JSON.stringify(opts.pack ? packJsonSchema() : ruleJsonSchema(), null, 2)),
       );
@@ -128,16 +135,20 @@ export function rulesCommand(ctx: CliContext): Command {
     .option(
       '--out <dir>',
       'pack folder to write',
-      join(defaultRulesDir(), 'stalkerware-indicators'),
+      join(shippedRulesDir(), 'stalkerware-indicators'),
     )
     .action(async (source: string, opts: { out: string }) => {
+      const { importStalkerwareIndicators } = await import(
+        '../rules/import/stalkerware-indicators.js'
+      );
       await runImport(ctx, opts.out, () => importStalkerwareIndicators(source));
     });
   imp
     .command('isdi')
     .argument('<source>', 'app-flags.csv or the folder holding it')
-    .option('--out <dir>', 'pack folder to write', join(defaultRulesDir(), 'isdi-dual-use'))
+    .option('--out <dir>', 'pack folder to write', join(shippedRulesDir(), 'isdi-dual-use'))
     .action(async (source: string, opts: { out: string }) => {
+      const { importIsdi } = await import('../rules/import/isdi.js');
       const exclude = await stalkerwarePackages();
       await runImport(ctx, opts.out, () => importIsdi(source, { exclude }));
     });
@@ -146,7 +157,8 @@ export function rulesCommand(ctx: CliContext): Command {
 
 /** Package ids of the shipped stalkerware pack, so ISDI does not repeat them. */
 async function stalkerwarePackages(): Promise<Set<string>> {
-  const dir = join(defaultRulesDir(), 'stalkerware-indicators');
+  const { loadRulePacks } = await import('../rules/load.js');
+  const dir = join(shippedRulesDir(), 'stalkerware-indicators');
   const out = new Set<string>();
   const exists = await readdir(dir).then(
     () => true,
@@ -165,9 +177,12 @@ async function stalkerwarePackages(): Promise<Set<string>> {
 async function runImport(
   ctx: CliContext,
   out: string,
-  generate: () => ReturnType<typeof importIsdi>,
+  generate: () => Promise<GeneratedPack>,
 ): Promise<void> {
-  let pack: Awaited<ReturnType<typeof importIsdi>>;
+  const { writePack } = await import('../rules/import/common.js');
+  const { testPacks } = await import('../analyze/ruleTester.js');
+  const { formatRuleError } = await import('../rules/load.js');
+  let pack: GeneratedPack;
   try {
     pack = await generate();
     await writePack(out, pack);

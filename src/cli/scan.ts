@@ -2,25 +2,22 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SEVERITIES, type Severity } from '../model/severity.js';
-import { android } from '../platform/android/platform.js';
-import { ios } from '../platform/ios/platform.js';
-import { REPORT_FORMATS, type ReportFormat } from '../report/bundle.js';
-import { listPhones } from '../scan/listPhones.js';
-import {
-  type ScanHooks,
-  type ScanPhoneOptions,
-  type ScanResult,
-  scanPhone,
-} from '../scan/scanPhone.js';
-import { demoPlatformOf } from '../sim/demoPlatform.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
+import type { LoadedRules } from '../scan/loadRules.js';
+import type { ScanHooks, ScanPhoneOptions, ScanResult } from '../scan/scanPhone.js';
 import { forTerminal } from '../util/sanitize.js';
 import { resolveCaseDetails } from './caseDetails.js';
 import type { CliContext } from './context.js';
 import { withoutDoctorAdvice } from './doctor.js';
 import { type CommandOutcome, exitCodeFor } from './exitCode.js';
+import {
+  type AndroidPlatform,
+  type AnyPlatform,
+  type IosPlatform,
+  loadPlatform,
+} from './platforms.js';
 import { interruptHandling } from './scanInterrupts.js';
 import { progressPrinter } from './scanProgress.js';
-import { printScanSummary } from './scanSummary.js';
 
 export { REPORT_FORMATS, type ReportFormat };
 
@@ -71,6 +68,10 @@ export function scanCommand(ctx: CliContext): Command {
       '--guided',
       'with --demo: practise the whole check, answering the questions a real scan asks (case reference, your name, consent)',
     )
+    .option(
+      '--hash-all-apps',
+      'Android: also fingerprint every app from an app store, on the phone (for the evidence record; slow: about 1 s per 10 apps)',
+    )
     .option('--open', 'open the report in the web browser when the scan is done')
     .option('--json', 'print findings.json on stdout (and nothing else)')
     .addOption(
@@ -94,17 +95,22 @@ export function scanCommand(ctx: CliContext): Command {
       ctx.stderr.write(
         opts.demo ? 'Connecting to the simulated phone…\n' : 'Connecting to the phone…\n',
       );
-      const chosen = await choosePlatform(ctx.env, opts);
+      // The scan's code is loaded here, one module at a time (see ./platforms.ts); the rule
+      // packs then load while the phone's transport is reached (a real phone's packs are
+      // known before it is), and are awaited before consent and before the phone is read.
+      const { loadRulesEarly } = await import('../scan/scanPhone.js');
+      let rulesLoading: Promise<LoadedRules> | undefined;
+      const chosen = await choosePlatform(ctx.env, opts, () => {
+        rulesLoading = loadRulesEarly(opts);
+      });
       if ('message' in chosen) {
         ctx.stderr.write(`${chosen.message}\n`);
         ctx.exit(exitCodeFor({ stopped: chosen.problem }));
         return;
       }
-      ctx.exit(await runScan(ctx, opts, chosen.platform));
+      ctx.exit(await runScan(ctx, opts, chosen.platform, rulesLoading));
     });
 }
-
-type AnyPlatform = typeof android | typeof ios;
 
 /** `--guided` is practice on a simulated phone, answered at a terminal. */
 function guidedUsage(ctx: CliContext, opts: ScanCliOptions): string | undefined {
@@ -119,24 +125,37 @@ function guidedUsage(ctx: CliContext, opts: ScanCliOptions): string | undefined 
 /**
  * Which phone family to read: `--platform`, else the demo profile's, else the
  * family of the one connected phone (or of `--serial`). Only the transports
- * are asked (adb's device list, usbmuxd's): nothing goes to a phone.
+ * are asked (adb's device list, usbmuxd's): nothing goes to a phone. A family's
+ * code is loaded only when it is needed; `loaded` is called once the code for
+ * a real phone is (before any transport is asked).
  */
 async function choosePlatform(
   env: NodeJS.ProcessEnv,
   opts: ScanCliOptions,
+  loaded: () => void = () => {},
 ): Promise<{ platform: AnyPlatform } | { problem: 'usage' | 'error'; message: string }> {
-  const byId = { android, ios } as const;
   if (typeof opts.demo === 'string') {
+    const { demoPlatformOf } = await import('../sim/demoPlatform.js');
     const own = demoPlatformOf(opts.demo);
     if (opts.platform && opts.platform !== own)
       return {
         problem: 'usage',
         message: `The simulated phone "${forTerminal(opts.demo)}" is ${own === 'ios' ? 'an iPhone' : 'an Android phone'}; leave out --platform or choose ${own}.`,
       };
-    return { platform: byId[own] };
+    return { platform: await loadPlatform(own) };
   }
-  if (opts.platform) return { platform: byId[opts.platform] };
-  if (opts.demo) return { platform: android };
+  if (opts.demo) return { platform: await loadPlatform(opts.platform ?? 'android') };
+  if (opts.platform) {
+    const platform = await loadPlatform(opts.platform);
+    loaded();
+    return { platform };
+  }
+  // one family's code at a time (never two imports at once), then the transports are asked
+  const android = await loadPlatform('android');
+  const ios = await loadPlatform('ios');
+  const { listPhones } = await import('../scan/listPhones.js');
+  loaded();
+  const byId = { android, ios } as const;
   const families = await listPhones([android, ios], env);
   const found = families.flatMap((f) =>
     f.devices
@@ -172,7 +191,14 @@ async function choosePlatform(
 }
 
 /** Runs the scan use case and turns what it returns into words, files on stdout and an exit code. */
-async function runScan(ctx: CliContext, opts: ScanCliOptions, platform: AnyPlatform) {
+async function runScan(
+  ctx: CliContext,
+  opts: ScanCliOptions,
+  platform: AnyPlatform,
+  rulesLoading?: Promise<LoadedRules>,
+) {
+  const { scanPhone } = await import('../scan/scanPhone.js');
+  const { printScanSummary } = await import('./scanSummary.js');
   const printer = progressPrinter(ctx.stderr, { live: ctx.liveProgress === true });
   const say = (s: string): void => printer.line(s);
   const json = opts.json === true;
@@ -189,8 +215,10 @@ async function runScan(ctx: CliContext, opts: ScanCliOptions, platform: AnyPlatf
       defaultRules: opts.defaultRules,
       demo: opts.demo,
       ...(opts.guided ? { guided: true } : {}),
+      ...(opts.hashAllApps ? { hashAllApps: true } : {}),
       env: ctx.env,
       askCaseDetails: () => resolveCaseDetails(ctx, given, ctx.stdin),
+      ...(rulesLoading ? { rulesLoading } : {}),
     };
 
     const hooks: ScanHooks = {
@@ -205,8 +233,8 @@ async function runScan(ctx: CliContext, opts: ScanCliOptions, platform: AnyPlatf
     };
     result =
       platform.id === 'ios'
-        ? await scanPhone(ios, options, hooks)
-        : await scanPhone(android, options, hooks);
+        ? await scanPhone(platform as IosPlatform, options, hooks)
+        : await scanPhone(platform as AndroidPlatform, options, hooks);
   } finally {
     interrupt.release();
     printer.end();
@@ -288,6 +316,7 @@ interface ScanCliOptions {
   defaultRules: boolean;
   demo?: string | boolean;
   guided?: boolean;
+  hashAllApps?: boolean;
   open?: boolean;
   json?: boolean;
   failOn?: Exclude<Severity, 'info'>;

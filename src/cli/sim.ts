@@ -1,6 +1,4 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { runSim } from '../sim/android/run.js';
-import { runIosSim } from '../sim/ios/run.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 
@@ -34,6 +32,7 @@ export function simCommand(ctx: CliContext): Command {
       ) => {
         if (platform === 'ios') {
           try {
+            const { runIosSim } = await import('../sim/ios/run.js');
             await runIosSim(profile, { socketPath: opts.socket, env: ctx.env, stderr: ctx.stderr });
           } catch (e) {
             ctx.stderr.write(
@@ -51,6 +50,7 @@ export function simCommand(ctx: CliContext): Command {
           return;
         }
         try {
+          const { runSim } = await import('../sim/android/run.js');
           await runSim(profile, {
             port: opts.port,
             adbd: opts.adbd,

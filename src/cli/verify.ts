@@ -3,7 +3,6 @@ import { createPublicKey } from 'node:crypto';
 import { Command } from 'commander';
 import { readPlainFile } from '../report/files.js';
 import { normaliseFingerprint, publicKeyFingerprint, trustedFingerprints } from '../report/keys.js';
-import { verifyBundle } from '../report/verify.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
 
@@ -83,6 +82,7 @@ export function verifyCommand(ctx: CliContext): Command {
         ctx.exit(EXIT.usage);
         return;
       }
+      const { verifyBundle } = await import('../report/verify.js');
       const result = await verifyBundle(bundle, {
         expectedFingerprint,
         trustedFingerprints: trustedFingerprints(ctx.env),

@@ -12,12 +12,11 @@ import { loadContact } from '../config/config.js';
 import type { FindingsDoc } from '../model/findings.js';
 import type { RawRecord } from '../model/raw.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { renderEvidencePdf } from './evidencePdf.js';
 import { makePrivateDir, safeRelativePath, writeFileAtomic } from './files.js';
+import { REPORT_FILES, type ReportFormat } from './formats.js';
 import { renderHtml } from './html.js';
 import { loadOrCreateSigningKey, rawPublicKey, type SigningKey } from './keys.js';
 import { buildReportModel, type ContactDetails, type RulePackRef } from './model.js';
-import { renderPdf } from './pdf.js';
 import { renderText } from './text.js';
 
 export const MANIFEST_SCHEMA = 1;
@@ -33,16 +32,8 @@ export const SUMS_FILE = 'SHA256SUMS';
 export const RAW_DIR = 'raw';
 export const RAW_INDEX = 'raw/index.json';
 
-/** `pdf` is the survivor's copy; `evidence` the police annex (evidence.pdf) */
-export type ReportFormat = 'text' | 'html' | 'pdf' | 'evidence' | 'json';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'html', 'pdf', 'evidence', 'json'];
-
-export const REPORT_FILES: Record<Exclude<ReportFormat, 'json'>, string> = {
-  text: 'report.txt',
-  html: 'report.html',
-  pdf: 'report.pdf',
-  evidence: 'evidence.pdf',
-};
+// the formats live apart so the CLI can list them without loading any renderer
+export { REPORT_FILES, REPORT_FORMATS, type ReportFormat } from './formats.js';
 
 export interface ManifestFile {
   path: string;
@@ -253,12 +244,15 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
   };
   await render('text', REPORT_FILES.text, () => renderText(model));
   await render('html', REPORT_FILES.html, () => renderHtml(model));
-  await render('pdf', REPORT_FILES.pdf, () =>
-    renderPdf(model, { creationDate: new Date(created) }),
-  );
-  await render('evidence', REPORT_FILES.evidence, () =>
-    renderEvidencePdf(model, { creationDate: new Date(created) }),
-  );
+  // pdfkit and its fonts are loaded only when a PDF is asked for
+  await render('pdf', REPORT_FILES.pdf, async () => {
+    const { renderPdf } = await import('./pdf.js');
+    return renderPdf(model, { creationDate: new Date(created) });
+  });
+  await render('evidence', REPORT_FILES.evidence, async () => {
+    const { renderEvidencePdf } = await import('./evidencePdf.js');
+    return renderEvidencePdf(model, { creationDate: new Date(created) });
+  });
 
   const manifest: Manifest = {
     schema: MANIFEST_SCHEMA,

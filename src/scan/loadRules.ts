@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { RulePackRef } from '../report/model.js';
-import { defaultRulesDir, formatRuleError, loadRulePacks, type RulePack } from '../rules/load.js';
+import { type CompiledLoadOptions, loadRulePacksCompiled } from '../rules/compiled.js';
+import { defaultRulesDir, formatRuleError, type RulePack } from '../rules/load.js';
 
 export type LoadedRules = { ok: true; packs: RulePack[] } | { ok: false; message: string };
 
@@ -8,11 +9,17 @@ export type LoadedRules = { ok: true; packs: RulePack[] } | { ok: false; message
  * The rule packs a scan or an import judges with: the shipped ones unless
  * turned off, then the caller's. A broken pack stops everything, so a
  * phone is never judged by half a rule set.
+ *
+ * A pack whose bytes were compiled before (the shipped index built at
+ * `npm run build`, or the user cache for other packs) loads without YAML or
+ * schema work; any other pack is parsed and checked in full (src/rules/compiled.ts).
  */
 export async function loadScanRules(opts: {
   rules: string[];
   defaultRules: boolean;
   extra?: string[];
+  /** where compiled packs come from (tests); default: shipped index + user cache */
+  compiled?: CompiledLoadOptions;
 }): Promise<LoadedRules> {
   const paths = [
     ...(opts.defaultRules ? [defaultRulesDir()] : []),
@@ -25,7 +32,7 @@ export async function loadScanRules(opts: {
       message: 'No rule packs to use: --no-default-rules needs at least one --rules PATH.',
     };
   }
-  const { packs, errors } = await loadRulePacks(paths);
+  const { packs, errors } = await loadRulePacksCompiled(paths, opts.compiled);
   if (errors.length === 0) return { ok: true, packs };
   const lines = [
     'A rule pack is broken, so spycheck stopped before reading the phone. Fix or remove the pack and try again:',

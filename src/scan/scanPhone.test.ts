@@ -113,17 +113,49 @@ describe('scanPhone', () => {
     expect(stage('steps').map((c) => c.done)).toEqual(ANDROID_STEP_IDS.map((_, i) => i + 1));
     expect(new Set(stage('steps').map((c) => c.item))).toEqual(new Set(ANDROID_STEP_IDS));
     expect(stage('steps').every((c) => c.total === ANDROID_STEP_IDS.length)).toBe(true);
-    for (const s of ['app-files', 'signers'] as const) {
-      const list = stage(s);
-      // app files go in as few commands as fit a command line: one on a small phone
-      expect(list.length, s).toBeGreaterThan(s === 'signers' ? 1 : 0);
-      const last = list.at(-1)!;
-      expect(last.done, s).toBe(last.total);
-      // counts only go up
-      expect(list.map((c) => c.done)).toEqual([...list.map((c) => c.done)].sort((a, b) => a - b));
-    }
+    const signers = stage('signers');
+    expect(signers.length).toBeGreaterThan(1);
+    const last = signers.at(-1)!;
+    expect(last.done).toBe(last.total);
+    // counts only go up, in apps and in bytes copied
+    expect(signers.map((c) => c.done)).toEqual(signers.map((c) => c.done).sort((a, b) => a - b));
+    const bytes = signers.map((c) => c.bytesDone ?? -1);
+    expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+    expect(last.bytesDone).toBe(last.bytesTotal);
+    expect(last.bytesTotal).toBeGreaterThan(0);
     // each count also says itself in words, for a front end that shows messages only
-    expect(stage('app-files').at(-1)?.message).toMatch(/^Checking app files: (\d+) of \1$/);
+    expect(last.message).toMatch(
+      /^Checking who signed the apps not from a store: (\d+) of \1 \(\d+ of \d+ KB\)$/,
+    );
+    // store apps are not fingerprinted on the phone unless asked (--hash-all-apps)
+    expect(stage('app-files')).toEqual([]);
+  });
+
+  it('with hashAllApps says how long hashing on the phone should take, then counts it', async () => {
+    const progress: ScanProgress[] = [];
+    const result = await scanPhone(android, options({ demo: true, hashAllApps: true }), {
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result.status).toBe('saved');
+    const estimate = progress.findIndex(
+      (p) => p.kind === 'step' && /^Hashing \d+ app files on the phone: /.test(p.message),
+    );
+    expect(estimate).toBeGreaterThan(-1);
+    expect((progress[estimate] as { message: string }).message).toMatch(/300 MB\/s/);
+    const files = progress.filter(
+      (p): p is Extract<ScanProgress, { kind: 'count' }> =>
+        p.kind === 'count' && p.stage === 'app-files',
+    );
+    // the estimate comes before the first count; the counts go up to their total
+    expect(progress.indexOf(files[0]!)).toBeGreaterThan(estimate);
+    expect(files.at(-1)?.done).toBe(files.at(-1)?.total);
+    expect(files.at(-1)?.message).toMatch(/^Checking app files: (\d+) of \1$/);
+    if (result.status !== 'saved') return;
+    const storeApps = result.snapshot.apps.filter(
+      (a) => 'installerClass' in a && a.installerClass === 'store',
+    );
+    expect(storeApps.length).toBeGreaterThan(0);
+    expect(storeApps.every((a) => 'apkSha256' in a && a.apkSha256)).toBe(true);
   });
 
   it('a demo asks nothing, unless it is guided: then it asks as a real scan does', async () => {

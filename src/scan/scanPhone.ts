@@ -18,7 +18,7 @@ import type { RulePackRef } from '../report/model.js';
 import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal } from '../util/sanitize.js';
 import { defaultBundleDir, errorText, prepareBundleDir } from './bundleDir.js';
-import { loadScanRules, packRef } from './loadRules.js';
+import { type LoadedRules, loadScanRules, packRef } from './loadRules.js';
 import { pickDevice } from './pickDevice.js';
 
 /** Chain of custody, recorded in the bundle. */
@@ -40,22 +40,53 @@ export interface ScanPhoneOptions {
   demo?: string | boolean;
   /** With `demo`: ask for the case details and consent as a real scan does (practice) */
   guided?: boolean;
+  /**
+   * Android: also fingerprint every store app's file on the phone, for the evidence record
+   * (slow on a real phone; known spyware is matched without it)
+   */
+  hashAllApps?: boolean;
   env: NodeJS.ProcessEnv;
   /** Chain-of-custody details and consent for a real phone, or a guided demo (a plain demo needs none) */
   askCaseDetails(): Promise<CaseDetails>;
+  /**
+   * The rule packs, already being loaded by `loadRulesEarly` (with these same options)
+   * while the phone's transport was reached; without it the scan starts loading them itself.
+   */
+  rulesLoading?: Promise<LoadedRules>;
+}
+
+/**
+ * Starts loading the rule packs of a real-phone scan, so they load while adb (or usbmuxd)
+ * connects and lists its phones; awaited when the scan needs them, before consent and before
+ * the phone is read. A simulated phone may bring a training pack, known only once it is
+ * started: its packs load then (undefined here).
+ */
+export function loadRulesEarly(
+  opts: Pick<ScanPhoneOptions, 'rules' | 'defaultRules' | 'demo'>,
+): Promise<LoadedRules> | undefined {
+  if (opts.demo) return undefined;
+  const loading = loadScanRules({ rules: opts.rules, defaultRules: opts.defaultRules, extra: [] });
+  // handled here, so a scan that stops before it needs the rules leaves no unhandled
+  // rejection behind; whoever awaits `loading` still gets the error
+  loading.catch(() => {});
+  return loading;
 }
 
 /**
  * How far a long part of the reading has got: `done` of `total`. The stages:
  * `steps` (the questions asked of the phone; `item` names the last one
- * answered), `app-files` (app files fingerprinted on the phone), `signers`
- * (apps whose signing certificate was checked).
+ * answered), `app-files` (app files fingerprinted on the phone, with
+ * --hash-all-apps), `signers` (apps whose file was copied to check who signed
+ * it; with the bytes copied).
  */
 export interface ProgressCount {
   stage: 'steps' | 'app-files' | 'signers';
   done: number;
   total: number;
   item?: string;
+  /** signers: bytes of app files copied so far, of those planned */
+  bytesDone?: number;
+  bytesTotal?: number;
 }
 
 /**
@@ -114,30 +145,45 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
     message,
   });
 
-  // Rules first: a broken pack must stop us before we touch the phone.
+  // Rules first: a broken pack must stop us before we touch the phone. They load while the
+  // transport connects and lists its phones (which asks no phone anything); a broken pack is
+  // still reported before a listing problem, and before consent and reading.
+  const early = opts.demo ? undefined : (opts.rulesLoading ?? loadRulesEarly(opts));
   const demoName = opts.demo ? (typeof opts.demo === 'string' ? opts.demo : undefined) : undefined;
   const conn = await platform.connect(opts.env, opts.demo ? (demoName ?? true) : undefined);
   if (!conn.ok) return notRead(conn.notReady ?? 'error', conn.message);
   try {
+    // no command goes to a phone before consent: listing asks the phones nothing
+    const listing = platform.list(conn).then(
+      (devices) => ({ devices }),
+      (error: unknown) => ({ error }),
+    );
     const trainingPack = conn.demoProfileDir
       ? join(conn.demoProfileDir, 'training-pack')
       : undefined;
-    const loaded = await loadScanRules({
-      rules: opts.rules,
-      defaultRules: opts.defaultRules,
-      extra: trainingPack && existsSync(trainingPack) ? [trainingPack] : [],
-    });
-    if (!loaded.ok) return notRead('error', loaded.message);
+    let loaded: LoadedRules;
+    try {
+      loaded = await (early ??
+        loadScanRules({
+          rules: opts.rules,
+          defaultRules: opts.defaultRules,
+          extra: trainingPack && existsSync(trainingPack) ? [trainingPack] : [],
+        }));
+    } catch (e) {
+      await listing; // the connection is closed only once the listing has ended
+      throw e;
+    }
+    if (!loaded.ok) {
+      await listing;
+      return notRead('error', loaded.message);
+    }
     const packs = loaded.packs;
     const compiled = compileRules(packs);
 
-    let devices: Awaited<ReturnType<typeof platform.list>>;
-    try {
-      // no command goes to a phone before consent: listing asks the phones nothing
-      devices = await platform.list(conn);
-    } catch (e) {
-      return notRead(conn.notReadyFor?.(e) ?? 'error', conn.describeError(e));
-    }
+    const listed = await listing;
+    if ('error' in listed)
+      return notRead(conn.notReadyFor?.(listed.error) ?? 'error', conn.describeError(listed.error));
+    const devices = listed.devices;
     const pick = pickDevice(devices, opts.serial, platform.id);
     if (!pick.ok) return notRead(pick.usage ? 'usage' : (pick.notReady ?? 'error'), pick.message);
 
@@ -176,11 +222,19 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
     );
 
     onProgress?.({ kind: 'phase', phase: 'reading' });
+    // the PDF renderer warms up while this process mostly waits for the phone
+    const warming = opts.formats.some((f) => f === 'pdf' || f === 'evidence')
+      ? import('../report/pdfWarmUp.js').then(
+          (m) => m.warmUpPdf(),
+          () => undefined,
+        )
+      : undefined;
     const reading = await platform.collect(conn, pick.device, opts.env, {
       // Android counts its long stages (a second argument the platform passes on as is)
       onProgress: (message: string, count?: ProgressCount) =>
         onProgress?.(count ? { kind: 'count', message, ...count } : { kind: 'step', message }),
       ...(signal ? { signal } : {}),
+      ...(opts.hashAllApps ? { hashAllApps: true } : {}),
     });
     if (reading.notReady?.nothingRead) {
       onProgress?.({ kind: 'phase', phase: 'done' });
@@ -188,6 +242,7 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
       if (!existed) tryRemoveEmpty(outDir);
       return notRead(reading.notReady.reason, reading.notReady.message);
     }
+    await warming;
     onProgress?.({ kind: 'phase', phase: 'judging' });
     const snapshot = platform.assemble(reading, toolInfo());
     const findings = analyzeSnapshot(snapshot, compiled);
