@@ -864,9 +864,8 @@ export const CAUSE_ACTION: Record<CheckCause, string> = {
   'unreadable-files':
     'Run the check again. If the same apps cannot be read, note their names for a specialist.',
   'time-limit':
-    'Note the apps named here for a specialist (the evidence section gives their sizes). When ' +
-    'there is more time, run the check again with a higher limit on how much it copies from ' +
-    'the phone (SPYCHECK_PULL_MAX_MB and SPYCHECK_PULL_MAX_SECONDS in spycheck\u2019s README).',
+    'When there is more time, run the check again and let it copy more of the app files ' +
+    '(spycheck\u2019s guide says how). The evidence section names these apps and their sizes.',
   locked:
     'Unlock the iPhone with its passcode, keep it unlocked with the screen on, and run the check again.',
   'not-trusted':
