@@ -270,6 +270,21 @@ describe('an app that falsely claims a store', () => {
 });
 
 describe('copying app files within limits of bytes and time', () => {
+  it('starts copying as soon as the package list is in, when every file fits the limits', async () => {
+    const { snapshot, log } = await scanProfile('infected-a12', 30);
+    const order = log.entries.filter((e) => e.kind === 'shell' || e.kind === 'sync');
+    const firstStat = order.findIndex((e) => e.kind === 'sync' && e.request.startsWith('STAT'));
+    const lastShell = order.map((e) => e.kind).lastIndexOf('shell');
+    // the copies overlap the other steps instead of waiting for the slowest of them
+    expect(firstStat).toBeGreaterThan(-1);
+    expect(firstStat).toBeLessThan(lastShell);
+    // and the result is the same: every app from outside a store checked, once
+    const recv = order.filter((e) => e.kind === 'sync' && e.request.startsWith('RECV'));
+    expect(recv).toHaveLength(SIDELOADED.length);
+    for (const id of SIDELOADED) expect(app(snapshot, id).certs?.length, id).toBeGreaterThan(0);
+    expect(snapshot.checks.find((c) => c.id === 'signing-certs')?.status).toBe('ok');
+  });
+
   it('copies the riskiest first: hidden, with special access, from outside a store', async () => {
     const { collection } = await scanProfile('infected-a12');
     const order = androidCollectOptions().plan.apksToInspect(collection.outputs);

@@ -157,6 +157,19 @@ export async function collectAndroid(
     return true;
   };
 
+  const apkHashOutputs: StepOutput[] = [];
+  const apkCerts: Record<string, ApkCertResult> = {};
+  const limits: PullLimits = { ...DEFAULT_PULL_LIMITS, ...options.pullLimits };
+  let apkBytesPulled = 0;
+  // the copy limits hold for every copy of this scan (early and late ones together)
+  let copyDeadline: number | undefined;
+  let bytesLeft = limits.maxBytes;
+  // Copies of apps the package list alone shows are not from a store start as soon as that list
+  // is in, while the other steps are still being read: on a real phone the copies (over USB)
+  // then overlap the phone's slowest answer (`dumpsys package`) instead of waiting for it.
+  const earlyPaths = new Set<string>();
+  let early: Promise<{ path: string; size?: number }[] | undefined> | undefined;
+
   progress('Reading the phone settings and app list');
   const finishedOrder: AndroidStepId[] = [];
   let stepsDone = 0;
@@ -180,6 +193,13 @@ export async function collectAndroid(
         await readStep(id, commands);
       } finally {
         counted(id);
+      }
+      if (id === 'packages' && outputs.packages && !phone.lostError && !cutShortSteps.has(id)) {
+        const paths = options.plan.apksToInspect(outputs);
+        for (const path of paths) earlyPaths.add(path);
+        early = copyApks(paths, true);
+        // awaited after the steps; until then a failure must not count as unhandled
+        early.catch(() => undefined);
       }
     },
   );
@@ -221,13 +241,26 @@ export async function collectAndroid(
     }
   }
 
-  const apkHashOutputs: StepOutput[] = [];
-  const apkCerts: Record<string, ApkCertResult> = {};
-  const limits: PullLimits = { ...DEFAULT_PULL_LIMITS, ...options.pullLimits };
-  let apkBytesPulled = 0;
-
+  const earlyResult = await early;
+  // not copied early (they might not all fit): the whole reading ranks them, below
+  if (earlyResult === undefined) earlyPaths.clear();
+  const earlyCopied = earlyResult ?? [];
   if (!phone.lostError) {
-    const pulled = await copyApks(options.plan.apksToInspect(outputs));
+    const wanted = options.plan.apksToInspect(outputs);
+    const want = new Set(wanted);
+    // a file copied early that the whole reading says needs no copy (the store's own app, an
+    // app removed with only its data kept): what was learnt of it is not evidence of anything
+    for (const path of earlyPaths) if (!want.has(path)) delete apkCerts[path];
+    const pulled = [
+      ...earlyCopied.filter((x) => want.has(x.path)),
+      ...((await copyApks(wanted.filter((path) => !earlyPaths.has(path)))) ?? []),
+    ];
+    const skipped = Object.values(apkCerts).filter((r) => !r.ok && r.skipped).length;
+    if (skipped > 0) {
+      notes.push(
+        `${skipped} of ${wanted.length} app files from outside an app store were not copied, to keep within this check's limits of ${sizeWords(limits.maxBytes)} and ${Math.round(limits.maxMs / 1000)} s (SPYCHECK_PULL_MAX_MB, SPYCHECK_PULL_MAX_SECONDS); they are named in the warnings below.`,
+      );
+    }
     if (options.hashAllApps && !phone.lostError) {
       // store apps, and any app not from a store whose file could not be copied (hashing on
       // the phone reads flash at ~300 MB/s: far cheaper than copying it over USB)
@@ -244,9 +277,11 @@ export async function collectAndroid(
    * files that fit in what is left of the byte limit, while the time limit allows. Every file
    * is hashed as it arrives, so the hash needs no second copy of it in memory.
    */
-  async function copyApks(paths: string[]): Promise<{ path: string; size?: number }[]> {
+  async function copyApks(
+    paths: string[],
+    ifAllFit = false,
+  ): Promise<{ path: string; size?: number }[] | undefined> {
     if (paths.length === 0) return [];
-    const deadline = Date.now() + limits.maxMs;
     const sizes = await mapLimit(paths, concurrency, async (path) => {
       if (phone.lostError) return undefined;
       try {
@@ -259,15 +294,28 @@ export async function collectAndroid(
     const all = paths.map((path, i) => ({ path, size: sizes[i] }));
     if (phone.lostError) return all;
     const maxFile = phone.maxPullBytes;
+    // Early copies go by the package list alone, which cannot rank the riskiest first (it
+    // does not know which apps hide or hold special access, nor which claim a store falsely).
+    // They only go ahead when every file fits in half the limits, so the order cannot decide
+    // which app is left out, and room is left for apps the whole reading adds.
+    if (ifAllFit) {
+      const total = all.reduce((n, x) => n + (x.size ?? Number.POSITIVE_INFINITY), 0);
+      const fits =
+        total <= bytesLeft / 2 &&
+        all.every((x) => (x.size ?? 0) <= maxFile) &&
+        total / ASSUMED_COPY_BYTES_PER_MS < limits.maxMs / 2;
+      if (!fits) return undefined;
+    }
+    copyDeadline ??= Date.now() + limits.maxMs;
+    const deadline = copyDeadline;
     // bytes not yet promised to a planned file (files of unknown size draw on them as they come)
-    let left = limits.maxBytes;
     const planned: { path: string; size?: number }[] = [];
     for (const x of all) {
-      if (x.size !== undefined && (x.size > left || x.size > maxFile)) {
+      if (x.size !== undefined && (x.size > bytesLeft || x.size > maxFile)) {
         tooLarge(x.path, x.size, x.size > maxFile ? maxFile : undefined);
         continue;
       }
-      if (x.size !== undefined) left -= x.size;
+      if (x.size !== undefined) bytesLeft -= x.size;
       planned.push(x);
     }
     const bytesTotal = planned.reduce((n, x) => n + (x.size ?? 0), 0);
@@ -334,7 +382,7 @@ export async function collectAndroid(
       const hash = createHash('sha256');
       try {
         const apk = await phone.pull(path, {
-          ...(size !== undefined ? { size } : { maxBytes: Math.max(1, left) }),
+          ...(size !== undefined ? { size } : { maxBytes: Math.max(1, bytesLeft) }),
           onData: (c) => {
             got += c.length;
             apkBytesPulled += c.length;
@@ -346,7 +394,7 @@ export async function collectAndroid(
           stopAfterMs: deadline - Date.now(),
         });
         apksPulled++;
-        if (size === undefined) left -= apk.length;
+        if (size === undefined) bytesLeft -= apk.length;
         const sha256 = hash.digest('hex').toUpperCase();
         try {
           apkCerts[path] = { ok: true, bytes: apk.length, sha256, ...options.readCerts(apk) };
@@ -378,12 +426,6 @@ export async function collectAndroid(
         counted();
       }
     });
-    const skipped = Object.values(apkCerts).filter((r) => !r.ok && r.skipped).length;
-    if (skipped > 0) {
-      notes.push(
-        `${skipped} of ${paths.length} app files from outside an app store were not copied, to keep within this check's limits of ${sizeWords(limits.maxBytes)} and ${Math.round(limits.maxMs / 1000)} s (SPYCHECK_PULL_MAX_MB, SPYCHECK_PULL_MAX_SECONDS); they are named in the warnings below.`,
-      );
-    }
     return all;
   }
 
