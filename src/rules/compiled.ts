@@ -52,7 +52,8 @@ import {
   type RuleLoadError,
   type RulePack,
 } from './load.js';
-import { type MatchExpr, type PackMeta, RULE_PACK_SCHEMA } from './schema.js';
+import type { MatchExpr, PackMeta } from './schema.js';
+import { RULE_PACK_SCHEMA } from './schemaVersion.js';
 
 /** Bump when the compiled form changes. */
 export const INDEX_FORMAT = 1;

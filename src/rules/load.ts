@@ -16,19 +16,40 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Document, LineCounter, parseAllDocuments } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { forTerminal, showHidden } from '../util/sanitize.js';
 import { attachPackLabels, type PackLabels } from './labels.js';
-import { locateKey, locatePath } from './locate.js';
-import {
-  PACK_LABELS,
-  PACK_META,
-  type PackMeta,
-  RULE,
-  RULE_PACK_SCHEMA,
-  type RuleDef,
-} from './schema.js';
+import type { PackMeta, RuleDef } from './schema.js';
+import { RULE_PACK_SCHEMA } from './schemaVersion.js';
+
+/**
+ * The YAML parser and the schemas, loaded only when a pack is really parsed: a scan takes
+ * compiled packs (compiled.ts) and never needs them, which keeps ~100 ms of loading off the
+ * start of every scan. Loaded one after the other (parallel imports are not safe on Node 20).
+ */
+interface ParserDeps {
+  yaml: typeof import('yaml');
+  schema: typeof import('./schema.js');
+  locate: typeof import('./locate.js');
+}
+let parserDeps: Promise<ParserDeps> | undefined;
+/** Set once `parser()` has resolved; the sync helpers below only run after that. */
+let loaded: ParserDeps | undefined;
+function parser(): Promise<ParserDeps> {
+  parserDeps ??= (async () => {
+    const yaml = await import('yaml');
+    const schema = await import('./schema.js');
+    const locate = await import('./locate.js');
+    loaded = { yaml, schema, locate };
+    return loaded;
+  })();
+  return parserDeps;
+}
+const deps = (): ParserDeps => {
+  if (!loaded) throw new Error('the rule-pack parser was used before it was loaded');
+  return loaded;
+};
 
 export interface RuleLoadError {
   file: string;
@@ -242,7 +263,7 @@ function zodErrors(
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        const at = locateKey(doc, issue.path, key, lc);
+        const at = deps().locate.locateKey(doc, issue.path, key, lc);
         const where = issue.path.length ? ` in ${pathText(issue.path)}` : '';
         // showHidden: a key smuggling escapes or bidi characters is shown as <U+001B>…
         out.push({
@@ -253,7 +274,7 @@ function zodErrors(
       }
       continue;
     }
-    const at = locatePath(doc, issue.path, lc);
+    const at = deps().locate.locatePath(doc, issue.path, lc);
     const name = pathText(issue.path);
     let msg = issue.message;
     if (issue.code === 'invalid_type' && msg.includes('received undefined')) {
@@ -286,8 +307,9 @@ async function parseYamlFile(
     return { docs: [], errors, text: '' };
   }
   const text = await readFile(file, 'utf8');
-  const lc = new LineCounter();
-  const parsed = parseAllDocuments(text, {
+  const { yaml } = await parser();
+  const lc = new yaml.LineCounter();
+  const parsed = yaml.parseAllDocuments(text, {
     lineCounter: lc,
     prettyErrors: false,
     uniqueKeys: true,
@@ -308,7 +330,7 @@ async function parseYamlFile(
       const value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       docs.push({ value, doc, lc });
     } catch (err) {
-      const at = locatePath(doc, [], lc);
+      const at = deps().locate.locatePath(doc, [], lc);
       const m = err instanceof Error ? err.message : String(err);
       errors.push({
         file,
@@ -370,12 +392,12 @@ async function loadRuleFile(
   const { docs, errors, text } = await parseYamlFile(file);
   const rules: LoadedRule[] = [];
   for (const { value, doc, lc } of docs) {
-    const res = RULE.safeParse(value);
+    const res = (await parser()).schema.RULE.safeParse(value);
     if (!res.success) {
       errors.push(...zodErrors(file, doc, lc, res.error.issues));
       continue;
     }
-    const at = locatePath(doc, [], lc);
+    const at = deps().locate.locatePath(doc, [], lc);
     rules.push({
       ...normaliseRule(res.data),
       pack: pack.id,
@@ -459,11 +481,11 @@ async function loadPackDir(dir: string): Promise<{ pack?: RulePack; errors: Rule
     if (typeof schemaVersion === 'number' && schemaVersion !== RULE_PACK_SCHEMA) {
       errors.push({
         file: metaFile,
-        ...locateKey(doc, [], 'schema', lc),
+        ...deps().locate.locateKey(doc, [], 'schema', lc),
         message: `this pack uses rule-pack schema ${schemaVersion}, but this spycheck reads schema ${RULE_PACK_SCHEMA} — update spycheck or use a matching pack`,
       });
     } else {
-      const res = PACK_META.safeParse(value);
+      const res = (await parser()).schema.PACK_META.safeParse(value);
       if (res.success) packMeta = res.data;
       else errors.push(...zodErrors(metaFile, doc, lc, res.error.issues));
     }
@@ -489,7 +511,7 @@ async function loadLabelsFile(
     return { text: parsed.text, file };
   }
   const { value, doc, lc } = parsed.docs[0]!;
-  const res = PACK_LABELS.safeParse(value);
+  const res = (await parser()).schema.PACK_LABELS.safeParse(value);
   if (!res.success) {
     errors.push(...zodErrors(file, doc, lc, res.error.issues));
     return { text: parsed.text, file };

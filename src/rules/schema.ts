@@ -10,7 +10,9 @@ import { SEVERITIES } from '../model/severity.js';
 import { RECENT_USE_KINDS } from '../model/snapshot.js';
 import { HIDDEN_CHARS, HIDDEN_CHARS_EXCEPT_LINE_BREAKS } from '../util/sanitize.js';
 
-export const RULE_PACK_SCHEMA = 1;
+import { RULE_PACK_SCHEMA } from './schemaVersion.js';
+
+export { RULE_PACK_SCHEMA };
 
 const SEVERITY = z.enum(SEVERITIES);
 const CATEGORY = z.enum(CATEGORIES);
