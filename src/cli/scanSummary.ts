@@ -37,6 +37,8 @@ export function printScanSummary(
       tool: toolInfo(),
       rules: r.rules ?? [],
       bundleDir: r.bundleDir,
+      // the terminal shows no bundle id: naming it would hash the whole snapshot once more
+      bundleId: '-',
       ...(r.derivedFrom ? { derivedFrom: r.derivedFrom } : {}),
     },
   });
