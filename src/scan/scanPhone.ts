@@ -3,6 +3,7 @@
  * returns what happened and leaves the words on screen, Ctrl-C and exit
  * codes to the CLI, so a future front end (or a test) drives the same scan.
  */
+
 import { existsSync, mkdtempSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { analyzeSnapshot } from '../analyze/analyze.js';
 import { isComplete } from '../analyze/blindSpots.js';
 import { compileRules } from '../analyze/compile.js';
 import type { FindingsDoc } from '../model/findings.js';
+import type { ProgressCount } from '../model/progress.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { NotReady, PhoneConnection, PhoneReading, Platform } from '../platform/platform.js';
 import { type ReportFormat, writeBundle } from '../report/bundle.js';
@@ -72,22 +74,7 @@ export function loadRulesEarly(
   return loading;
 }
 
-/**
- * How far a long part of the reading has got: `done` of `total`. The stages:
- * `steps` (the questions asked of the phone; `item` names the last one
- * answered), `app-files` (app files fingerprinted on the phone, with
- * --hash-all-apps), `signers` (apps whose file was copied to check who signed
- * it; with the bytes copied).
- */
-export interface ProgressCount {
-  stage: 'steps' | 'app-files' | 'signers';
-  done: number;
-  total: number;
-  item?: string;
-  /** signers: bytes of app files copied so far, of those planned */
-  bytesDone?: number;
-  bytesTotal?: number;
-}
+export type { ProgressCount } from '../model/progress.js';
 
 /**
  * What the person running the scan is told while it runs. `phase` marks

@@ -6,6 +6,7 @@ import type {
   PullLimits,
   StepOutput,
 } from '../../model/androidCollection.js';
+import type { ProgressCount } from '../../model/progress.js';
 import { bytesOfText, durationText, sizeWords } from '../../util/bytes.js';
 import { mapLimit } from '../../util/limit.js';
 import { sha256sumCommands } from './commands.js';
@@ -73,17 +74,7 @@ export interface CollectOptions {
   onProgress?: (message: string, count?: ProgressCount) => void;
 }
 
-/** How far a long stage has got: `done` of `total` finished, the last one `item`. */
-export interface ProgressCount {
-  stage: 'steps' | 'app-files' | 'signers';
-  done: number;
-  total: number;
-  /** the step id just finished (steps only) */
-  item?: string;
-  /** signers: bytes copied so far, of the bytes planned */
-  bytesDone?: number;
-  bytesTotal?: number;
-}
+export type { ProgressCount } from '../../model/progress.js';
 
 const MiB = 1024 * 1024;
 
