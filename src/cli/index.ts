@@ -5,6 +5,7 @@ import { analyzeCommand } from './analyze.js';
 import { configCommand } from './config.js';
 import { type CliContext, EXIT, type ExitCode } from './context.js';
 import { devicesCommand } from './devices.js';
+import { diffCommand } from './diff.js';
 import { doctorCommand } from './doctor.js';
 import { exportCommand } from './export.js';
 import { keysCommand } from './keys.js';
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
     analyzeCommand(ctx),
     reportCommand(ctx),
     verifyCommand(ctx),
+    diffCommand(ctx),
     exportCommand(ctx),
     rulesCommand(ctx),
     keysCommand(ctx),

@@ -53,7 +53,7 @@ function stamp(d: Date): string {
 }
 
 /** Fill arrays a hand-edited or older snapshot may lack, so rendering never crashes. */
-function tolerantSnapshot(doc: unknown): Snapshot {
+export function tolerantSnapshot(doc: unknown): Snapshot {
   const s = (doc && typeof doc === 'object' ? doc : {}) as Record<string, unknown>;
   const list = (v: unknown) => (Array.isArray(v) ? v : []);
   const common = {
