@@ -303,6 +303,9 @@ describe('copying app files within limits of bytes and time', () => {
       expect.arrayContaining(['com.device.health.service', 'com.systemservice']),
     );
     expect(recv).toHaveLength(2);
+    // the sizes the early attempt asked are not asked again when it leaves the copies to later
+    const stats = log.filter('sync').filter((e) => e.request.startsWith('STAT'));
+    expect(stats).toHaveLength(SIDELOADED.length);
     expect(collection.stats.apkBytesPulled).toBe(8398 + 3028);
     const planner = app(snapshot, 'com.dailyplanner.notes');
     expect(planner.certs).toBeUndefined();

@@ -207,8 +207,9 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
   await put(RAW_INDEX, `${JSON.stringify({ schema: 1, files: index }, null, 2)}\n`);
 
   await put('findings.json', `${JSON.stringify(input.findings, null, 2)}\n`);
-  const snapshotText = `${JSON.stringify(input.snapshot, null, 2)}\n`;
-  await put('snapshot.json', snapshotText);
+  await put('snapshot.json', `${JSON.stringify(input.snapshot, null, 2)}\n`);
+  // the id on every report page: the start of snapshot.json's SHA-256, as the manifest lists it
+  const bundleId = files.find((f) => f.path === 'snapshot.json')?.sha256.slice(0, 12);
 
   const created = now().toISOString();
   const model = buildReportModel({
@@ -224,7 +225,7 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
       bundleDir: dir,
       signedBy: key.fingerprint,
       derivedFrom: input.derivedFrom,
-      bundleId: createHash('sha256').update(snapshotText).digest('hex').slice(0, 12),
+      ...(bundleId ? { bundleId } : {}),
       contact,
     },
   });

@@ -1268,12 +1268,12 @@ export function lastUses(
       // an App Privacy Report saved after the scan can hold later uses
       words = `${ukDate(utc)}, after this check`;
       short = `${ukDate(utc, 'short')}, after the check`;
-    } else if (diff < 2 * DAY_MS) {
-      words = `${durationWords(diff)} before this check`;
-      short = `${durationWords(diff)} before the check`;
     } else {
-      words = `${ukDate(utc)}, ${durationWords(diff)} before this check`;
-      short = ukDate(utc, 'short') ?? phoneTime.slice(0, 10);
+      words = whenWords(utc!, diff);
+      short =
+        diff < 2 * DAY_MS
+          ? `${durationWords(diff)} before the check`
+          : (ukDate(utc, 'short') ?? phoneTime.slice(0, 10));
     }
     if (ongoing) {
       words = `in use when the App Privacy Report was saved (it started ${words.replace(/^(\d+ [A-Z])/, 'on $1')})`;

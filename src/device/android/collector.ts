@@ -159,6 +159,8 @@ export async function collectAndroid(
   // is in, while the other steps are still being read: on a real phone the copies (over USB)
   // then overlap the phone's slowest answer (`dumpsys package`) instead of waiting for it.
   const earlyPaths = new Set<string>();
+  /** app file → its size as the phone said it (undefined: it said none) */
+  const statted = new Map<string, number | undefined>();
   let early: Promise<{ path: string; size?: number }[] | undefined> | undefined;
 
   progress('Reading the phone settings and app list');
@@ -274,9 +276,13 @@ export async function collectAndroid(
   ): Promise<{ path: string; size?: number }[] | undefined> {
     if (paths.length === 0) return [];
     const sizes = await mapLimit(paths, concurrency, async (path) => {
+      // a file whose size an early copy already asked (and then left to this one) is not asked twice
+      if (statted.has(path)) return statted.get(path);
       if (phone.lostError) return undefined;
       try {
-        return (await phone.stat(path))?.size;
+        const size = (await phone.stat(path))?.size;
+        statted.set(path, size);
+        return size;
       } catch (e) {
         lost(e);
         return undefined;
