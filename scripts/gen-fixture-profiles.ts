@@ -17,6 +17,7 @@ import {
   apkPath,
   CMD,
   dataAppDir,
+  renderDevicePolicy,
   renderShell,
   type SimApp,
   type SimBatteryHistory,
@@ -2461,6 +2462,387 @@ function spywareGoneA10(): SimPhone {
 }
 
 // ---------------------------------------------------------------------------
+// 6. clean-pixel14-later: clean-pixel14 four days on, after someone else had it for an evening
+
+/**
+ * The monitoring app's APK, a real signed file served over adb sync so its signer can be read:
+ *   scripts/make-apk.sh --package update.service.android --label "Update Service" \
+ *     --version-code 541 --version-name 5.4.1 --key unknown-sideload-vendor --scheme v2v3 \
+ *     --target-sdk 30 --out fixtures/devices/clean-pixel14-later/apks/update.service.android.apk
+ */
+const LATER_APK = { pkg: 'update.service.android', file: 'apks/update.service.android.apk' };
+
+function cleanPixel14Later(): SimPhone {
+  const base = cleanPixel14();
+  const then = base.now as number;
+  const shift = 4 * DAY + 3 * 3_600_000 + 40 * MIN;
+  const now = then + shift;
+  // Wednesday 22 May 2024, 21:42 on the phone's clock (UTC+1)
+  const installedAt = then + 2 * DAY + 10 * 3_600_000 + 12 * MIN + 31_000;
+  const pkg = LATER_APK.pkg;
+  // mSpy as it names itself on a phone: "Update Service", icon hidden once set up. Downloaded in
+  // Chrome; Chrome was allowed to install apps for that one download and switched back after,
+  // so nothing about Chrome changed. Every other app is exactly as in clean-pixel14.
+  const monitor: SimApp = {
+    pkg,
+    uid: Math.max(...base.apps.map((a) => a.uid)) + 1,
+    versionName: '5.4.1',
+    versionCode: 541,
+    minSdk: 24,
+    targetSdk: 30,
+    installer: 'com.google.android.packageinstaller',
+    initiator: 'com.google.android.packageinstaller',
+    originator: 'com.android.chrome',
+    installTime: installedAt,
+    updateTime: installedAt,
+    requested: P(
+      `${BASIC} ACCESS_WIFI_STATE READ_SMS RECEIVE_SMS READ_CALL_LOG READ_CONTACTS READ_PHONE_STATE ACCESS_FINE_LOCATION ACCESS_COARSE_LOCATION ACCESS_BACKGROUND_LOCATION RECORD_AUDIO READ_EXTERNAL_STORAGE REQUEST_IGNORE_BATTERY_OPTIMIZATIONS`,
+    ),
+    granted: P(
+      'READ_SMS RECEIVE_SMS READ_CALL_LOG READ_CONTACTS READ_PHONE_STATE ACCESS_FINE_LOCATION ACCESS_COARSE_LOCATION ACCESS_BACKGROUND_LOCATION RECORD_AUDIO READ_EXTERNAL_STORAGE',
+    ),
+    a11y: {
+      cls: 'update.service.android.services.KeyboardAccessibilityService',
+      enabled: true,
+      label: 'Update Service',
+    },
+    batteryExempt: true,
+    abi: null,
+    signingVersion: 2,
+    codeDir: pullableDir(pkg, base.seed),
+    opUse: [
+      {
+        op: 'COARSE_LOCATION',
+        access: [
+          { at: now - 9 * MIN - 12_407, state: 'fgsvc' },
+          { at: now - 3 * 3_600_000 - 4_118, state: 'bg' },
+        ],
+      },
+      {
+        op: 'FINE_LOCATION',
+        access: [
+          { at: now - 9 * MIN - 12_444, state: 'fgsvc' },
+          { at: now - 3 * 3_600_000 - 4_155, state: 'bg' },
+        ],
+      },
+      { op: 'READ_SMS', access: [{ at: now - 47 * MIN - 20_950, state: 'fgsvc' }] },
+    ],
+  };
+  // the owner's own use of the phone, as recent as it was at the first check
+  const apps = base.apps.map((a) =>
+    a.opUse
+      ? {
+          ...a,
+          opUse: a.opUse.map((u) => ({
+            ...u,
+            access: u.access?.map((e) => ({ ...e, at: e.at + shift })),
+            reject: u.reject?.map((e) => ({ ...e, at: e.at + shift })),
+          })),
+        }
+      : a,
+  );
+  return {
+    ...base,
+    name: 'clean-pixel14-later',
+    description:
+      'clean-pixel14 four days later: the same Pixel 8 (same serial, same apps), after someone installed mSpy as "Update Service" (update.service.android) from a download in Chrome, not from the Play Store, with its icon hidden and its accessibility service switched on, added a second Google account (jay.harlow.84@gmail.com) and turned Play Protect off. Its battery history shows the install on the evening of 22 May 2024. For spycheck diff and scan --baseline against clean-pixel14.',
+    apps: [...apps, monitor],
+    accounts: [...base.accounts, { name: 'jay.harlow.84@gmail.com', type: 'com.google' }],
+    settings: {
+      ...base.settings,
+      global: { ...base.settings.global, package_verifier_enable: '0' },
+    },
+    adbKeys: [adbKey(1401, 'caseworker@spycheck-laptop', now - 120_000)],
+    now,
+    batteryHistory: history(now, 60),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// 7. second-phone-a14: a covert second phone, with the survivor's everyday account on it
+
+function secondPhoneA14(): SimPhone {
+  const now = Date.UTC(2024, 5, 3, 14, 20, 0);
+  // set up by the support service six weeks ago, handed over three days ago
+  const c = ctx(now, 45, 34, 41);
+  samsungApps(c, []);
+  // the survivor's own additions after the hand-over: WhatsApp, and the family locator her
+  // children's other parent asked her to keep using
+  storeApps(c, ['whatsapp'], { whatsapp: { installedDaysAgo: 3, updatedDaysAgo: 3 } });
+  store(c, {
+    pkg: 'com.life360.android.safetymapd',
+    ver: '24.20.0',
+    code: 242000,
+    launcher: 'com.life360.android.shared.ui.RootActivity',
+    perms:
+      'ACCESS_FINE_LOCATION ACCESS_COARSE_LOCATION ACCESS_BACKGROUND_LOCATION ACTIVITY_RECOGNITION READ_CONTACTS POST_NOTIFICATIONS BLUETOOTH_SCAN BLUETOOTH_CONNECT REQUEST_IGNORE_BATTERY_OPTIMIZATIONS',
+    grant:
+      'ACCESS_FINE_LOCATION ACCESS_COARSE_LOCATION ACCESS_BACKGROUND_LOCATION ACTIVITY_RECOGNITION READ_CONTACTS POST_NOTIFICATIONS',
+    batteryExempt: true,
+    installedDaysAgo: 2,
+    updatedDaysAgo: 2,
+  });
+  opUse(c, 'com.life360.android.safetymapd', [
+    ...location([at(c, 4, 'fgsvc'), at(c, 22, 'bg'), at(c, 5 * 60, 'top')]),
+    { op: 'ACTIVITY_RECOGNITION', access: [at(c, 6, 'bg')] },
+  ]);
+  opUse(c, 'com.sec.android.app.camera', [
+    { op: 'CAMERA', access: [at(c, 26 * 60, 'top', { duration: 9_310 })] },
+  ]);
+  finishUids(c);
+  const serial = 'R5CW30HJ7QN';
+  return {
+    name: 'second-phone-a14',
+    description:
+      "Samsung Galaxy A14 (SM-A145R), Android 14 / One UI 6, a covert second phone handed over three days ago: the apps it came with, WhatsApp and Life360 from the Play Store, the survivor's everyday Google account (leah.b.morgan@gmail.com, as on infected-a12) signed in, backup on. A plain scan finds little; with --purpose second-phone the account and Life360 matter.",
+    serial,
+    state: 'device',
+    banner: { product: 'a14nsxx', model: 'SM_A145R', device: 'a14' },
+    sdk: 34,
+    vendor: 'samsung',
+    props: props({
+      'ro.build.fingerprint':
+        'samsung/a14nsxx/a14:14/UP1A.231005.007/A145RXXS4CXC2:user/release-keys',
+      'ro.build.id': 'UP1A.231005.007',
+      'ro.build.display.id': 'UP1A.231005.007.A145RXXS4CXC2',
+      'ro.build.version.incremental': 'A145RXXS4CXC2',
+      'ro.build.version.release': '14',
+      'ro.build.version.release_or_codename': '14',
+      'ro.build.version.sdk': '34',
+      'ro.build.version.security_patch': '2024-03-01',
+      'ro.build.version.oneui': '60000',
+      'ro.build.date': 'Tue Mar 12 16:48:09 KST 2024',
+      'ro.build.date.utc': '1710229689',
+      'ro.product.brand': 'samsung',
+      'ro.product.manufacturer': 'samsung',
+      'ro.product.model': 'SM-A145R',
+      'ro.product.device': 'a14',
+      'ro.product.name': 'a14nsxx',
+      'ro.product.board': 'mt6769',
+      'ro.hardware': 'mt6769',
+      'ro.serialno': serial,
+      'ro.boot.serialno': serial,
+      'ro.boot.warranty_bit': '0',
+      'ro.warranty_bit': '0',
+      'ro.csc.sales_code': 'BTU',
+      'ro.com.google.gmsversion': '14_202311',
+      'ro.config.knox': 'v37',
+      'gsm.operator.alpha': 'giffgaff',
+      'gsm.version.baseband': 'A145RXXS4CXC2',
+    }),
+    apps: c.apps,
+    accounts: [{ name: 'leah.b.morgan@gmail.com', type: 'com.google' }],
+    authenticators: {
+      'com.google': GOOGLE_AUTH,
+      'com.osp.app.signin':
+        'com.osp.app.signin/com.samsung.android.samsungaccount.authentication.server.service.AuthenticationService',
+      'com.whatsapp': 'com.whatsapp/com.whatsapp.accountsync.AccountAuthenticatorService',
+    },
+    settings: {
+      secure: {
+        android_id: '3e9c07a1d45b28f6',
+        backup_enabled: '1',
+        bluetooth_name: 'Galaxy A14',
+        default_input_method: 'com.samsung.android.honeyboard/.service.HoneyBoardService',
+        enabled_input_methods: 'com.samsung.android.honeyboard/.service.HoneyBoardService',
+        location_mode: '3',
+        lock_screen_show_notifications: '1',
+        user_setup_complete: '1',
+      },
+      global: {
+        adb_enabled: '1',
+        adb_wifi_enabled: '0',
+        airplane_mode_on: '0',
+        auto_time: '1',
+        bluetooth_on: '0',
+        development_settings_enabled: '1',
+        device_name: 'Galaxy A14',
+        device_provisioned: '1',
+        mobile_data: '1',
+        package_verifier_user_consent: '1',
+        upload_apk_enable: '1',
+        verifier_verify_adb_installs: '1',
+        wifi_on: '1',
+      },
+      system: {
+        font_scale: '1.0',
+        screen_brightness: '128',
+        screen_brightness_mode: '1',
+        screen_off_timeout: '30000',
+      },
+    },
+    adbKeys: [adbKey(4101, 'caseworker@spycheck-laptop', now - 75_000)],
+    idleSystem: [
+      { pkg: 'com.android.shell', uid: 2000, exceptIdle: true },
+      { pkg: 'com.google.android.gms', uid: uidOf(c, 'com.google.android.gms'), exceptIdle: true },
+      { pkg: 'com.samsung.android.messaging', uid: uidOf(c, 'com.samsung.android.messaging') },
+      {
+        pkg: 'com.samsung.android.fmm',
+        uid: uidOf(c, 'com.samsung.android.fmm'),
+        exceptIdle: true,
+      },
+    ],
+    seed: 41,
+    now,
+    tzOffsetMin: 60,
+    batteryHistory: history(now, 40),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// 8. linked-a14: clean-pixel14 with devices and networks linked to it (issue 14)
+
+/**
+ * The five apps put on the phone by hand, as real signed files (one unknown vendor's key):
+ *   scripts/make-apk.sh --package PKG --label LABEL --version-code N --version-name X \
+ *     --key unknown-sideload-vendor --scheme v2v3 --target-sdk 33 \
+ *     --out fixtures/devices/linked-a14/apks/PKG.apk
+ */
+const LINKED_APKS = {
+  watch: { pkg: 'com.fitpulse.watchsync', label: 'FitPulse Watch', code: 312, ver: '3.1.2' },
+  vpn: { pkg: 'net.securetunnel.vpn', label: 'Secure Tunnel', code: 2040, ver: '2.4.0' },
+  agent: { pkg: 'com.mdm.remotecontrol.agent', label: 'Device Agent', code: 77, ver: '7.7' },
+  keyboard: { pkg: 'com.typefast.keyboard', label: 'TypeFast Keyboard', code: 1501, ver: '1.5.1' },
+  sms: { pkg: 'com.textmate.sms', label: 'TextMate', code: 908, ver: '9.0.8' },
+} as const;
+
+function linkedA14(): SimPhone {
+  const base = cleanPixel14();
+  const now = base.now as number;
+  let uid = Math.max(...base.apps.map((a) => a.uid)) + 1;
+  // installed from a Chrome download through the package installer, eleven days ago
+  const side = (
+    a: (typeof LINKED_APKS)[keyof typeof LINKED_APKS],
+    more: Partial<SimApp> & { perms: string; grant?: string },
+  ): SimApp => {
+    const at = now - 11 * DAY + (strHash(a.pkg) % 3_600) * 1000;
+    const { perms, grant, ...rest } = more;
+    return {
+      pkg: a.pkg,
+      uid: uid++,
+      versionName: a.ver,
+      versionCode: a.code,
+      minSdk: 24,
+      targetSdk: 33,
+      installer: 'com.google.android.packageinstaller',
+      initiator: 'com.google.android.packageinstaller',
+      originator: 'com.android.chrome',
+      installTime: at,
+      updateTime: at,
+      requested: P(`${BASIC} ${perms}`),
+      granted: P(grant ?? ''),
+      abi: null,
+      signingVersion: 2,
+      codeDir: pullableDir(a.pkg, base.seed),
+      ...rest,
+    };
+  };
+  const W = LINKED_APKS;
+  const apps: SimApp[] = [
+    ...base.apps,
+    // a watch app that reads every notification: on the wrist of someone else's watch
+    side(W.watch, {
+      perms: 'BLUETOOTH_CONNECT BLUETOOTH_SCAN REQUEST_COMPANION_PROFILE_WATCH',
+      grant: 'BLUETOOTH_CONNECT BLUETOOTH_SCAN',
+      launcher: 'com.fitpulse.watchsync.MainActivity',
+      listener: { cls: 'com.fitpulse.watchsync.NotificationMirrorService', enabled: true },
+    }),
+    // the always-on VPN, no icon: every connection of the phone goes through it
+    side(W.vpn, {
+      perms: 'BIND_VPN_SERVICE FOREGROUND_SERVICE_SPECIAL_USE',
+      batteryExempt: true,
+    }),
+    // the app that set up the work profile (its profile owner), no icon
+    side(W.agent, {
+      perms: 'BIND_DEVICE_ADMIN MANAGE_PROFILE_AND_DEVICE_OWNERS',
+    }),
+    side(W.keyboard, {
+      perms: 'BIND_INPUT_METHOD READ_CONTACTS',
+      grant: 'READ_CONTACTS',
+      launcher: 'com.typefast.keyboard.SetupActivity',
+    }),
+    side(W.sms, {
+      perms:
+        'READ_SMS RECEIVE_SMS SEND_SMS RECEIVE_MMS RECEIVE_WAP_PUSH READ_CONTACTS READ_PHONE_STATE',
+      grant: 'READ_SMS RECEIVE_SMS SEND_SMS RECEIVE_MMS RECEIVE_WAP_PUSH READ_CONTACTS',
+      launcher: 'com.textmate.sms.ui.ConversationsActivity',
+    }),
+  ];
+  const secure = { ...base.settings.secure };
+  secure.default_input_method = 'com.typefast.keyboard/.TypeFastIME';
+  secure.enabled_input_methods =
+    'com.google.android.inputmethod.latin/com.android.inputmethod.latin.LatinIME:com.typefast.keyboard/.TypeFastIME';
+  secure.always_on_vpn_app = W.vpn.pkg;
+  secure.always_on_vpn_lockdown = '1';
+  secure.sms_default_application = W.sms.pkg;
+  const global = {
+    ...base.settings.global,
+    private_dns_mode: 'hostname',
+    private_dns_specifier: 'dns.safe-family-filter.net',
+    http_proxy: '192.168.1.77:8888',
+    global_http_proxy_host: '192.168.1.77',
+    global_http_proxy_port: '8888',
+    global_http_proxy_exclusion_list: '',
+  };
+  const phone: SimPhone = {
+    ...base,
+    name: 'linked-a14',
+    serial: '38101FDJH00L14',
+    props: {
+      ...base.props,
+      'ro.serialno': '38101FDJH00L14',
+      'ro.boot.serialno': '38101FDJH00L14',
+    },
+    description:
+      'Google Pixel 8, Android 14: clean-pixel14 with a paired watch linked to a notification-reading app from outside a store, an always-on VPN from a hidden app from outside a store, a private DNS provider, an HTTP proxy, a work profile set up by a hidden unknown app, a keyboard from outside a store and an unknown app for text messages.',
+    apps,
+    settings: { ...base.settings, secure, global },
+    linked: {
+      bonded: [
+        {
+          address: 'D4:3A:2C:81:9F:21',
+          name: 'Galaxy Watch5 (9F21)',
+          transport: 'DUAL',
+          cod: 0x240704,
+        },
+        { address: 'A0:E9:DB:21:7C:11', name: 'Galaxy Buds2', transport: 'BR/EDR', cod: 0x240404 },
+      ],
+      associations: [
+        {
+          pkg: W.watch.pkg,
+          address: 'D4:3A:2C:81:9F:21',
+          displayName: 'Galaxy Watch5 (9F21)',
+          profile: 'android.app.role.COMPANION_DEVICE_WATCH',
+          approved: now - 11 * DAY + 2 * 3_600_000,
+        },
+      ],
+      vpnOwner: W.vpn.pkg,
+      roles: { 'android.app.role.SMS': [W.sms.pkg] },
+      sent: { [W.vpn.pkg]: 486_203_117, [W.watch.pkg]: 31_020_554 },
+      users: [
+        {
+          id: 10,
+          name: 'Work profile',
+          flags: 0x1030,
+          type: 'android.os.usertype.profile.MANAGED',
+          running: true,
+          parentId: 0,
+        },
+      ],
+    },
+  };
+  const agent = apps.find((a) => a.pkg === W.agent.pkg) as SimApp;
+  const policy = renderDevicePolicy(phone).replace(
+    '\n  Enabled Device Admins (User 0',
+    `  Profile Owner (User 10): \n    admin=ComponentInfo{${agent.pkg}/${agent.pkg}.AgentAdminReceiver}\n    name=Device Agent\n    package=${agent.pkg}\n    isOrganizationOwnedDevice=false\n\n  Enabled Device Admins (User 0`,
+  );
+  return {
+    ...phone,
+    extraShell: { ...(phone.extraShell ?? {}), [CMD.dumpsysDevicePolicy]: policy },
+  };
+}
+
+// ---------------------------------------------------------------------------
 // Writing profiles
 
 const FILE_NAMES: Record<string, string> = {
@@ -2485,6 +2867,13 @@ const FILE_NAMES: Record<string, string> = {
   [CMD.deviceIdleWhitelist]: 'deviceidle-whitelist.txt',
   [CMD.batteryHistory]: 'batterystats-history.txt',
   [CMD.dumpsysAppops]: 'dumpsys-appops.txt',
+  [CMD.bluetoothManager]: 'dumpsys-bluetooth_manager.txt',
+  [CMD.companionDevice]: 'dumpsys-companiondevice.txt',
+  [CMD.connectivity]: 'dumpsys-connectivity.txt',
+  [CMD.role]: 'dumpsys-role.txt',
+  [CMD.netstatsDetail]: 'dumpsys-netstats-detail.txt',
+  [CMD.dumpsysUser]: 'dumpsys-user.txt',
+  [CMD.pmListUsers]: 'pm-list-users.txt',
 };
 
 function writePhone(phone: SimPhone, files: Record<string, string> = {}): void {
@@ -2552,6 +2941,12 @@ function main(): void {
   writePhone(dualusePixel7());
   writePhone(oldA10());
   writePhone(spywareGoneA10());
+  writePhone(cleanPixel14Later(), { [LATER_APK.pkg]: LATER_APK.file });
+  writePhone(secondPhoneA14());
+  writePhone(
+    linkedA14(),
+    Object.fromEntries(Object.values(LINKED_APKS).map((a) => [a.pkg, `apks/${a.pkg}.apk`])),
+  );
   writeMinimal(
     'unauthorized-a13',
     'Samsung Galaxy A13 (SM-A135F), Android 13: USB debugging prompt not accepted, so adb shows it as unauthorized and nothing can be read.',

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { diffDocumentSchema } from '../src/analyze/diffSchema.js';
 import { runCli, tempDir } from './helpers.js';
 
 const dir = tempDir();
@@ -41,6 +42,7 @@ describe('spycheck diff', () => {
       'Nothing changed in what spycheck checks. This does not prove the phone is safe.',
     );
     const j = JSON.parse((await runCli(['diff', first, second, '--json'])).stdout) as DiffJson;
+    expect(diffDocumentSchema.safeParse(j).error).toBeUndefined();
     expect(j.schema).toBe(1);
     expect(j.old.verified && j.new.verified).toBe(true);
     expect(j.changes).toEqual([]);
@@ -76,7 +78,15 @@ describe('spycheck diff', () => {
       'A new account was added since the last check: watcher@example.com',
     );
     const j = JSON.parse((await runCli(['diff', first, changed, '--json'])).stdout) as DiffJson;
+    expect(diffDocumentSchema.safeParse(j).error).toBeUndefined();
     expect(j.new.verified).toBe(false);
+    expect(j.warnings[0]).toMatch(/later bundle .* did NOT verify/);
+    // --format json is the same document as --json; --format text the same words as no option
+    expect((await runCli(['diff', first, changed, '--format', 'json'])).stdout).toBe(
+      `${JSON.stringify(j, null, 2)}\n`,
+    );
+    expect((await runCli(['diff', first, changed, '--format', 'text'])).stdout).toBe(text.stdout);
+    expect((await runCli(['diff', first, changed, '--json', '--format', 'text'])).code).toBe(2);
     expect(j.changes.map((c) => [c.kind, c.subject.id, c.severity])).toEqual([
       ['account-added', 'watcher@example.com', 'medium'],
     ]);

@@ -33,6 +33,7 @@ const PROFILES = [
   'infected-a12',
   'old-a10',
   'hostile-a13',
+  'linked-a14',
 ] as const;
 
 // ---------------------------------------------------------------- PRNG ----
@@ -412,6 +413,98 @@ const PARSERS: ParserCase[] = [
         r.disabled instanceof Map &&
         typeof r.found === 'boolean'
       );
+    },
+  },
+  // devices and networks linked to the phone (issue 14)
+  {
+    name: 'bluetoothManager',
+    files: /bluetooth_manager/,
+    run: P.bluetooth.parseBluetoothManager,
+    shape: (p) => {
+      const b = p as { listed: unknown; off: unknown; devices: unknown };
+      return (
+        typeof b.listed === 'boolean' &&
+        typeof b.off === 'boolean' &&
+        Array.isArray(b.devices) &&
+        b.devices.every((d) => typeof d?.address === 'string')
+      );
+    },
+  },
+  {
+    name: 'companionDevice',
+    files: /companiondevice/,
+    run: P.companion.parseCompanionDevices,
+    shape: (p) => {
+      const c = p as { listed: unknown; associations: unknown };
+      return (
+        typeof c.listed === 'boolean' &&
+        Array.isArray(c.associations) &&
+        c.associations.every((a) => typeof a?.package === 'string' && typeof a.kind === 'string')
+      );
+    },
+  },
+  {
+    name: 'connectivity',
+    files: /connectivity/,
+    run: P.connectivity.parseConnectivityVpn,
+    shape: (p) => {
+      const c = p as { listed: unknown; vpns: unknown };
+      return typeof c.listed === 'boolean' && Array.isArray(c.vpns);
+    },
+  },
+  {
+    name: 'roles',
+    files: /dumpsys-role/,
+    run: P.roles.parseRoles,
+    shape: (p) => {
+      const users = (p as { users: Record<string, Record<string, unknown>> }).users;
+      return Object.values(users).every((roles) => Object.values(roles).every(isStringArray));
+    },
+  },
+  {
+    name: 'netstats',
+    files: /netstats/,
+    run: P.netstats.parseNetstatsDetail,
+    shape: (p) => {
+      const n = p as { listed: unknown; txByUid: Record<string, unknown> };
+      return (
+        typeof n.listed === 'boolean' &&
+        Object.values(n.txByUid).every((v) => typeof v === 'number' && Number.isFinite(v))
+      );
+    },
+  },
+  {
+    name: 'users',
+    files: /dumpsys-user|pm-list-users/,
+    run: P.users.parseUsers,
+    shape: (p) => {
+      const u = p as { listed: unknown; users: unknown };
+      return (
+        typeof u.listed === 'boolean' &&
+        Array.isArray(u.users) &&
+        u.users.every((x) => Number.isInteger(x?.id) && typeof x.kind === 'string')
+      );
+    },
+  },
+  {
+    name: 'linkedSettings',
+    files: /settings-(?:secure|global)/,
+    run: (t) => {
+      const table = P.settings.parseSettingsList(t, 'secure').parsed;
+      const k = P.linkedSettings.keyboardsOf(table);
+      return {
+        parsed: {
+          keyboards: k.parsed,
+          dns: P.linkedSettings.privateDnsOf(table),
+          proxy: P.linkedSettings.proxiesOf(table),
+          vpn: P.linkedSettings.alwaysOnVpnOf(table),
+        },
+        warnings: k.warnings,
+      };
+    },
+    shape: (p) => {
+      const x = p as { keyboards: unknown; proxy: unknown; dns: { mode: unknown } };
+      return Array.isArray(x.keyboards) && Array.isArray(x.proxy) && typeof x.dns.mode === 'string';
     },
   },
 ];

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { diffJsonSchema } from '../src/analyze/diffSchema.js';
 import { packJsonSchema, ruleJsonSchema } from '../src/rules/schema.js';
 import { snapshotJsonSchema } from '../src/snapshot/schema.js';
 import { packageRoot } from '../src/util/packageRoot.js';
@@ -23,5 +24,11 @@ describe('published JSON Schemas are up to date (regenerate: see schema/README.m
     expect($id).toBe('snapshot.schema.json');
     expect(title).toBeTruthy();
     expect(rest).toEqual(JSON.parse(JSON.stringify(snapshotJsonSchema())));
+  });
+  it('diff.schema.json', () => {
+    const { $id, title, ...rest } = published('diff.schema.json');
+    expect($id).toBe('diff.schema.json');
+    expect(title).toBeTruthy();
+    expect(rest).toEqual(JSON.parse(JSON.stringify(diffJsonSchema())));
   });
 });

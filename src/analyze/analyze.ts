@@ -14,6 +14,7 @@ import {
   type NotEvaluated,
 } from '../model/findings.js';
 import type { IosApp, IosProfile } from '../model/iosSnapshot.js';
+import { PURPOSE_READING, type Purpose } from '../model/purpose.js';
 import { SEVERITIES, type Severity, severityRank } from '../model/severity.js';
 import type { AndroidApp, Snapshot } from '../model/snapshot.js';
 import { borrowedName, cleanLabel, labelIndexFor } from '../rules/labels.js';
@@ -103,6 +104,10 @@ function candidates(rules: CompiledRules, app: SubjectApp, ctx: Ctx): CompiledRu
  * generated ones; then the more serious category, in the order reports list them.
  */
 function better(a: RuleHit, b: RuleHit): boolean {
+  // a rule for the check's purpose makes a finding more serious (see toFinding), but the words
+  // of a rule about what the app is (Life360 shares your location) say more than "added later"
+  const pa = a.rule.rule.purpose !== undefined;
+  if (pa !== (b.rule.rule.purpose !== undefined)) return !pa;
   if (a.severity !== b.severity) return severityRank(a.severity) < severityRank(b.severity);
   const ca = CATEGORY_RANK.get(a.rule.rule.category) ?? 99;
   const cb = CATEGORY_RANK.get(b.rule.rule.category) ?? 99;
@@ -142,9 +147,26 @@ function deviceSubject(snapshot: Snapshot, rule: CompiledRule): FindingSubject {
   return { type: 'device', id: d.serial || 'unknown', ...(label ? { label } : {}) };
 }
 
-export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): FindingsDoc {
+export interface AnalyzeOptions {
+  /** why the phone is checked: rules for that purpose are judged too, and some findings raised */
+  purpose?: Purpose;
+  /** the apps of the baseline check (the phone as handed over), for `handover_app` */
+  handoverApps?: Iterable<string>;
+}
+
+export function analyzeSnapshot(
+  snapshot: Snapshot,
+  allRules: CompiledRules,
+  opts: AnalyzeOptions = {},
+): FindingsDoc {
+  const rules = forPurpose(allRules, opts.purpose);
   const unknown = unknownFacts(snapshot);
-  const ctx = makeCtx(snapshot, unknown, unknownFacts(snapshot, 'partial'));
+  const ctx: Ctx = {
+    ...makeCtx(snapshot, unknown, unknownFacts(snapshot, 'partial')),
+    ...(opts.handoverApps
+      ? { handover: new Set([...opts.handoverApps].map((id) => id.toLowerCase())) }
+      : {}),
+  };
   const groups = new Map<string, Group>();
   const notEval = new Map<CompiledRule, { facts: Set<string>; subjects: Set<string> }>();
   const noteUnknown = (rule: CompiledRule, o: Outcome, subject?: string) => {
@@ -228,7 +250,8 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
     if (missing.length) noteUnknown(rule, { v: 'unknown', reasons: [], missing });
   }
 
-  const findings = [...groups.values()].map((g) => toFinding(g, ctx));
+  dropReplaced(groups);
+  const findings = [...groups.values()].map((g) => toFinding(g, ctx, opts.purpose));
   // known spyware that was installed and removed before: its own finding, never merged
   if (snapshot.platform === 'android') findings.push(...pastAppFindings(snapshot, rules));
   // numbered in the order every report shows them
@@ -254,6 +277,7 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
 
   return {
     schema: FINDINGS_SCHEMA,
+    ...(opts.purpose ? { purpose: opts.purpose } : {}),
     summary,
     findings,
     ...(notEvaluated.length ? { notEvaluated } : {}),
@@ -261,11 +285,51 @@ export function analyzeSnapshot(snapshot: Snapshot, rules: CompiledRules): Findi
   };
 }
 
+/**
+ * The rules judged for a purpose: every rule without one, plus that purpose's own. A rule for
+ * another purpose is left out entirely (neither a finding nor "not judged").
+ */
+function forPurpose(rules: CompiledRules, purpose: Purpose | undefined): CompiledRules {
+  const keep = (r: CompiledRule) => r.rule.purpose === undefined || r.rule.purpose === purpose;
+  if (rules.rules.every(keep)) return rules;
+  const index = Object.fromEntries(
+    Object.entries(rules.index).map(([kind, m]) => [
+      kind,
+      new Map([...m].map(([id, list]) => [id, list.filter(keep)] as const)),
+    ]),
+  ) as CompiledRules['index'];
+  return {
+    ...rules,
+    rules: rules.rules.filter(keep),
+    index,
+    unanchored: rules.unanchored.filter(keep),
+    device: rules.device.filter(keep),
+    profile: rules.profile.filter(keep),
+  };
+}
+
+/**
+ * A rule that says it stands instead of others (the second phone's "any account" instead of
+ * the everyday "accounts on this phone") removes their findings about the phone, and their hits
+ * on the same app, so one thing is never said twice in two voices.
+ */
+function dropReplaced(groups: Map<string, Group>): void {
+  const replaced = new Set<string>();
+  for (const g of groups.values()) {
+    for (const h of g.hits) for (const id of h.rule.rule.instead_of ?? []) replaced.add(id);
+  }
+  if (replaced.size === 0) return;
+  for (const [key, g] of groups) {
+    g.hits = g.hits.filter((h) => !replaced.has(h.rule.rule.id));
+    if (g.hits.length === 0) groups.delete(key);
+  }
+}
+
 function withBlindSpots(snapshot: Snapshot, rules: CompiledRules): Partial<FindingsDoc> {
   return { incomplete: blindSpots(snapshot, rules) ?? false };
 }
 
-function toFinding(g: Group, ctx: Ctx): Finding {
+function toFinding(g: Group, ctx: Ctx, purpose?: Purpose): Finding {
   let top = g.hits[0]!;
   for (const h of g.hits) if (better(h, top)) top = h;
   const ordered = [...g.hits].sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
@@ -337,10 +401,27 @@ function toFinding(g: Group, ctx: Ctx): Finding {
     };
   }
   if (dual?.evidence) evidence.dualUse = dual.evidence;
+  let severity = dual?.severity ?? top.severity;
+  // the purpose's own rules and its category floor only ever make a finding more serious
+  for (const h of g.hits) {
+    if (h.rule.rule.purpose && severityRank(h.severity) < severityRank(severity)) {
+      severity = h.severity;
+    }
+  }
+  const reading = purpose ? PURPOSE_READING[purpose] : undefined;
+  if (
+    reading?.floorCategories.includes(r.category) &&
+    severityRank(reading.floor) < severityRank(severity)
+  ) {
+    severity = reading.floor;
+  }
+  if (severity !== (dual?.severity ?? top.severity) && reading) {
+    evidence.raisedFor = reading.raisedBecause;
+  }
   return {
     id: '',
     rule: r.id,
-    severity: dual?.severity ?? top.severity,
+    severity,
     category: r.category,
     title: dual?.title ?? r.title,
     subject: g.subject,

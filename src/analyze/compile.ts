@@ -56,6 +56,7 @@ const MATCHER_FACTS: Record<string, Fact> = {
   cert_subject_contains: 'certs',
   apk_sha256: 'apk_hashes',
   launcher: 'launcher',
+  handover_app: 'packages',
   permission: 'permissions',
   // the install record is read with the app details
   false_store_claim: 'permissions',
@@ -76,6 +77,15 @@ const MATCHER_FACTS: Record<string, Fact> = {
   account_count: 'accounts',
   adb_keys_at_least: 'adb_keys',
   recently_used: 'recent_use',
+  vpn_owner: 'vpn',
+  keyboard: 'keyboards',
+  role: 'roles',
+  companion_device: 'companion_devices',
+  data_sent: 'data_sent',
+  // private DNS and proxies are global settings
+  private_dns: 'settings',
+  proxy: 'settings',
+  other_users: 'users',
   // an app list that was not read hides every bundle id (package ids keep their own checks)
   ios_bundle: 'ios_apps',
   ios_signer: 'ios_apps',

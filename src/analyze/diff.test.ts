@@ -99,6 +99,43 @@ describe('diffSnapshots', () => {
     ]);
   });
 
+  it("reads a setting the phone never had as Android's default, as the rules do", () => {
+    // a phone that never had the key: Play Protect checks are on, unknown sources off
+    const before = fullyRead({
+      settings: { secure: { android_id: 'x' }, global: { wifi_on: '1' }, system: {} },
+    });
+    const after = clone(before);
+    after.settings.global.package_verifier_enable = '0';
+    after.settings.secure.install_non_market_apps = '1';
+    after.settings.global.adb_enabled = '0';
+    const got = diffSnapshots(before, after).changes;
+    expect(got.map((c) => [c.kind, c.subject.id, c.before, c.after, c.severity])).toEqual([
+      ['setting-changed', 'global.package_verifier_enable', '1', '0', 'medium'],
+      ['setting-changed', 'secure.install_non_market_apps', '0', '1', 'low'],
+    ]);
+    expect(got[0]?.words).toBe('Play Protect app checks were turned off since the last check.');
+    // set back to what Android does without the key: said as turned back on, quietly
+    const back = diffSnapshots(after, before).changes.map((c) => [c.subject.id, c.severity]);
+    expect(back).toEqual([
+      ['global.package_verifier_enable', 'info'],
+      ['secure.install_non_market_apps', 'info'],
+    ]);
+    // the key written with its default value is no change
+    const same = clone(before);
+    same.settings.global.package_verifier_enable = '1';
+    same.settings.global.development_settings_enabled = '0';
+    expect(diffSnapshots(before, same).changes).toEqual([]);
+  });
+
+  it('never reads a setting table that was not read as holding the defaults', () => {
+    const before = fullyRead({ settings: { secure: {}, global: {}, system: {} } });
+    const after = clone(before);
+    after.settings.global = { package_verifier_enable: '0' };
+    after.settings.secure = { install_non_market_apps: '1' };
+    expect(diffSnapshots(before, after).changes).toEqual([]);
+    expect(diffSnapshots(after, before).changes).toEqual([]);
+  });
+
   it('refuses to compare an Android check with an iPhone one', () => {
     const a = fullyRead();
     const ios = { ...clone(a), platform: 'ios' } as unknown as Parameters<typeof diffSnapshots>[1];

@@ -13,33 +13,40 @@ import { unknownFacts } from './facts.js';
 
 export const DIFF_SCHEMA = 1;
 
-export type ChangeKind =
-  | 'app-installed'
-  | 'app-removed'
-  | 'app-updated'
-  | 'app-resigned'
-  | 'access-granted'
-  | 'access-removed'
-  | 'permission-granted'
-  | 'permission-removed'
-  | 'icon-hidden'
-  | 'icon-shown'
-  | 'account-added'
-  | 'account-removed'
-  | 'device-owner-added'
-  | 'device-owner-removed'
-  | 'profile-owner-added'
-  | 'profile-owner-removed'
-  | 'computer-trusted'
-  | 'computer-no-longer-trusted'
-  | 'setting-changed'
-  | 'profile-added'
-  | 'profile-removed'
-  | 'supervision-changed';
+/** Every kind of change, in one list (the JSON schema of `diff --json` reads it too). */
+export const CHANGE_KINDS = [
+  'app-installed',
+  'app-removed',
+  'app-updated',
+  'app-resigned',
+  'access-granted',
+  'access-removed',
+  'permission-granted',
+  'permission-removed',
+  'icon-hidden',
+  'icon-shown',
+  'account-added',
+  'account-removed',
+  'device-owner-added',
+  'device-owner-removed',
+  'profile-owner-added',
+  'profile-owner-removed',
+  'computer-trusted',
+  'computer-no-longer-trusted',
+  'setting-changed',
+  'profile-added',
+  'profile-removed',
+  'supervision-changed',
+] as const;
+
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/** What a change is about. */
+export const CHANGE_SUBJECT_TYPES = ['app', 'account', 'device', 'profile'] as const;
 
 export interface Change {
   kind: ChangeKind;
-  subject: { type: 'app' | 'account' | 'device' | 'profile'; id: string; label?: string };
+  subject: { type: (typeof CHANGE_SUBJECT_TYPES)[number]; id: string; label?: string };
   /** the value in the earlier check (null when there was none) */
   before: string | null;
   /** the value in this check (null when there is none now) */
@@ -85,6 +92,8 @@ const SETTINGS: readonly {
   name: string;
   /** the value that makes spying easier */
   risky: string;
+  /** what Android does when the key is not set at all (a phone that never changed it) */
+  androidDefault: string;
   riskyWords: string;
   safeWords: string;
   severity: Severity;
@@ -93,6 +102,7 @@ const SETTINGS: readonly {
     key: 'global.package_verifier_enable',
     name: 'Play Protect app checks',
     risky: '0',
+    androidDefault: '1',
     riskyWords: 'Play Protect app checks were turned off since the last check.',
     safeWords: 'Play Protect app checks were turned back on since the last check.',
     severity: 'medium',
@@ -101,6 +111,7 @@ const SETTINGS: readonly {
     key: 'global.verifier_verify_adb_installs',
     name: 'Checks of apps installed from a computer',
     risky: '0',
+    androidDefault: '1',
     riskyWords: 'Checks of apps installed from a computer were turned off since the last check.',
     safeWords: 'Checks of apps installed from a computer were turned back on since the last check.',
     severity: 'low',
@@ -109,6 +120,7 @@ const SETTINGS: readonly {
     key: 'secure.install_non_market_apps',
     name: 'Installing apps from outside an app store',
     risky: '1',
+    androidDefault: '0',
     riskyWords: 'Installing apps from outside an app store was allowed since the last check.',
     safeWords: 'Installing apps from outside an app store was turned off since the last check.',
     severity: 'low',
@@ -117,6 +129,7 @@ const SETTINGS: readonly {
     key: 'global.development_settings_enabled',
     name: 'Developer options',
     risky: '1',
+    androidDefault: '0',
     riskyWords: 'Developer options were turned on since the last check.',
     safeWords: 'Developer options were turned off since the last check.',
     severity: 'low',
@@ -125,6 +138,7 @@ const SETTINGS: readonly {
     key: 'global.adb_enabled',
     name: 'USB debugging',
     risky: '1',
+    androidDefault: '0',
     riskyWords: 'USB debugging was turned on since the last check.',
     safeWords: 'USB debugging was turned off since the last check.',
     severity: 'low',
@@ -462,8 +476,8 @@ function androidChanges(
 
   if (compared('settings')) {
     for (const s of SETTINGS) {
-      const v0 = settingValue(before, s.key);
-      const v1 = settingValue(after, s.key);
+      const v0 = settingValue(before, s.key, s.androidDefault);
+      const v1 = settingValue(after, s.key, s.androidDefault);
       if (v0 === undefined || v1 === undefined || v0 === v1) continue;
       const worse = v1 === s.risky;
       if (!worse && v0 !== s.risky) continue;
@@ -480,10 +494,16 @@ function androidChanges(
   return out;
 }
 
-function settingValue(s: AndroidSnapshot, key: string): string | undefined {
+/**
+ * A setting's value; a key the phone does not have is Android's default for it, as the rules
+ * read it (a missing key never matches `equals`), but only when that table was read at all: an
+ * empty or missing table is not known, never "the default".
+ */
+function settingValue(s: AndroidSnapshot, key: string, androidDefault: string): string | undefined {
   const [ns, name] = key.split('.', 2) as ['secure' | 'global' | 'system', string];
   const table = s.settings?.[ns];
-  return table && Object.hasOwn(table, name) ? String(table[name]) : undefined;
+  if (!table || Object.keys(table).length === 0) return undefined;
+  return Object.hasOwn(table, name) ? String(table[name]) : androidDefault;
 }
 
 function holders(s: AndroidSnapshot, access: string): Set<string> {

@@ -37,6 +37,16 @@ export const IOS_FACT_CHECKS: Partial<Record<Fact, readonly string[]>> = {
   recent_use: ['app-privacy-report'],
 };
 
+/** Facts read from `snapshot.linked` (devices and networks linked to the phone). */
+export const LINKED_FACTS: readonly Fact[] = [
+  'companion_devices',
+  'vpn',
+  'keyboards',
+  'roles',
+  'data_sent',
+  'users',
+];
+
 /** Fact → the checks that supply it, for one platform. */
 export function factChecksFor(
   platform: PlatformId | undefined,
@@ -62,5 +72,9 @@ export function unknownFacts(
   if (status === 'not-checked' && snapshot.pastApps === undefined) out.add('past_packages');
   // nor, before spycheck read app-use records, when apps were last used
   if (status === 'not-checked' && snapshot.recentUse === undefined) out.add('recent_use');
+  // nor, before spycheck read them, linked devices, the VPN, keyboards, roles, users, data sent
+  if (status === 'not-checked' && snapshot.linked === undefined) {
+    for (const f of LINKED_FACTS) out.add(f);
+  }
   return out;
 }

@@ -9,6 +9,7 @@ import type { AndroidApp, AndroidSnapshot, IosSnapshot, Snapshot } from '../mode
 import type { MatchExpr } from '../rules/schema.js';
 import { platformNamespace } from '../snapshot/installers.js';
 import type { Fact } from './facts.js';
+import { compileLinked } from './matchLinked.js';
 
 export type Tri = 'yes' | 'no' | 'unknown';
 
@@ -45,6 +46,11 @@ export interface Ctx {
   appOps: Map<string, Set<string>>;
   battery: Set<string>;
   nowMs: number;
+  /**
+   * The apps on the phone when it was handed over (the baseline bundle's, ids lowercased):
+   * absent when no baseline was given, and then the apps that came with the phone stand in
+   */
+  handover?: ReadonlySet<string>;
 }
 
 /** `app` for app rules, `profile` for iPhone profile rules, neither for the phone itself. */
@@ -130,6 +136,22 @@ function or(parts: Outcome[]): Outcome {
 function not(o: Outcome): Outcome {
   if (o.v === 'unknown') return o;
   return o.v === 'yes' ? NO : { v: 'yes', reasons: [], missing: [] };
+}
+
+/**
+ * Part of the phone as it came: the system image, and on an iPhone Apple's own apps that a new
+ * iPhone comes with from the App Store (Pages, iMovie…), only when Apple's App Store signature
+ * holds (a look-alike id signed by anyone else is an added app).
+ */
+function cameWithPhone(ctx: Ctx, app: SubjectApp): boolean {
+  if (app.system) return true;
+  if (!ctx.ios) return false;
+  const a = app as IosApp;
+  return (
+    a.id.toLowerCase().startsWith('com.apple.') &&
+    a.signer?.class === 'app-store' &&
+    !a.spoofedAppStoreSigner
+  );
 }
 
 /** Android app matchers: 'no' on a device-level subject and on an iPhone's apps. */
@@ -359,6 +381,16 @@ export function compileMatch(m: MatchExpr): Eval {
         : NO,
     );
   }
+  if (m.handover_app !== undefined) {
+    const want = m.handover_app;
+    parts.push((ctx, app) => {
+      if (!app) return NO;
+      const was = ctx.handover ? ctx.handover.has(app.id.toLowerCase()) : cameWithPhone(ctx, app);
+      if (was !== want) return NO;
+      const where = ctx.handover ? 'the earlier check' : 'the apps that came with the phone';
+      return yes('handover_app', `${was ? 'among' : 'not among'} ${where}`);
+    });
+  }
   if (m.permission) {
     const set = new Set(m.permission);
     parts.push(
@@ -539,6 +571,7 @@ export function compileMatch(m: MatchExpr): Eval {
       return hits.length ? { v: 'yes', reasons: hits, missing: [] } : NO;
     });
   }
+  parts.push(...compileLinked(m));
   if (m.all) {
     const subs = m.all.map(compileMatch);
     parts.push((ctx, app, profile) => and(subs.map((s) => s(ctx, app, profile))));
@@ -585,6 +618,7 @@ export const APP_MATCHERS: ReadonlySet<string> = new Set([
   'installer',
   'launcher',
   'system',
+  'handover_app',
   'permission',
   'appop',
   'platform_name',
@@ -599,6 +633,11 @@ export const APP_MATCHERS: ReadonlySet<string> = new Set([
   'install_other_apps',
   'battery_exempt',
   'recently_used',
+  'vpn_owner',
+  'keyboard',
+  'role',
+  'companion_device',
+  'data_sent',
   'ios_signer',
   'ios_spoofed_signer',
   'ios_apple_lookalike',

@@ -15,6 +15,7 @@ import type { LoadedRule, RuleLoadError, RulePack } from '../rules/load.js';
 import type { RuleTestCase } from '../rules/schema.js';
 import { analyzeSnapshot } from './analyze.js';
 import { compileRules } from './compile.js';
+import { ROLE_NAMES } from './matchLinked.js';
 
 /** Fixed "now" for test snapshots so patch-age rules test the same every day. */
 export const TEST_NOW = '2025-06-01T12:00:00Z';
@@ -102,6 +103,18 @@ export function snapshotFromCase(c: RuleTestCase): Snapshot {
       rootPackages: root.has('root_package') ? ['com.topjohnwu.magisk'] : [],
     },
     adbKeys: Array.from({ length: d.adb_keys ?? 0 }, (_, i) => ({ name: `user${i}@host` })),
+    // an ordinary phone's links: no VPN, no companion device, only the owner
+    linked: {
+      companionAssociations: [],
+      vpn: { active: [] },
+      keyboards: [],
+      roleHolders: {},
+      bytesSent: [],
+      users: [
+        { id: 0, kind: 'owner' as const, running: true },
+        ...(d.users ?? []).map((kind, i) => ({ id: 10 + i, kind, running: true })),
+      ],
+    },
     checks: (d.not_checked ?? []).map((id) => ({ id, title: id, status: 'not-checked' as const })),
     warnings: [],
     parsers: [],
@@ -120,6 +133,7 @@ export function snapshotFromCase(c: RuleTestCase): Snapshot {
     if (c.app?.profile_owner) snap.profileOwners.push(comp);
     if (c.app?.battery_exempt) snap.batteryOptimisationExempt.push(app.id);
     for (const op of c.app?.appops ?? []) (snap.appOps[op] ??= []).push(app.id);
+    addLinked(snap, app.id, c.app!);
     for (const [kind, hours] of Object.entries(c.app?.used ?? {})) {
       const utc = new Date(now - (hours as number) * 3_600_000).toISOString();
       (snap.recentUse![app.id] ??= {})[kind as RecentUseKind] = {
@@ -130,6 +144,22 @@ export function snapshotFromCase(c: RuleTestCase): Snapshot {
     }
   }
   return snap;
+}
+
+/** The app's links in a rule test: VPN, keyboard, roles, companion device, data sent. */
+function addLinked(snap: AndroidSnapshot, id: string, a: NonNullable<RuleTestCase['app']>): void {
+  const l = snap.linked!;
+  if (a.vpn_owner) l.vpn = { active: [{ ownerUid: 10_500, package: id }], alwaysOn: id };
+  if (a.keyboard) {
+    l.keyboards = [{ package: id, component: `${id}.Ime`, default: a.keyboard === 'default' }];
+  }
+  for (const r of a.roles ?? []) (l.roleHolders![ROLE_NAMES[r]] ??= []).push(id);
+  if (a.companion) {
+    l.companionAssociations = [{ package: id, kind: a.companion, displayName: 'Test device' }];
+  }
+  if (a.sent_mb !== undefined) {
+    l.bytesSent = [{ uid: 10_500, package: id, bytes: Math.round(a.sent_mb * 1_000_000) }];
+  }
 }
 
 /** An otherwise-quiet iPhone (passcode set, not managed, current iOS) around one test case. */
@@ -249,7 +279,12 @@ export function testRule(pack: RulePack, rule: LoadedRule): RuleTestResult {
   const compiled = compileRules([{ ...pack, rules: [rule] }]);
   let passed = 0;
   const run = (c: RuleTestCase, i: number, expect: boolean) => {
-    const doc = analyzeSnapshot(snapshotFromCase(c), compiled);
+    // a rule for a purpose (a second phone) is judged as a check for that purpose would
+    const doc = analyzeSnapshot(
+      snapshotFromCase(c),
+      compiled,
+      rule.purpose ? { purpose: rule.purpose } : {},
+    );
     const subjectId = c.app?.id ?? c.ios_app?.id;
     const hit = doc.findings.find((f) => (subjectId ? f.subject.id === subjectId : true));
     const label = `tests.${expect ? 'match' : 'no_match'}[${i}] (${describeCase(c)})`;

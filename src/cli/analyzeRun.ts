@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { analyzeSnapshot } from '../analyze/analyze.js';
 import { isComplete } from '../analyze/blindSpots.js';
 import { compileRules } from '../analyze/compile.js';
+import { isPurpose, type Purpose } from '../model/purpose.js';
 import type { RawOutput } from '../model/raw.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { SNAPSHOT_SCHEMA } from '../model/snapshot.js';
@@ -21,7 +22,7 @@ import { trustedFingerprints } from '../report/keys.js';
 import { cleanChain, importSourceOf } from '../report/provenance.js';
 import { verifyBundle } from '../report/verify.js';
 import { defaultBundleDir } from '../scan/bundleDir.js';
-import { loadScanRules, packRef } from '../scan/loadRules.js';
+import { loadScanRules, packRef, packsUsed } from '../scan/loadRules.js';
 import { detectInput, importAcquisition } from '../snapshot/import/detect.js';
 import { snapshotSchema } from '../snapshot/schema.js';
 import { toolInfo } from '../util/packageRoot.js';
@@ -242,6 +243,8 @@ async function analyzeBundle(
     check.ok ? caseOf(manifest) : { consent: false },
     derivedFrom,
     source,
+    // a second phone is judged again as a second phone (only a signed manifest is believed)
+    check.ok && isPurpose(manifest.purpose) ? manifest.purpose : undefined,
   );
 }
 
@@ -265,15 +268,20 @@ async function finish(
   caseInfo: { ref?: string; examiner?: string; consent: boolean },
   derivedFrom?: DerivedFrom,
   source?: ImportSource,
+  purpose?: Purpose,
 ): Promise<void> {
-  const loaded = await loadScanRules({ rules: opts.rules, defaultRules: opts.defaultRules });
+  const loaded = await loadScanRules({
+    rules: opts.rules,
+    defaultRules: opts.defaultRules,
+    env: ctx.env,
+  });
   if (!loaded.ok) {
     ctx.stderr.write(`${loaded.message}\n`);
     ctx.exit(exitCodeFor({ stopped: 'error' }));
     return;
   }
   const packs = loaded.packs;
-  const findings = analyzeSnapshot(snapshot, compileRules(packs));
+  const findings = analyzeSnapshot(snapshot, compileRules(packs), purpose ? { purpose } : {});
   const suffix = derivedFrom ? 'reanalysed' : 'imported';
   const out = resolve(
     opts.out ??
@@ -285,7 +293,7 @@ async function finish(
     findings,
     raw,
     case: caseInfo,
-    rules: packs.map(packRef),
+    rules: packsUsed(packs, purpose).map(packRef),
     formats: opts.format,
     tool: toolInfo(),
     env: ctx.env,

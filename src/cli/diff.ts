@@ -1,11 +1,13 @@
 /**
- * `spycheck diff OLD_BUNDLE NEW_BUNDLE [--json] [--fail-on LEVEL] [--force]`: what changed
- * between two checks of the same phone, in plain words. Both bundles are verified first; one
+ * `spycheck diff OLD_BUNDLE NEW_BUNDLE [--json | --format text|json] [--fail-on LEVEL] [--force]`:
+ * what changed between two checks of the same phone, in plain words (`--json` prints the
+ * document of src/analyze/diffSchema.ts). Both bundles are verified first; one
  * that does not verify is said first (and in the JSON), never silently compared. Two different
  * phones are refused unless --force. Parts either check could not read are said before any
  * change, so "nothing changed" is never more reassuring than what was seen.
  */
 import { Command, Option } from 'commander';
+import type { DiffJson } from '../analyze/diffSchema.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { trustedFingerprints } from '../report/keys.js';
@@ -90,6 +92,12 @@ export function diffCommand(ctx: CliContext): Command {
     .argument('<new>', 'the later bundle')
     .option('--json', 'print the changes as JSON on stdout (and nothing else)')
     .addOption(
+      new Option('--format <format>', 'text (the default) or json (the same as --json)').choices([
+        'text',
+        'json',
+      ]),
+    )
+    .addOption(
       new Option(
         '--fail-on <severity>',
         'exit with code 4 when a change this severe or worse is found',
@@ -100,8 +108,14 @@ export function diffCommand(ctx: CliContext): Command {
       async (
         oldDir: string,
         newDir: string,
-        opts: { json?: boolean; failOn?: Severity; force?: boolean },
+        opts: { json?: boolean; format?: 'text' | 'json'; failOn?: Severity; force?: boolean },
       ) => {
+        if (opts.json && opts.format === 'text') {
+          ctx.stderr.write('--json and --format text ask for two different outputs: give one.\n');
+          ctx.exit(EXIT.usage);
+          return;
+        }
+        const json = opts.json === true || opts.format === 'json';
         const before = await readSide(oldDir, ctx);
         const after = await readSide(newDir, ctx);
         for (const s of [before, after]) {
@@ -147,27 +161,22 @@ export function diffCommand(ctx: CliContext): Command {
               : w,
           undefined,
         );
-        if (opts.json) {
-          ctx.stdout.write(
-            `${JSON.stringify(
-              {
-                schema: DIFF_SCHEMA,
-                old: publicSide(before),
-                new: publicSide(after),
-                warnings,
-                notCompared: d.notCompared,
-                changes: d.changes.map(({ kind, subject, before: b, after: a, severity }) => ({
-                  kind,
-                  subject,
-                  before: b,
-                  after: a,
-                  severity,
-                })),
-              },
-              null,
-              2,
-            )}\n`,
-          );
+        if (json) {
+          const doc: DiffJson = {
+            schema: DIFF_SCHEMA,
+            old: publicSide(before),
+            new: publicSide(after),
+            warnings,
+            notCompared: d.notCompared,
+            changes: d.changes.map(({ kind, subject, before: b, after: a, severity }) => ({
+              kind,
+              subject,
+              before: b,
+              after: a,
+              severity,
+            })),
+          };
+          ctx.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         } else {
           const out: string[] = [];
           for (const w of warnings) out.push(shown(w, 2000));

@@ -10,6 +10,7 @@ import type { RulePack } from '../rules/load.js';
 import { packageRoot } from '../util/packageRoot.js';
 import { forTerminal, forTerminalLines } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
+import { addReleaseCommands } from './rulesRelease.js';
 
 // The rules code (YAML, zod schemas, the importers) is loaded when a rules command runs, not
 // at start-up: each action imports what it uses.
@@ -38,19 +39,24 @@ export function rulesCommand(ctx: CliContext): Command {
 
   cmd
     .command('list')
-    .description('list the shipped rule packs and their rules')
+    .description('list the rule packs scans use (shipped and installed) and their rules')
     .option('--rules <path...>', 'also load these packs')
-    .option('--no-default-rules', 'do not load the shipped packs')
+    .option('--no-default-rules', 'do not load the shipped or installed packs')
     .action(async (opts: { rules?: string[]; defaultRules: boolean }) => {
-      const paths = [...(opts.defaultRules ? [shippedRulesDir()] : []), ...(opts.rules ?? [])];
+      const { defaultRulePaths } = await import('../rules/release/installed.js');
+      const defaults = opts.defaultRules
+        ? defaultRulePaths(ctx.env, shippedRulesDir())
+        : { paths: [], installed: new Map() };
+      const paths = [...defaults.paths, ...(opts.rules ?? [])];
       const packs = await loadOrReport(ctx, paths);
       if (!packs) return;
       const { compileRules } = await import('../analyze/compile.js');
       const compiled = compileRules(packs);
       for (const p of packs) {
+        const signer = defaults.installed.get(p.dir)?.record?.signer;
         ctx.stdout.write(
           line(
-            `${t(p.id)} ${t(p.version)}  ${t(p.name)}  (${p.rules.length} rules, sha256 ${p.sha256.slice(0, 12)})`,
+            `${t(p.id)} ${t(p.version)}  ${t(p.name)}  (${p.rules.length} rules, sha256 ${p.sha256.slice(0, 12)}${signer ? `, installed, signed by ${t(signer)}` : ''})`,
           ),
         );
         for (const r of p.rules)
@@ -99,7 +105,9 @@ export function rulesCommand(ctx: CliContext): Command {
     .option('--rules <path...>', 'also load these packs')
     .description('print one rule')
     .action(async (id: string, opts: { rules?: string[] }) => {
-      const packs = await loadOrReport(ctx, [shippedRulesDir(), ...(opts.rules ?? [])]);
+      const { defaultRulePaths } = await import('../rules/release/installed.js');
+      const shipped = defaultRulePaths(ctx.env, shippedRulesDir()).paths;
+      const packs = await loadOrReport(ctx, [...shipped, ...(opts.rules ?? [])]);
       if (!packs) return;
       const { stringify } = await import('yaml');
       for (const p of packs) {
@@ -152,6 +160,7 @@ export function rulesCommand(ctx: CliContext): Command {
       const exclude = await stalkerwarePackages();
       await runImport(ctx, opts.out, () => importIsdi(source, { exclude }));
     });
+  addReleaseCommands(cmd, ctx);
   return cmd;
 }
 

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { PURPOSES, type Purpose } from '../model/purpose.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
+import type { Baseline } from '../scan/baseline.js';
 import type { LoadedRules } from '../scan/loadRules.js';
 import type { ScanHooks, ScanPhoneOptions, ScanResult } from '../scan/scanPhone.js';
 import { forTerminal } from '../util/sanitize.js';
@@ -72,6 +74,16 @@ export function scanCommand(ctx: CliContext): Command {
       '--hash-all-apps',
       'Android: also fingerprint every app from an app store, on the phone (for the evidence record; slow: about 1 s per 10 apps)',
     )
+    .option(
+      '--baseline <bundle>',
+      'an earlier check of this phone: the report says what changed since then',
+    )
+    .addOption(
+      new Option(
+        '--purpose <purpose>',
+        'second-phone: a stricter reading for a phone that must stay secret',
+      ).choices([...PURPOSES]),
+    )
     .option('--open', 'open the report in the web browser when the scan is done')
     .option('--json', 'print findings.json on stdout (and nothing else)')
     .addOption(
@@ -86,6 +98,18 @@ export function scanCommand(ctx: CliContext): Command {
         ctx.stderr.write(`${usage}\n`);
         ctx.exit(exitCodeFor({ stopped: 'usage' }));
         return;
+      }
+      // the earlier check is read and verified before any phone is asked anything
+      let baseline: Baseline | undefined;
+      if (opts.baseline) {
+        const { readBaseline } = await import('../scan/baseline.js');
+        const read = await readBaseline(resolve(opts.baseline), ctx.env);
+        if (!read.ok) {
+          ctx.stderr.write(`${forTerminal(read.message, { maxLength: 1200 })}\n`);
+          ctx.exit(exitCodeFor({ stopped: 'usage' }));
+          return;
+        }
+        baseline = read.baseline;
       }
       if (opts.guided)
         ctx.stderr.write(
@@ -108,7 +132,7 @@ export function scanCommand(ctx: CliContext): Command {
         ctx.exit(exitCodeFor({ stopped: chosen.problem }));
         return;
       }
-      ctx.exit(await runScan(ctx, opts, chosen.platform, rulesLoading));
+      ctx.exit(await runScan(ctx, opts, chosen.platform, rulesLoading, baseline));
     });
 }
 
@@ -196,6 +220,7 @@ async function runScan(
   opts: ScanCliOptions,
   platform: AnyPlatform,
   rulesLoading?: Promise<LoadedRules>,
+  baseline?: Baseline,
 ) {
   const { scanPhone } = await import('../scan/scanPhone.js');
   const { printScanSummary } = await import('./scanSummary.js');
@@ -216,6 +241,8 @@ async function runScan(
       demo: opts.demo,
       ...(opts.guided ? { guided: true } : {}),
       ...(opts.hashAllApps ? { hashAllApps: true } : {}),
+      ...(opts.purpose ? { purpose: opts.purpose } : {}),
+      ...(baseline ? { baseline } : {}),
       env: ctx.env,
       askCaseDetails: () => resolveCaseDetails(ctx, given, ctx.stdin),
       ...(rulesLoading ? { rulesLoading } : {}),
@@ -317,6 +344,8 @@ interface ScanCliOptions {
   demo?: string | boolean;
   guided?: boolean;
   hashAllApps?: boolean;
+  baseline?: string;
+  purpose?: Purpose;
   open?: boolean;
   json?: boolean;
   failOn?: Exclude<Severity, 'info'>;

@@ -33,6 +33,12 @@ const STEP_WORDS: Record<AndroidStepId, string> = {
   batteryHistory: 'battery history',
   appopsDump: 'app permissions',
   su: 'root access',
+  bluetooth: 'paired Bluetooth devices',
+  companionDevices: 'linked watches and devices',
+  connectivity: 'VPN',
+  roles: 'apps for texts and calls',
+  netstats: 'data sent by apps',
+  users: 'other users and profiles',
 };
 
 /** One count in words, e.g. "Reading the phone: step 7 of 18 (accounts)". */

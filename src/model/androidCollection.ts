@@ -27,6 +27,13 @@ export const ANDROID_STEP_IDS = [
   'batteryHistory',
   'appopsDump',
   'su',
+  // devices and networks linked to the phone (issue 14)
+  'bluetooth',
+  'companionDevices',
+  'connectivity',
+  'roles',
+  'netstats',
+  'users',
 ] as const;
 export type AndroidStepId = (typeof ANDROID_STEP_IDS)[number];
 

@@ -29,4 +29,16 @@ export type Fact =
   /** iPhone: configuration profiles and the organisation's set-up (MCInstall) */
   | 'ios_profiles'
   /** Android: when each app last used location, the microphone, the camera, messages… */
-  | 'recent_use';
+  | 'recent_use'
+  /** Android: apps linked to a watch or other nearby device (Companion Device Manager) */
+  | 'companion_devices'
+  /** Android: VPNs connected now and the always-on VPN, with the apps that set them up */
+  | 'vpn'
+  /** Android: enabled keyboards and the one in use */
+  | 'keyboards'
+  /** Android: which apps hold the roles for texts, calls, call screening and the assistant */
+  | 'roles'
+  /** Android: bytes each app sent since the phone started */
+  | 'data_sent'
+  /** Android: other users and profiles (work profile, second user) */
+  | 'users';

@@ -1,5 +1,7 @@
 /** findings.json contract (DESIGN.md). Bump FINDINGS_SCHEMA on breaking change. */
+import type { BaselineComparison } from './baseline.js';
 import type { Category } from './category.js';
+import type { Purpose } from './purpose.js';
 import type { Severity } from './severity.js';
 
 export const FINDINGS_SCHEMA = 1;
@@ -46,6 +48,10 @@ export interface Finding {
 
 export interface FindingsDoc {
   schema: typeof FINDINGS_SCHEMA;
+  /** why the phone was checked, when that made the reading stricter (a second phone) */
+  purpose?: Purpose;
+  /** what changed since an earlier check of this phone (`scan --baseline`) */
+  sinceBaseline?: BaselineComparison;
   summary: Record<Severity, number>;
   findings: Finding[];
   /** Rules that could not be judged for lack of a fact (added; optional) */

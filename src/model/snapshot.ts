@@ -11,6 +11,7 @@ import type {
   IosJailbreakIndicators,
   IosProfile,
 } from './iosSnapshot.js';
+import type { LinkedState } from './linkedDevices.js';
 import type { ParserInfo } from './parse.js';
 import type { RawRecord } from './raw.js';
 
@@ -300,6 +301,12 @@ export interface AndroidSnapshot {
   pastApps?: PastApp[];
   /** The phone's clock against this computer's; undefined when not read (and in older bundles) */
   clock?: PhoneClock;
+  /**
+   * Devices and networks linked to the phone: paired and companion devices, VPN, private DNS,
+   * proxy, other users, keyboards, role holders, data sent. Undefined in older bundles; inside,
+   * a field is undefined when its step was not read.
+   */
+  linked?: LinkedState;
   checks: CheckStatus[];
   warnings: string[];
   parsers: ParserInfo[];

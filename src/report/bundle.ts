@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { isComplete } from '../analyze/blindSpots.js';
 import { loadContact } from '../config/config.js';
 import type { FindingsDoc } from '../model/findings.js';
+import type { Purpose } from '../model/purpose.js';
 import type { RawRecord } from '../model/raw.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { makePrivateDir, safeRelativePath, writeFileAtomic } from './files.js';
@@ -78,6 +79,10 @@ export interface Manifest {
   };
   case: { ref: string | null; examiner: string | null; consent: boolean };
   rules: RulePackRef[];
+  /** why the phone was checked, when that made the reading stricter (`--purpose`) */
+  purpose?: Purpose;
+  /** the earlier check this one was compared with (`--baseline`): its manifest.json's SHA-256 */
+  baseline?: { manifestSha256: string; verified: boolean };
   /** the bundle this one was re-checked from, and whether it verified then */
   derivedFrom?: DerivedFrom;
   /** Set when the data came from files another tool acquired, not from the phone */
@@ -276,7 +281,17 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
       version: r.version,
       sha256: r.sha256,
       ...(r.date ? { date: r.date } : {}),
+      ...(r.signer ? { signer: r.signer } : {}),
     })),
+    ...(input.findings.purpose ? { purpose: input.findings.purpose } : {}),
+    ...(input.findings.sinceBaseline
+      ? {
+          baseline: {
+            manifestSha256: input.findings.sinceBaseline.manifestSha256,
+            verified: input.findings.sinceBaseline.verified,
+          },
+        }
+      : {}),
     ...(input.derivedFrom ? { derivedFrom: input.derivedFrom } : {}),
     ...(input.source ? { source: input.source } : {}),
     key: {

@@ -79,6 +79,7 @@ table.glance td.sev{font-weight:700}
 table.glance td.sev.high{color:var(--high)}
 table.glance td.sev.medium{color:var(--med)}
 table.glance td.sev.low{color:var(--low)}
+.since .sev{font-weight:700}.since .sev.high{color:var(--high)}.since .sev.medium{color:var(--med)}.since .sev.low{color:var(--low)}
 .fill{border-bottom:1px solid var(--muted);min-height:1.6rem;margin:.2rem 0 .6rem}
 .fill-hint{color:var(--muted);font-size:.9rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
@@ -146,6 +147,7 @@ export function renderHtml(model: ReportModel): string {
 <main>
 ${model.provenanceWarning ? `<p class="notice untrusted" role="alert"><strong>${h(model.provenanceWarning)}</strong></p>\n` : ''}<p class="headline ${headClass}">${h(model.headline)}</p>`);
   for (const n of model.headlineNotes) parts.push(`<p class="notice">${h(n)}</p>`);
+  if (model.since) parts.push(sinceHtml(model.since));
   if (model.glance.length > 0) parts.push(glanceHtml(model));
   parts.push(`<p class="sensitive"><strong>Keep this safe.</strong> ${h(model.sensitivity)}</p>`);
   parts.push(`${NAV}`);
@@ -179,6 +181,9 @@ ${model.provenanceWarning ? `<p class="notice untrusted" role="alert"><strong>${
   parts.push('</section>');
 
   if (model.privacyReport) parts.push(privacyReportHtml(model.privacyReport));
+  if (model.linked) parts.push(linkedHtml(model.linked));
+  if (model.smartHome) parts.push(smartHomeHtml(model.smartHome));
+  if (model.purpose) parts.push(handoverHtml(model.purpose));
 
   parts.push(
     '<section aria-labelledby="checked"><h2 id="checked">What we checked</h2><ul class="checked">',
@@ -231,6 +236,68 @@ ${model.provenanceWarning ? `<p class="notice untrusted" role="alert"><strong>${
 </html>
 `);
   return parts.join('\n');
+}
+
+function sinceHtml(since: NonNullable<ReportModel['since']>): string {
+  const out = [
+    `<section class="since" aria-labelledby="since-h"><h2 id="since-h">${h(since.heading)}</h2>`,
+  ];
+  for (const n of since.notes) out.push(`<p class="notice">${h(n)}</p>`);
+  if (since.none) out.push(`<p>${h(since.none)}</p>`);
+  if (since.changes.length > 0) {
+    out.push('<ul>');
+    for (const c of since.changes) {
+      out.push(
+        `<li><span class="sev ${c.severity}">${h(c.severityLabel)}:</span> ${h(c.words)}</li>`,
+      );
+    }
+    out.push('</ul>');
+  }
+  if (since.safety) out.push(`<p class="notice">${h(since.safety)}</p>`);
+  out.push('</section>');
+  return out.join('\n');
+}
+
+function linkedHtml(l: NonNullable<ReportModel['linked']>): string {
+  const out = [
+    `<section class="linked" aria-labelledby="linked-h"><h2 id="linked-h">${h(l.heading)}</h2>`,
+  ];
+  for (const n of l.notChecked) out.push(`<p class="notice">${h(n)}</p>`);
+  out.push(`<p>${h(l.intro)}</p>`, `<p class="notice">${h(l.safety)}</p>`);
+  for (const g of l.groups) {
+    out.push(`<h3>${h(g.title)}</h3><ul>`);
+    for (const line of g.lines) out.push(`<li>${h(line, 600)}</li>`);
+    out.push('</ul>');
+  }
+  out.push('</section>');
+  return out.join('\n');
+}
+
+function smartHomeHtml(c: NonNullable<ReportModel['smartHome']>): string {
+  const out = [
+    `<section aria-labelledby="home-h"><h2 id="home-h">${h(c.heading)}</h2>`,
+    `<p>${h(c.intro)}</p>`,
+  ];
+  for (const g of c.groups) {
+    out.push(`<h3>${h(g.title)}</h3><ul class="check">`);
+    for (const item of g.items) out.push(`<li>${h(item)}</li>`);
+    out.push('</ul>');
+  }
+  out.push(`<p class="notice">${h(c.safety)}</p></section>`);
+  return out.join('\n');
+}
+
+function handoverHtml(purpose: NonNullable<ReportModel['purpose']>): string {
+  const out = [
+    '<section aria-labelledby="handover-h"><h2 id="handover-h">Before the second phone is handed over</h2>',
+  ];
+  for (const g of purpose.checklist) {
+    out.push(`<h3>${h(g.title)}</h3><ul class="check">`);
+    for (const item of g.items) out.push(`<li>${h(item)}</li>`);
+    out.push('</ul>');
+  }
+  out.push('</section>');
+  return out.join('\n');
 }
 
 function findingHtml(f: ReportFinding): string {

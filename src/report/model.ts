@@ -27,6 +27,12 @@ import { durationWords, longDate, ukDate, ukDateTime } from '../util/dates.js';
 import { cleanText, hasHiddenCharacters, showHidden } from '../util/sanitize.js';
 import type { DerivedFrom } from './bundle.js';
 import {
+  type PurposeSection,
+  purposeSection,
+  type SinceSection,
+  sinceSection,
+} from './followUp.js';
+import {
   IOS_AFTER_SCAN,
   IOS_BUILT_TO_HEADING,
   IOS_CANNOT_SEE,
@@ -35,6 +41,12 @@ import {
   iosDeviceRows,
   iosOriginText,
 } from './iosWords.js';
+import {
+  type ChecklistSection,
+  type LinkedSection,
+  linkedSection,
+  smartHomeChecklist,
+} from './linkedSection.js';
 
 export interface RulePackRef {
   id: string;
@@ -45,6 +57,8 @@ export interface RulePackRef {
   date?: string;
   /** the pack names known stalkerware: an old one is called out in the headline */
   stalkerware?: boolean;
+  /** installed by `rules update`: fingerprint of the key that signed the release */
+  signer?: string;
 }
 
 /** Lists of known spyware older than this are called out: vendors rename apps every few weeks. */
@@ -191,6 +205,14 @@ export interface ReportModel {
   contact: string[];
   /** an iPhone's App Privacy Report: every app it shows using something, most recent first */
   privacyReport?: PrivacyReportSection;
+  /** checked for a purpose (a second phone): the stricter reading and its hand-over checklist */
+  purpose?: PurposeSection;
+  /** Android: devices and networks linked to the phone, shown also when nothing is unusual */
+  linked?: LinkedSection;
+  /** what a phone check cannot see in the home: smart-home devices, cars, trackers, wearables */
+  smartHome?: ChecklistSection;
+  /** what changed since an earlier check of this phone (`scan --baseline`), before the findings */
+  since?: SinceSection;
   /**
    * Said before anything else when the data may have been changed before this
    * report was made (it came from a bundle that did not verify).
@@ -514,6 +536,42 @@ export const FACT_TEXT: Record<Fact, { title: string; meaning: string }> = {
       'We could not see the profiles on this iPhone, so a profile that lets someone else manage it ' +
       'or see its internet traffic may not show up.',
   },
+  companion_devices: {
+    title: 'Watches and other devices linked to this phone',
+    meaning:
+      'We could not see which apps are linked to a watch or other nearby device, so a device ' +
+      'that copies your notifications to someone else may not show up.',
+  },
+  vpn: {
+    title: 'VPN apps that could see your internet traffic',
+    meaning:
+      'We could not see whether a VPN is on, so an app that sends your internet traffic ' +
+      'through someone else may not show up.',
+  },
+  keyboards: {
+    title: 'Keyboards that can see what you type',
+    meaning:
+      'We could not see which keyboards are turned on, so a keyboard that records what you type ' +
+      'may not show up.',
+  },
+  roles: {
+    title: 'Which apps handle your texts, calls and the assistant',
+    meaning:
+      'We could not see which apps handle your text messages, calls and the assistant, so an ' +
+      'unknown app that reads them may not show up.',
+  },
+  data_sent: {
+    title: 'How much data each app has sent',
+    meaning:
+      'We could not see how much data each app sent, so a hidden app that uploads a lot may ' +
+      'not stand out.',
+  },
+  users: {
+    title: 'Other users and work profiles',
+    meaning:
+      'We could not see whether there are other users or a work profile on this phone, where ' +
+      'apps can run out of sight.',
+  },
 };
 
 /** Check id → the facts it supplies. Dashes and underscores are the same ("adb-keys"). */
@@ -594,10 +652,15 @@ export function buildReportModel(input: ReportInput): ReportModel {
     });
   }
 
+  const platform = snapshot.platform === 'ios' ? 'ios' : 'android';
+  const purpose = purposeSection(findings.purpose, platform);
+  const since = sinceSection(findings.sinceBaseline);
   const { headline, notes } = headlineFor(sorted, snapshot, {
     incomplete: !isComplete(snapshot, findings),
     nextStep: nextStepFor(snapshot, findings),
+    ...(purpose ? { purposeWords: purpose.words } : {}),
   });
+  if (purpose) notes.push(purpose.note);
   notes.push(...listAges(meta.rules, snapshot.finished).stale);
   const checks = snapshot.checks ?? [];
   const provenanceWarning = provenanceWarningFor(meta);
@@ -611,6 +674,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
     glanceInfo: counts.info,
     contact: contactLines(meta.contact),
     ...privacyReportSection(snapshot),
+    ...linkedFields(snapshot, findings),
+    ...(purpose ? { purpose } : {}),
+    ...(since ? { since } : {}),
     ...(provenanceWarning ? { provenanceWarning } : {}),
     complete: isComplete(snapshot, findings),
     headline,
@@ -627,15 +693,48 @@ export function buildReportModel(input: ReportInput): ReportModel {
       })),
     lists: listAges(meta.rules, snapshot.finished).lines,
     notChecked: notCheckedItems(checks, notEvaluated, snapshot.platform),
-    cannotSee: (snapshot.platform === 'ios' ? IOS_CANNOT_SEE : CANNOT_SEE).map((c) => ({ ...c })),
+    cannotSee: (snapshot.platform === 'ios' ? IOS_CANNOT_SEE : CANNOT_SEE)
+      // the smart-home and wearables checklist goes through these in more depth
+      .filter((c) => !COVERED_BY_SMART_HOME_CHECKLIST.has(c.title))
+      .map((c) => ({ ...c })),
     afterScan: [...(snapshot.platform === 'ios' ? IOS_AFTER_SCAN : AFTER_SCAN)],
     sensitivity: SENSITIVITY,
     bundleDir: meta.bundleDir,
-    evidence: withTimes(
-      buildEvidence(snapshot, sorted, notEvaluated, meta, isComplete(snapshot, findings)),
-      groups.flatMap((g) => g.findings),
+    evidence: withFollowUp(
+      withTimes(
+        buildEvidence(snapshot, sorted, notEvaluated, meta, isComplete(snapshot, findings)),
+        groups.flatMap((g) => g.findings),
+      ),
+      purpose,
+      since,
     ),
   };
+}
+
+/** "Things this check cannot see" items that the smart-home checklist covers in more depth. */
+const COVERED_BY_SMART_HOME_CHECKLIST: ReadonlySet<string> = new Set([
+  'Smart-home devices and their accounts',
+  'Trackers such as AirTags',
+]);
+
+/** Devices and networks linked to the phone, and the smart-home checklist (report/linkedSection.ts). */
+function linkedFields(
+  snapshot: Snapshot,
+  findings: FindingsDoc,
+): { linked?: LinkedSection; smartHome: ChecklistSection } {
+  const linked = linkedSection(snapshot, findings);
+  return { ...(linked ? { linked } : {}), smartHome: smartHomeChecklist(snapshot) };
+}
+
+/** The annex records the purpose and the earlier check compared with, beside the scan's details. */
+function withFollowUp(
+  evidence: ReportModel['evidence'],
+  purpose: PurposeSection | undefined,
+  since: SinceSection | undefined,
+): ReportModel['evidence'] {
+  if (purpose) evidence.scan.push(['Checked as', purpose.words.replace(/\.$/, '')]);
+  if (since) evidence.scan.push(...since.evidence);
+  return evidence;
 }
 
 const GLANCE_SEVERITY: Record<Severity, string> = {
@@ -954,7 +1053,7 @@ export function headlineFor(
     raw?: Pick<RawRecord, 'command'>[];
     checks?: Pick<CheckStatus, 'cause'>[];
   },
-  opts: { incomplete?: boolean; nextStep?: string } = {},
+  opts: { incomplete?: boolean; nextStep?: string; purposeWords?: string } = {},
 ): { headline: string; notes: string[] } {
   // known spyware that was removed before the check is counted apart: it is not on the phone now
   const gone = (f: Finding) => f.evidence?.history !== undefined;
@@ -1025,9 +1124,10 @@ export function headlineFor(
       : 'We did not find known spyware. This does not prove the phone is safe.';
   }
   // Said first, before any finding: a partial picture must never read as clear.
+  const judged = opts.purposeWords ? `${opts.purposeWords} ${found}` : found;
   const headline = incomplete
-    ? `This check is not complete, so it must not be read as clear. ${found}`
-    : found;
+    ? `This check is not complete, so it must not be read as clear. ${judged}`
+    : judged;
   return { headline, notes };
 }
 

@@ -49,6 +49,7 @@ class SurvivorLayout extends PdfLayout {
       this.box(n, { bg: COLOURS.mediumBg, bar: COLOURS.medium, size: 9 });
     }
 
+    if (model.since) this.since(model.since);
     if (model.glance.length > 0) this.glance(model);
 
     this.box(
@@ -105,6 +106,41 @@ class SurvivorLayout extends PdfLayout {
       }
     }
 
+    if (model.linked) {
+      // compact on paper: one row per part, what was read beside its name
+      const l = model.linked;
+      this.ensure(90);
+      this.heading(l.heading, 2);
+      for (const n of l.notChecked) {
+        this.box(n, { bg: COLOURS.mediumBg, bar: COLOURS.medium, size: 8.5 });
+      }
+      this.para(l.safety, { size: 8.5, colour: COLOURS.muted });
+      // on paper, the parts with nothing unusual share one line; the others are shown in full
+      const quiet = l.groups.filter((g) => !g.notable).map((g) => g.short);
+      for (const g of l.groups.filter((x) => x.notable)) {
+        this.kv(g.title, g.lines.join('\n'), { keyWidth: 150, size: 8.5 });
+      }
+      if (quiet.length > 0) {
+        this.kv(
+          'Read, nothing unusual',
+          `${quiet.join('; ')}. The full list is in report.html and report.txt.`,
+          {
+            keyWidth: 150,
+            size: 8.5,
+          },
+        );
+      }
+    }
+
+    if (model.purpose) {
+      this.heading('Before the second phone is handed over', 2);
+      for (const g of model.purpose.checklist) {
+        this.ensure(40);
+        this.heading(g.title, 3);
+        this.checklist(g.items);
+      }
+    }
+
     this.heading('What we could not check', 2);
     if (model.notChecked.length === 0) {
       this.para(
@@ -128,10 +164,30 @@ class SurvivorLayout extends PdfLayout {
       'A clean result does not prove the phone is safe. Please go through these together:',
       { size: 9.5 },
     );
-    this.checklist(model.cannotSee.map((c) => `${c.title}. ${c.detail}`));
+    // the smart-home and wearables checklist, in short (report.html and report.txt have it all)
+    this.checklist([
+      ...model.cannotSee.map((c) => `${c.title}. ${c.detail}`),
+      ...(model.smartHome?.short ?? []),
+    ]);
 
     this.heading('After the check', 2);
     this.bullets(model.afterScan, { mark: '\u2192', size: 8.5 });
+  }
+
+  /** What changed since the last check: before the findings, as the most recent news. */
+  private since(since: NonNullable<ReportModel['since']>): void {
+    this.ensure(60);
+    this.heading(since.heading, 2);
+    for (const n of since.notes)
+      this.box(n, { bg: COLOURS.mediumBg, bar: COLOURS.medium, size: 9 });
+    if (since.none) this.para(since.none, { size: 9.5 });
+    if (since.changes.length > 0) {
+      this.bullets(
+        since.changes.map((c) => `${c.severityLabel}: ${c.words}`),
+        { size: 9.5 },
+      );
+    }
+    if (since.safety) this.box(since.safety, GROUP_BOX);
   }
 
   /** Tick boxes two to a row: eight short items read as a list, and a page can end between rows. */

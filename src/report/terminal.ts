@@ -25,6 +25,13 @@ export function renderTerminal(model: ReportModel, opts: TerminalOptions): strin
   for (const n of model.headlineNotes) out.push(c.yellow(t(n)));
   out.push(`Phone: ${t(model.deviceSummary)}`);
 
+  if (model.since) {
+    out.push('', c.bold(`${t(model.since.heading)}:`));
+    for (const n of model.since.notes) out.push(c.yellow(t(n, 600)));
+    if (model.since.none) out.push(t(model.since.none));
+    for (const ch of model.since.changes) out.push(`${mark[ch.severity]} ${t(ch.words, 600)}`);
+  }
+
   for (const group of model.groups) {
     const info = group.severity === 'info';
     out.push('', c.bold(t(group.heading)));

@@ -31,6 +31,14 @@ export function renderText(model: ReportModel): string {
   out.push('');
   para(model.sensitivity);
 
+  if (model.since) {
+    heading(model.since.heading);
+    for (const n of model.since.notes) para(n);
+    if (model.since.none) para(model.since.none);
+    for (const c of model.since.changes) bullet(`${c.severityLabel}: ${c.words}`);
+    if (model.since.safety) para(model.since.safety);
+  }
+
   if (model.glance.length > 0) {
     heading('At a glance');
     for (const r of model.glance) {
@@ -107,6 +115,35 @@ export function renderText(model: ReportModel): string {
       para(
         `And ${model.privacyReport.more} more apps: the evidence bundle holds the whole report.`,
       );
+    }
+  }
+
+  if (model.linked) {
+    heading(model.linked.heading);
+    for (const n of model.linked.notChecked) bullet(n, '!');
+    para(model.linked.intro);
+    para(model.linked.safety);
+    for (const g of model.linked.groups) {
+      para(`${g.title}:`);
+      for (const line of g.lines) bullet(line, '*', '  ');
+    }
+  }
+
+  if (model.smartHome) {
+    heading(model.smartHome.heading);
+    para(model.smartHome.intro);
+    for (const g of model.smartHome.groups) {
+      para(`${g.title}:`);
+      for (const item of g.items) bullet(item, '[ ]', '  ');
+    }
+    para(model.smartHome.safety);
+  }
+
+  if (model.purpose) {
+    heading('Before the second phone is handed over');
+    for (const g of model.purpose.checklist) {
+      para(`${g.title}:`);
+      for (const item of g.items) bullet(item, '[ ]', '  ');
     }
   }
 

@@ -101,7 +101,7 @@ describe('shipped index', () => {
     const fast = await loadRulePacksCompiled([defaultRulesDir()], { index, cacheDir: false });
     expect([...fast.sources.values()]).toEqual(full.packs.map(() => 'index'));
     expect(fast.errors).toEqual([]);
-    expect(fast.packs.length).toBe(11);
+    expect(fast.packs.length).toBe(13);
     // deep and strict: same keys, same order of rules, same files and positions
     expect(fast.packs).toStrictEqual(full.packs);
     expect(isDeepStrictEqual(fast.packs, full.packs)).toBe(true);

@@ -31,6 +31,7 @@ import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { CATEGORIES } from '../model/category.js';
+import { isPurpose } from '../model/purpose.js';
 import { SEVERITIES } from '../model/severity.js';
 import {
   makePrivateDir,
@@ -258,6 +259,7 @@ const MATCHER_KINDS: Record<keyof MatchExpr, 'list' | 'bool' | 'num' | 'str' | '
   installer: 'list',
   launcher: 'str',
   system: 'bool',
+  handover_app: 'bool',
   permission: 'list',
   appop: 'list',
   platform_name: 'bool',
@@ -278,6 +280,14 @@ const MATCHER_KINDS: Record<keyof MatchExpr, 'list' | 'bool' | 'num' | 'str' | '
   account_count: 'obj',
   adb_keys_at_least: 'num',
   recently_used: 'obj',
+  vpn_owner: 'bool',
+  keyboard: 'list',
+  role: 'list',
+  companion_device: 'list',
+  data_sent: 'obj',
+  private_dns: 'obj',
+  proxy: 'list',
+  other_users: 'list',
   ios_signer: 'list',
   ios_spoofed_signer: 'bool',
   ios_apple_lookalike: 'bool',
@@ -355,6 +365,8 @@ function isRule(v: unknown, meta: PackMeta): boolean {
     isStr(ex.risk) &&
     isStr(ex.next_steps) &&
     optional(v.replaces, strArray) &&
+    optional(v.instead_of, strArray) &&
+    optional(v.purpose, (x) => isPurpose(x)) &&
     optional(v.labels, strRecord) &&
     optional(v.dual_use, (x) => typeof x === 'boolean') &&
     optional(v.falsepositives, strArray) &&

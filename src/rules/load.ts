@@ -178,6 +178,8 @@ const KNOWN_KEYS = [
   'id',
   'replaces',
   'status',
+  'purpose',
+  'instead_of',
   'title',
   'category',
   'severity',
@@ -209,6 +211,14 @@ const KNOWN_KEYS = [
   'launcher',
   'platform_name',
   'false_store_claim',
+  'vpn_owner',
+  'keyboard',
+  'role',
+  'companion_device',
+  'data_sent',
+  'private_dns',
+  'proxy',
+  'other_users',
 ];
 const ALIASES: Record<string, string> = {
   license: 'licence',

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { CATEGORIES } from '../model/category.js';
+import { PURPOSES } from '../model/purpose.js';
 import { SEVERITIES } from '../model/severity.js';
 import { RECENT_USE_KINDS } from '../model/snapshot.js';
 import { HIDDEN_CHARS, HIDDEN_CHARS_EXCEPT_LINE_BREAKS } from '../util/sanitize.js';
@@ -84,6 +85,29 @@ export const ROOT_SIGNS = [
   'root_package',
 ] as const;
 
+/** Devices and networks linked to an Android phone (see rules/README.md). */
+export const KEYBOARD_STATES = ['default', 'enabled'] as const;
+export const ROLES = ['sms', 'dialer', 'call-screening', 'call-redirection', 'assistant'] as const;
+export const COMPANION_KINDS = [
+  'watch',
+  'glasses',
+  'car',
+  'computer',
+  'streaming',
+  'other',
+] as const;
+export const PRIVATE_DNS_MODES = ['off', 'opportunistic', 'hostname', 'unknown'] as const;
+export const PROXY_SOURCES = ['global_http_proxy', 'http_proxy', 'pac'] as const;
+export const USER_KINDS = [
+  'secondary',
+  'guest',
+  'restricted',
+  'work-profile',
+  'clone-profile',
+  'private-profile',
+  'other-profile',
+] as const;
+
 /** What `recently_used` can name: the Snapshot's kinds of recent use. */
 export const RECENT_USES = RECENT_USE_KINDS;
 
@@ -127,6 +151,7 @@ export interface MatchExpr {
   installer?: Array<z.infer<typeof INSTALLER_CLASS>>;
   launcher?: 'hidden' | 'visible';
   system?: boolean;
+  handover_app?: boolean;
   permission?: string[];
   appop?: string[];
   platform_name?: boolean;
@@ -147,6 +172,14 @@ export interface MatchExpr {
   account_count?: { type?: string; at_least: number };
   adb_keys_at_least?: number;
   recently_used?: { what: Array<(typeof RECENT_USES)[number]>; within_hours: number };
+  vpn_owner?: boolean;
+  keyboard?: Array<(typeof KEYBOARD_STATES)[number]>;
+  role?: Array<(typeof ROLES)[number]>;
+  companion_device?: Array<(typeof COMPANION_KINDS)[number]>;
+  data_sent?: { top: number; at_least_mb: number };
+  private_dns?: { mode?: Array<(typeof PRIVATE_DNS_MODES)[number]>; host?: string[] };
+  proxy?: Array<(typeof PROXY_SOURCES)[number]>;
+  other_users?: Array<(typeof USER_KINDS)[number]>;
   ios_signer?: Array<(typeof IOS_SIGNERS)[number]>;
   ios_spoofed_signer?: boolean;
   ios_apple_lookalike?: boolean;
@@ -180,6 +213,13 @@ export const MATCH: z.ZodType<MatchExpr> = z
     installer: list(INSTALLER_CLASS).optional().describe('where the app came from (any of)'),
     launcher: z.enum(['hidden', 'visible']).optional().describe('app icon in the launcher'),
     system: z.boolean().optional().describe('part of the system image'),
+    handover_app: z
+      .boolean()
+      .optional()
+      .describe(
+        'the app was on the phone when it was handed over: in the bundle given with --baseline, ' +
+          'else one that came with the phone (a system app)',
+      ),
     permission: list(z.string().regex(/^[A-Za-z0-9_.]+$/))
       .optional()
       .describe('granted permissions, full names (any of)'),
@@ -250,6 +290,50 @@ export const MATCH: z.ZodType<MatchExpr> = z
       .describe(
         'The app used any of these (location, microphone, camera, body sensors, sms, call log; iPhone: contacts, photos) within this many hours before the scan ended. Android: the app-op records; iPhone: an App Privacy Report its owner saved (none given: no)',
       ),
+    vpn_owner: z
+      .boolean()
+      .optional()
+      .describe('Android: the app set up the VPN connected now, or is the always-on VPN app'),
+    keyboard: list(z.enum(KEYBOARD_STATES))
+      .optional()
+      .describe(
+        'Android: the app is the keyboard in use (default) or a keyboard turned on (enabled)',
+      ),
+    role: list(z.enum(ROLES))
+      .optional()
+      .describe(
+        'Android: the app holds any of these roles for the main user (sms, dialer, call-screening, call-redirection, assistant)',
+      ),
+    companion_device: list(z.enum(COMPANION_KINDS))
+      .optional()
+      .describe(
+        'Android: the app is linked to a nearby device of any of these kinds (Companion Device Manager; other = no kind given)',
+      ),
+    data_sent: z
+      .strictObject({
+        top: z.number().int().min(1).max(50),
+        at_least_mb: z.number().min(0).max(1_000_000),
+      })
+      .optional()
+      .describe(
+        'Android: the app is among the top senders of data since the phone started, and sent at least this many megabytes',
+      ),
+    private_dns: z
+      .strictObject({
+        mode: list(z.enum(PRIVATE_DNS_MODES)).optional(),
+        host: list(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/)).optional(),
+      })
+      .refine((d) => d.mode !== undefined || d.host !== undefined, {
+        message: 'expected "mode" or "host"',
+      })
+      .optional()
+      .describe('Android: private DNS mode (any of) and provider host name (exact, any of)'),
+    proxy: list(z.enum(PROXY_SOURCES))
+      .optional()
+      .describe('Android: a proxy is set (global_http_proxy, http_proxy, or a proxy script: pac)'),
+    other_users: list(z.enum(USER_KINDS))
+      .optional()
+      .describe('Android: another user or profile of any of these kinds is on the phone'),
     ios_signer: list(z.enum(IOS_SIGNERS))
       .optional()
       .describe(
@@ -351,6 +435,14 @@ const TEST_APP = z.strictObject({
   from_computer: z.boolean().optional(),
   /** what it used, and how many hours before the scan ended: { microphone: 2 } */
   used: z.partialRecord(z.enum(RECENT_USES), z.number().min(0)).optional(),
+  /** set up the VPN connected now and is the always-on VPN app */
+  vpn_owner: z.boolean().optional(),
+  keyboard: z.enum(KEYBOARD_STATES).optional(),
+  roles: z.array(z.enum(ROLES)).optional(),
+  /** linked to a nearby device of this kind */
+  companion: z.enum(COMPANION_KINDS).optional(),
+  /** megabytes sent since the phone started (the only app that sent any, so the top sender) */
+  sent_mb: z.number().min(0).optional(),
 });
 
 const TEST_DEVICE = z.strictObject({
@@ -360,6 +452,8 @@ const TEST_DEVICE = z.strictObject({
   patch_age_days: z.number().int().min(0).optional(),
   accounts: z.array(z.strictObject({ type: z.string(), name: z.string() })).optional(),
   adb_keys: z.number().int().min(0).optional(),
+  /** other users and profiles on the phone, by kind */
+  users: z.array(z.enum(USER_KINDS)).optional(),
   /** fact ids whose check could not run (see FACT_CHECKS in analyze/facts.ts) */
   not_checked: z.array(z.string()).optional(),
 });
@@ -435,6 +529,19 @@ export const RULE = z
     id: RULE_ID,
     replaces: list(RULE_ID).optional().describe('ids this rule replaces (never reuse an id)'),
     status: z.enum(['stable', 'test', 'deprecated']).optional(),
+    purpose: z
+      .enum(PURPOSES)
+      .optional()
+      .describe(
+        'judged only when the phone is checked for this purpose (spycheck scan --purpose); ' +
+          'such a rule makes a finding more serious but never replaces the words of another ' +
+          'rule about the same app',
+      ),
+    instead_of: list(RULE_ID)
+      .optional()
+      .describe(
+        "when this rule finds something, these rules' findings about the phone are not shown",
+      ),
     title: SHORT,
     category: CATEGORY,
     severity: SEVERITY,

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { RulePackRef } from '../report/model.js';
 import { type CompiledLoadOptions, loadRulePacksCompiled } from '../rules/compiled.js';
-import { defaultRulesDir, formatRuleError, type RulePack } from '../rules/load.js';
+import { formatRuleError, type RulePack } from '../rules/load.js';
+import { defaultRulePaths } from '../rules/release/installed.js';
 
 export type LoadedRules = { ok: true; packs: RulePack[] } | { ok: false; message: string };
 
@@ -20,9 +21,14 @@ export async function loadScanRules(opts: {
   extra?: string[];
   /** where compiled packs come from (tests); default: shipped index + user cache */
   compiled?: CompiledLoadOptions;
+  /** where installed packs are (SPYCHECK_DATA_DIR…); default process.env */
+  env?: NodeJS.ProcessEnv;
 }): Promise<LoadedRules> {
+  // the shipped packs, an installed newer version in place of a shipped one, then other
+  // installed packs (src/rules/release/installed.ts)
+  const defaults = opts.defaultRules ? defaultRulePaths(opts.env ?? process.env) : undefined;
   const paths = [
-    ...(opts.defaultRules ? [defaultRulesDir()] : []),
+    ...(defaults?.paths ?? []),
     ...opts.rules.map((p) => resolve(p)),
     ...(opts.extra ?? []),
   ];
@@ -33,7 +39,14 @@ export async function loadScanRules(opts: {
     };
   }
   const { packs, errors } = await loadRulePacksCompiled(paths, opts.compiled);
-  if (errors.length === 0) return { ok: true, packs };
+  if (errors.length === 0) {
+    for (const p of packs) {
+      const record = defaults?.installed.get(p.dir)?.record;
+      // the signer is claimed only for the very files that were verified when installed
+      if (record && record.packSha256 === p.sha256) installedSigners.set(p, record.signer);
+    }
+    return { ok: true, packs };
+  }
   const lines = [
     'A rule pack is broken, so spycheck stopped before reading the phone. Fix or remove the pack and try again:',
     ...errors.slice(0, 20).map((e) => `  ${formatRuleError(e)}`),
@@ -42,9 +55,23 @@ export async function loadScanRules(opts: {
   return { ok: false, message: lines.join('\n') };
 }
 
-/** What the bundle and reports record of a pack: identity, hash, name and date. */
+/** Packs installed by `rules update`, loaded here: the fingerprint of their signer. */
+const installedSigners = new WeakMap<RulePack, string>();
+
+/**
+ * The packs a check judged with: a pack whose rules are all for another purpose (the second
+ * phone's) took no part in an everyday check, so it is not listed as a list compared with.
+ */
+export function packsUsed(packs: RulePack[], purpose?: string): RulePack[] {
+  return packs.filter(
+    (p) => p.rules.length === 0 || p.rules.some((r) => !r.purpose || r.purpose === purpose),
+  );
+}
+
+/** What the bundle and reports record of a pack: identity, hash, name and date (and signer). */
 export function packRef(p: RulePack): RulePackRef {
   const stalkerware = p.rules.some((r) => r.category === 'stalkerware');
+  const signer = installedSigners.get(p);
   return {
     id: p.id,
     version: p.version,
@@ -52,5 +79,6 @@ export function packRef(p: RulePack): RulePackRef {
     name: p.name,
     date: p.meta.date,
     ...(stalkerware ? { stalkerware: true } : {}),
+    ...(signer ? { signer } : {}),
   };
 }

@@ -12,6 +12,7 @@ import { isComplete } from '../analyze/blindSpots.js';
 import { compileRules } from '../analyze/compile.js';
 import type { FindingsDoc } from '../model/findings.js';
 import type { ProgressCount } from '../model/progress.js';
+import type { Purpose } from '../model/purpose.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { NotReady, PhoneConnection, PhoneReading, Platform } from '../platform/platform.js';
 import { type ReportFormat, writeBundle } from '../report/bundle.js';
@@ -19,8 +20,9 @@ import { loadOrCreateSigningKey, type SigningKey } from '../report/keys.js';
 import type { RulePackRef } from '../report/model.js';
 import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal } from '../util/sanitize.js';
+import { type Baseline, compareWithBaseline, handoverApps } from './baseline.js';
 import { defaultBundleDir, errorText, prepareBundleDir } from './bundleDir.js';
-import { type LoadedRules, loadScanRules, packRef } from './loadRules.js';
+import { type LoadedRules, loadScanRules, packRef, packsUsed } from './loadRules.js';
 import { pickDevice } from './pickDevice.js';
 
 /** Chain of custody, recorded in the bundle. */
@@ -47,6 +49,10 @@ export interface ScanPhoneOptions {
    * (slow on a real phone; known spyware is matched without it)
    */
   hashAllApps?: boolean;
+  /** why the phone is checked, when that makes the reading stricter (a second phone) */
+  purpose?: Purpose;
+  /** an earlier check of this phone, already read and verified: what changed is reported */
+  baseline?: Baseline;
   env: NodeJS.ProcessEnv;
   /** Chain-of-custody details and consent for a real phone, or a guided demo (a plain demo needs none) */
   askCaseDetails(): Promise<CaseDetails>;
@@ -64,10 +70,15 @@ export interface ScanPhoneOptions {
  * started: its packs load then (undefined here).
  */
 export function loadRulesEarly(
-  opts: Pick<ScanPhoneOptions, 'rules' | 'defaultRules' | 'demo'>,
+  opts: Pick<ScanPhoneOptions, 'rules' | 'defaultRules' | 'demo'> & { env?: NodeJS.ProcessEnv },
 ): Promise<LoadedRules> | undefined {
   if (opts.demo) return undefined;
-  const loading = loadScanRules({ rules: opts.rules, defaultRules: opts.defaultRules, extra: [] });
+  const loading = loadScanRules({
+    rules: opts.rules,
+    defaultRules: opts.defaultRules,
+    extra: [],
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   // handled here, so a scan that stops before it needs the rules leaves no unhandled
   // rejection behind; whoever awaits `loading` still gets the error
   loading.catch(() => {});
@@ -155,6 +166,7 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
           rules: opts.rules,
           defaultRules: opts.defaultRules,
           extra: trainingPack && existsSync(trainingPack) ? [trainingPack] : [],
+          env: opts.env,
         }));
     } catch (e) {
       await listing; // the connection is closed only once the listing has ended
@@ -209,20 +221,37 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
     );
 
     onProgress?.({ kind: 'phase', phase: 'reading' });
-    // the PDF renderer warms up while this process mostly waits for the phone
-    const warming = opts.formats.some((f) => f === 'pdf' || f === 'evidence')
-      ? import('../report/pdfWarmUp.js').then(
-          (m) => m.warmUpPdf(),
-          () => undefined,
-        )
-      : undefined;
+    // The PDF renderer warms up (several hundred ms of CPU) while this process only waits for
+    // the phone. On Android that is once every question is answered and only app files are
+    // still coming over USB: earlier, the warm-up would hold up the answers it is waiting for,
+    // and the copies that start from the app list. An iPhone is read round trip by round trip,
+    // so its reading covers the warm-up from the start.
+    let warming: Promise<void> | undefined;
+    const warmUp = () => {
+      if (warming || !opts.formats.some((f) => f === 'pdf' || f === 'evidence')) return;
+      warming = import('../report/pdfWarmUp.js').then(
+        (m) => m.warmUpPdf(),
+        () => undefined,
+      );
+    };
+    if (platform.id !== 'android') warmUp();
+    let readingDone = false;
+    let stepsAnswered = false;
+    let copying = false;
     const reading = await platform.collect(conn, pick.device, opts.env, {
       // Android counts its long stages (a second argument the platform passes on as is)
-      onProgress: (message: string, count?: ProgressCount) =>
-        onProgress?.(count ? { kind: 'count', message, ...count } : { kind: 'step', message }),
+      onProgress: (message: string, count?: ProgressCount) => {
+        // once every question is answered, what is left is copying app files; with none
+        // left the warm-up would only add to the wait
+        if (count?.stage === 'steps') stepsAnswered = count.done === count.total;
+        if (count?.stage === 'signers') copying = count.done < count.total;
+        if (stepsAnswered && copying && !readingDone) warmUp();
+        onProgress?.(count ? { kind: 'count', message, ...count } : { kind: 'step', message });
+      },
       ...(signal ? { signal } : {}),
       ...(opts.hashAllApps ? { hashAllApps: true } : {}),
     });
+    readingDone = true;
     if (reading.notReady?.nothingRead) {
       onProgress?.({ kind: 'phase', phase: 'done' });
       // nothing to keep: leave no empty evidence folder behind to be mistaken for a result
@@ -232,14 +261,19 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
     await warming;
     onProgress?.({ kind: 'phase', phase: 'judging' });
     const snapshot = platform.assemble(reading, toolInfo());
-    const findings = analyzeSnapshot(snapshot, compiled);
+    const handover = opts.baseline ? handoverApps(opts.baseline, snapshot) : undefined;
+    const findings = analyzeSnapshot(snapshot, compiled, {
+      ...(opts.purpose ? { purpose: opts.purpose } : {}),
+      ...(handover ? { handoverApps: handover } : {}),
+    });
+    if (opts.baseline) findings.sinceBaseline = compareWithBaseline(opts.baseline, snapshot);
 
     const bundle = {
       snapshot,
       findings,
       raw: reading.raw,
       case: caseDetails,
-      rules: packs.map(packRef),
+      rules: packsUsed(packs, opts.purpose).map(packRef),
       formats: opts.formats,
       tool: toolInfo(),
       key,

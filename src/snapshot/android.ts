@@ -64,6 +64,7 @@ import {
   packageSourceName,
   ROOT_MANAGER_PACKAGES,
 } from './installers.js';
+import { readLinked } from './linked.js';
 import { once } from './parseOnce.js';
 import { buildPastApps } from './pastApps.js';
 import { recentUseOf } from './recentUse.js';
@@ -498,6 +499,16 @@ export function assembleAndroidSnapshot(
     for (const w of r.warnings.slice(0, 5)) warnings.push(`settings list secure: ${w}`);
   }
   const installed = new Set(apps.map((a) => a.id));
+  // devices and networks linked to the phone: paired devices, VPN, private DNS, users…
+  const linked = readLinked({
+    use,
+    secure: stepProblem.has('settingsSecure') ? undefined : secure,
+    global: stepProblem.has('settingsGlobal') ? undefined : global,
+    apps,
+    stepProblem: (step, p) => stepProblem.set(step, p),
+    checkNote: (check, p) => checkNote.set(check, p),
+    warn: (w) => warnings.push(w),
+  });
 
   const snapshot: AndroidSnapshot = {
     schema: SNAPSHOT_SCHEMA,
@@ -550,6 +561,7 @@ export function assembleAndroidSnapshot(
     }),
     ...(adb?.available ? { adbKeys: adb.keys } : {}),
     pastApps: buildPastApps(apps, history),
+    linked,
     ...(clock.clock ? { clock: clock.clock } : {}),
     checks: [],
     warnings,

@@ -111,6 +111,25 @@ export const ANDROID_CHECKS = {
       'Apps that were installed and then removed recently (from the phone\u2019s battery records)',
     facts: ['past_packages'],
   },
+  // devices and networks linked to the phone (issue 14)
+  'linked-devices': {
+    title: 'Watches and other devices linked to this phone (Bluetooth and companion apps)',
+    facts: ['companion_devices'],
+  },
+  'network-interception': {
+    title: 'VPN, private DNS and proxy: who could see this phone\u2019s internet traffic',
+    facts: ['vpn'],
+  },
+  keyboards: { title: 'Keyboards, which can see everything typed', facts: ['keyboards'] },
+  roles: {
+    title: 'Which apps handle text messages, calls and the assistant',
+    facts: ['roles'],
+  },
+  'data-sent': {
+    title: 'How much data each app has sent since the phone was last restarted',
+    facts: ['data_sent'],
+  },
+  users: { title: 'Other users and work profiles on this phone', facts: ['users'] },
   // coverage checks: judged over the apps (how many were hashed or inspected), not one step
   'apk-hashes': {
     title: 'Fingerprints of app files (to match known spyware)',
@@ -172,12 +191,18 @@ export const ANDROID_STEP_REGISTRY: Record<AndroidStepId, AndroidStepEntry> = {
   settingsSecure: {
     commands: [C.settingsSecure],
     parser: P.settings.PARSER,
-    checks: { accessibility: 'either', 'notification-listeners': 'required', settings: 'required' },
+    checks: {
+      accessibility: 'either',
+      'notification-listeners': 'required',
+      settings: 'required',
+      keyboards: 'required',
+    },
   },
   settingsGlobal: {
     commands: [C.settingsGlobal],
     parser: P.settings.PARSER,
-    checks: { settings: 'required' },
+    // private DNS and proxies are global settings: without them the traffic check runs in part
+    checks: { settings: 'required', 'network-interception': 'partial-without' },
   },
   settingsSystem: {
     commands: [C.settingsSystem],
@@ -245,6 +270,39 @@ export const ANDROID_STEP_REGISTRY: Record<AndroidStepId, AndroidStepEntry> = {
     commands: [C.whichSu],
     parser: P.whichSu.PARSER,
     checks: { root: 'partial-without' },
+  },
+  // paired devices are a detail of linked devices: the companion apps are what rules read
+  bluetooth: {
+    commands: [C.bluetoothManager],
+    parser: P.bluetooth.PARSER,
+    checks: { 'linked-devices': 'partial-without' },
+  },
+  companionDevices: {
+    commands: [C.companionDevice],
+    parser: P.companion.PARSER,
+    checks: { 'linked-devices': 'required' },
+  },
+  connectivity: {
+    commands: [C.connectivity],
+    parser: P.connectivity.PARSER,
+    checks: { 'network-interception': 'required' },
+  },
+  roles: {
+    commands: [C.role],
+    parser: P.roles.PARSER,
+    checks: { roles: 'required' },
+  },
+  netstats: {
+    commands: [C.netstatsDetail],
+    parser: P.netstats.PARSER,
+    checks: { 'data-sent': 'required' },
+  },
+  users: {
+    commands: [C.dumpsysUser, C.pmListUsers],
+    parser: P.users.PARSER,
+    // a dump without a user list is a refusal in disguise: ask `pm list users`
+    accept: (text) => P.users.parseUsers(text).parsed.users.length > 0,
+    checks: { users: 'required' },
   },
 };
 

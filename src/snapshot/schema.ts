@@ -91,6 +91,103 @@ const phoneClock = z.object({
   read: z.enum(['command', 'lockdown']),
 });
 
+/** Devices and networks linked to the phone (model/linkedDevices.ts): identifiers and totals. */
+const linkedKind = z.enum([
+  'watch',
+  'glasses',
+  'headphones',
+  'car',
+  'phone',
+  'computer',
+  'health',
+  'wearable',
+  'streaming',
+  'other',
+]);
+const linkedState = z.object({
+  pairedDevices: z
+    .array(
+      z.object({
+        address: z.string(),
+        name: z.string().optional(),
+        transport: z.enum(['classic', 'le', 'dual', 'unknown']).optional(),
+        kind: linkedKind.optional(),
+        classOfDevice: z.string().optional(),
+      }),
+    )
+    .optional(),
+  bluetoothOff: z.boolean().optional(),
+  companionAssociations: z
+    .array(
+      z.object({
+        package: z.string(),
+        userId: z.number().optional(),
+        address: z.string().optional(),
+        displayName: z.string().optional(),
+        profile: z.string().optional(),
+        kind: linkedKind,
+        approved: z.string().optional(),
+        selfManaged: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  vpn: z
+    .object({
+      active: z.array(
+        z.object({ ownerUid: z.number().optional(), package: z.string().optional() }),
+      ),
+      alwaysOn: z.string().optional(),
+      lockdown: z.boolean().optional(),
+    })
+    .optional(),
+  privateDns: z
+    .object({
+      mode: z.enum(['off', 'opportunistic', 'hostname', 'unknown']),
+      host: z.string().optional(),
+      raw: z.string().optional(),
+    })
+    .optional(),
+  proxy: z
+    .array(
+      z.object({
+        source: z.enum(['global_http_proxy', 'http_proxy', 'pac']),
+        host: z.string(),
+        port: z.number().optional(),
+        exclusions: z.string().optional(),
+      }),
+    )
+    .optional(),
+  users: z
+    .array(
+      z.object({
+        id: z.number(),
+        name: z.string().optional(),
+        flags: z.string().optional(),
+        type: z.string().optional(),
+        kind: z.enum([
+          'owner',
+          'secondary',
+          'guest',
+          'restricted',
+          'work-profile',
+          'clone-profile',
+          'private-profile',
+          'other-profile',
+        ]),
+        running: z.boolean().optional(),
+        parentId: z.number().optional(),
+      }),
+    )
+    .optional(),
+  keyboards: z
+    .array(z.object({ package: z.string(), component: z.string(), default: z.boolean() }))
+    .optional(),
+  roleHolders: z.record(z.string(), z.array(z.string())).optional(),
+  bytesSent: z
+    .array(z.object({ uid: z.number(), package: z.string().optional(), bytes: z.number() }))
+    .optional(),
+});
+
 export const androidSnapshotSchema = z.object({
   schema: z.literal(SNAPSHOT_SCHEMA),
   platform: z.literal('android'),
@@ -145,6 +242,7 @@ export const androidSnapshotSchema = z.object({
     )
     .optional(),
   pastApps: z.array(pastApp).optional(),
+  linked: linkedState.optional(),
   clock: phoneClock.optional(),
   recentUse: z
     .record(

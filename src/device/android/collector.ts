@@ -320,6 +320,16 @@ export async function collectAndroid(
     progress(
       `Checking who signed ${planned.length} apps not from a store (${sizeWords(bytesTotal)})${notCopied > 0 ? `; ${notCopied} more ${notCopied === 1 ? 'is' : 'are'} too large to copy in the time of this check` : ''}`,
     );
+    if (planned.length > 0) {
+      // said as a count from the start: the scan knows copies are under way (it warms the
+      // PDF renderer while they come over USB)
+      progress(`Checking who signed the apps not from a store: 0 of ${planned.length}`, {
+        stage: 'signers',
+        done: 0,
+        total: planned.length,
+        ...(bytesTotal > 0 ? { bytesDone: apkBytesPulled, bytesTotal } : {}),
+      });
+    }
     let done = 0;
     let inFlight = 0;
     let firstCopy: number | undefined;

@@ -63,11 +63,53 @@ describe('read-only allowlist', () => {
     'dumpsys batterystats --history-create-events 100',
     'dumpsys batterystats --history com.x',
     'dumpsys batterystats',
+    // linked devices (issue 14): only the exact dumps; verbs that change the phone stay refused
+    'dumpsys netstats --poll',
+    'dumpsys netstats poll',
+    'dumpsys netstats detail --poll',
+    'dumpsys netstats detail poll',
+    'dumpsys netstats --checkin',
+    'dumpsys netstats detail --checkin',
+    'dumpsys netstats --proto',
+    'dumpsys netstats',
+    'dumpsys netstats detail; dumpsys netstats --poll',
+    'cmd role add-role-holder android.app.role.SMS com.x',
+    'cmd role remove-role-holder android.app.role.SMS com.x',
+    'cmd role get-role-holders android.app.role.SMS',
+    'cmd companiondevice disassociate 0 com.x AA:BB:CC:DD:EE:FF',
+    'cmd companiondevice associate 0 com.x AA:BB:CC:DD:EE:FF',
+    'cmd connectivity airplane-mode enable',
+    'cmd bluetooth_manager disable',
+    'dumpsys bluetooth_manager --proto-bin',
+    'dumpsys connectivity --diag',
+    'pm create-user evil',
+    'pm remove-user 10',
+    'pm list users; pm remove-user 10',
+    'cmd user remove 10',
+    'settings put global private_dns_mode off',
+    'settings put global http_proxy :0',
+    'settings delete secure always_on_vpn_app',
+    'ime set com.x/.Ime',
+    'ime disable com.x/.Ime',
     'getprop ',
     '',
   ])('refuses %j', (cmd) => {
     expect(isAllowedShell(cmd)).toBe(false);
     expect(() => assertAllowedShell(cmd)).toThrow(ForbiddenCommandError);
+  });
+
+  it('allows the linked-devices dumps exactly as written', () => {
+    for (const c of [
+      'dumpsys bluetooth_manager',
+      'dumpsys companiondevice',
+      'dumpsys connectivity',
+      'dumpsys role',
+      'dumpsys netstats detail',
+      'dumpsys user',
+      'pm list users',
+    ]) {
+      expect(isAllowedShell(c), c).toBe(true);
+    }
   });
 
   it('allows hashing APKs and per-app queries with safe arguments', () => {

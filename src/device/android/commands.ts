@@ -54,6 +54,26 @@ export const ANDROID_COMMANDS = {
    * has no %N and prints `1764494162.N+0000`: whole seconds, still usable.
    */
   clock: 'date +%s.%N%z',
+  // Devices and networks linked to the phone (issue 14). Each is a plain dump with no argument
+  // (or one fixed argument that only chooses what is printed); a dump reads state, it sets nothing.
+  /** Paired Bluetooth devices (address, type, name): a dump only prints; pairing needs the phone's own screen */
+  bluetoothManager: 'dumpsys bluetooth_manager',
+  /** Apps the owner let manage a watch or other nearby device: a dump; associating needs a prompt on the phone */
+  companionDevice: 'dumpsys companiondevice',
+  /** Networks now, to see a VPN and the app that set it up: a dump (the `cmd connectivity` verbs stay refused) */
+  connectivity: 'dumpsys connectivity',
+  /** Which app holds each role (texts, calls, assistant…) for every user in one answer: a dump, not `cmd role` */
+  role: 'dumpsys role',
+  /**
+   * Bytes each app sent since the phone started (totals only). `detail` only adds the per-app
+   * sections to what is printed; `--poll`/`poll` (forces a stats write), `--checkin` and
+   * `--proto` are other forms and stay refused, as does anything not written here exactly.
+   */
+  netstatsDetail: 'dumpsys netstats detail',
+  /** Users and profiles (work profile, second user) with their types: a dump; creating or removing users is `pm`/`cmd user` verbs, refused */
+  dumpsysUser: 'dumpsys user',
+  /** Fallback when `dumpsys user` is refused: `pm list users` only lists (`pm create-user`/`remove-user` stay refused) */
+  pmListUsers: 'pm list users',
 } as const;
 
 export type AndroidCommandId = keyof typeof ANDROID_COMMANDS;

@@ -8,7 +8,10 @@ import * as activityResolver from './activityResolver.js';
 import * as appops from './appops.js';
 import * as appopsDump from './appopsDump.js';
 import * as batteryHistory from './batteryHistory.js';
+import * as bluetooth from './bluetooth.js';
+import * as companion from './companion.js';
 import * as components from './components.js';
+import * as connectivity from './connectivity.js';
 import * as date from './date.js';
 import * as deviceIdle from './deviceIdle.js';
 import * as dumpsysAccessibility from './dumpsysAccessibility.js';
@@ -18,10 +21,14 @@ import * as dumpsysDevicePolicy from './dumpsysDevicePolicy.js';
 import * as dumpsysPackage from './dumpsysPackage.js';
 import * as getprop from './getprop.js';
 import * as launcherActivities from './launcherActivities.js';
+import * as linkedSettings from './linkedSettings.js';
+import * as netstats from './netstats.js';
 import * as pmList from './pmList.js';
+import * as roles from './roles.js';
 import * as settings from './settings.js';
 import * as sha256sum from './sha256sum.js';
 import * as shellError from './shellError.js';
+import * as users from './users.js';
 import * as whichSu from './whichSu.js';
 
 // Each module as a namespace (every one exports its own PARSER).
@@ -30,7 +37,10 @@ export {
   appops,
   appopsDump,
   batteryHistory,
+  bluetooth,
+  companion,
   components,
+  connectivity,
   date,
   deviceIdle,
   dumpsysAccessibility,
@@ -40,10 +50,14 @@ export {
   dumpsysPackage,
   getprop,
   launcherActivities,
+  linkedSettings,
+  netstats,
   pmList,
+  roles,
   settings,
   sha256sum,
   shellError,
+  users,
   whichSu,
 };
 
@@ -52,7 +66,10 @@ const MODULES = [
   appops,
   appopsDump,
   batteryHistory,
+  bluetooth,
+  companion,
   components,
+  connectivity,
   date,
   deviceIdle,
   dumpsysAccessibility,
@@ -62,10 +79,14 @@ const MODULES = [
   dumpsysPackage,
   getprop,
   launcherActivities,
+  linkedSettings,
+  netstats,
   pmList,
+  roles,
   settings,
   sha256sum,
   shellError,
+  users,
   whichSu,
 ];
 

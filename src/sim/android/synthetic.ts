@@ -9,6 +9,7 @@ import { ANDROID_COMMANDS } from '../../device/android/commands.js';
 import { rng } from '../../util/random.js';
 import type { DeviceProfileData } from './device.js';
 import type { DeviceCostsOption } from './deviceCosts.js';
+import { renderLinkedShell, type SimLinked } from './linked.js';
 import type { GeneratedFileSpec } from './servedFiles.js';
 
 export type { DeviceProfileData } from './device.js';
@@ -155,6 +156,8 @@ export interface SimPhone {
   now?: number;
   /** uid-wide app-op modes beyond the ones made from grants, by uid then op */
   uidOpModes?: Record<number, Record<string, string>>;
+  /** paired and companion devices, VPN, roles, data sent, users (unset: nothing unusual) */
+  linked?: SimLinked;
 }
 
 /** An app install or removal in the battery history. */
@@ -1363,6 +1366,7 @@ export function renderShell(phone: SimPhone): Record<string, string> {
     [CMD.dumpsysAppops]: renderAppOpsDump(phone),
     // toybox `which` prints nothing (exit 1) when su is absent
     [CMD.whichSu]: '',
+    ...renderLinkedShell(phone, phone.linked),
   };
   return { ...shell, ...(phone.extraShell ?? {}) };
 }

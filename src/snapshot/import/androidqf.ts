@@ -41,6 +41,13 @@ export const DUMPSYS_SERVICES = {
   adb: 'adbKeys',
   // a full `dumpsys batterystats` starts with the battery history (app installs and removals)
   batterystats: 'batteryHistory',
+  // devices and networks linked to the phone (a full dump prints the same as the live scan's);
+  // netstats is left out: without `detail` it has no per-app section
+  bluetooth_manager: 'bluetooth',
+  companiondevice: 'companionDevices',
+  connectivity: 'connectivity',
+  role: 'roles',
+  user: 'users',
 } as const;
 
 /**

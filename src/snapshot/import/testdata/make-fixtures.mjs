@@ -214,16 +214,22 @@ const settingsDump = [
 ].join('');
 
 const dumpsys = [
-  `Currently running services:\n  accessibility\n  account\n  adb\n  appops\n  device_policy\n  deviceidle\n  package\n  settings\n`,
+  `Currently running services:\n  accessibility\n  account\n  adb\n  appops\n  bluetooth_manager\n  companiondevice\n  connectivity\n  device_policy\n  deviceidle\n  package\n  role\n  settings\n  user\n`,
   service('CRITICAL cpuinfo', 'Load: 2.1 / 2.0 / 1.9\n'),
   service('accessibility', read('dumpsys-accessibility.txt')),
   service('account', read('dumpsys-account.txt')),
   service('adb', read('dumpsys-adb.txt')),
   service('appops', appops, '0.041'),
+  // devices and networks linked to the phone, as the live scan reads them
+  service('bluetooth_manager', read('dumpsys-bluetooth_manager.txt')),
+  service('companiondevice', read('dumpsys-companiondevice.txt')),
+  service('connectivity', read('dumpsys-connectivity.txt'), '0.031'),
   service('device_policy', read('dumpsys-device_policy.txt')),
   service('deviceidle', deviceIdleFull),
   service('package', packageDump, '0.874'),
+  service('role', read('dumpsys-role.txt')),
   service('settings', settingsDump, '0.066'),
+  service('user', read('dumpsys-user.txt')),
 ].join('');
 
 // packages.json: one entry per app of the phone's pm list, with the file hashes and, for the APKs
