@@ -1327,6 +1327,7 @@ function cleanPixel14(): SimPhone {
   const pm = c.apps.find((a) => a.pkg === 'com.x8bit.bitwarden') as SimApp;
   return {
     name: 'clean-pixel14',
+    screenLock: 'pin',
     description:
       'Google Pixel 8, Android 14 (May 2024 patch), about 150 apps from the Play Store and the system image, Play Protect on, one Google account. Should look innocent.',
     serial: '38101FDJH00A7K',
@@ -1789,6 +1790,7 @@ function infectedA12(): SimPhone {
   finishUids(c);
   return {
     name: 'infected-a12',
+    screenLock: 'pattern',
     description:
       'Samsung Galaxy A12 (SM-A125F), Android 12 / One UI 4.1, with a known stalkerware app, a renamed one signed by the same training vendor key, and an unknown hidden app with accessibility, notification access and device admin. Play Protect off.',
     serial: 'R58R41ABCDE',
@@ -2321,6 +2323,8 @@ function oldA10(): SimPhone {
   finishUids(c);
   return {
     name: 'old-a10',
+    // Android 10 does not print it: the check cannot tell
+    screenLock: 'pattern',
     description:
       'Xiaomi Redmi Note 8 (ginkgo), MIUI 12.0.3, Android 10, about 100 apps, clean. Older output formats: no adb service, per-package firstInstallTime, AOSP 10 accessibility dump.',
     serial: '7c2a9f31',
@@ -2593,6 +2597,8 @@ function secondPhoneA14(): SimPhone {
   const serial = 'R5CW30HJ7QN';
   return {
     name: 'second-phone-a14',
+    // handed over without a screen lock
+    screenLock: 'none',
     description:
       "Samsung Galaxy A14 (SM-A145R), Android 14 / One UI 6, a covert second phone handed over three days ago: the apps it came with, WhatsApp and Life360 from the Play Store, the survivor's everyday Google account (leah.b.morgan@gmail.com, as on infected-a12) signed in, backup on. A plain scan finds little; with --purpose second-phone the account and Life360 matter.",
     serial,
@@ -2874,6 +2880,7 @@ const FILE_NAMES: Record<string, string> = {
   [CMD.netstatsDetail]: 'dumpsys-netstats-detail.txt',
   [CMD.dumpsysUser]: 'dumpsys-user.txt',
   [CMD.pmListUsers]: 'pm-list-users.txt',
+  [CMD.lockSettings]: 'dumpsys-lock_settings.txt',
 };
 
 function writePhone(phone: SimPhone, files: Record<string, string> = {}): void {

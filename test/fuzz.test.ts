@@ -487,6 +487,19 @@ const PARSERS: ParserCase[] = [
     },
   },
   {
+    name: 'lock-settings',
+    files: /lock.settings/,
+    run: P.lockSettings.parseLockSettings,
+    shape: (p) => {
+      const l = p as { users: unknown };
+      const kinds = new Set(['none', 'pattern', 'pin', 'password', 'unknown']);
+      return (
+        Array.isArray(l.users) &&
+        l.users.every((u) => Number.isInteger(u?.userId) && kinds.has(u.credential))
+      );
+    },
+  },
+  {
     name: 'linkedSettings',
     files: /settings-(?:secure|global)/,
     run: (t) => {

@@ -86,6 +86,7 @@ const MATCHER_FACTS: Record<string, Fact> = {
   private_dns: 'settings',
   proxy: 'settings',
   other_users: 'users',
+  screen_lock: 'screen_lock',
   // an app list that was not read hides every bundle id (package ids keep their own checks)
   ios_bundle: 'ios_apps',
   ios_signer: 'ios_apps',

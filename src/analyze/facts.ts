@@ -76,5 +76,7 @@ export function unknownFacts(
   if (status === 'not-checked' && snapshot.linked === undefined) {
     for (const f of LINKED_FACTS) out.add(f);
   }
+  // nor, before spycheck read it (or when it was not read), whether the phone has a screen lock
+  if (status === 'not-checked' && snapshot.screenLock === undefined) out.add('screen_lock');
   return out;
 }

@@ -540,6 +540,19 @@ export function compileMatch(m: MatchExpr): Eval {
       }),
     );
   }
+  if (m.screen_lock) {
+    const set = new Set<string>(m.screen_lock);
+    parts.push(
+      onAndroid((ctx, snapshot) => {
+        const lock = snapshot.screenLock;
+        // not read, or the phone did not say (Android 8–10): never "no lock"
+        if (ctx.unknown.has('screen_lock') || !lock || lock.credential === 'unknown') {
+          return unknown('screen_lock');
+        }
+        return set.has(lock.credential) ? yes('screen_lock', lock.credential) : NO;
+      }),
+    );
+  }
   if (m.recently_used) {
     const { what, within_hours } = m.recently_used;
     const windowMs = within_hours * 3_600_000;

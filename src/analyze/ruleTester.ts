@@ -115,6 +115,8 @@ export function snapshotFromCase(c: RuleTestCase): Snapshot {
         ...(d.users ?? []).map((kind, i) => ({ id: 10 + i, kind, running: true })),
       ],
     },
+    // an ordinary phone is locked with a PIN
+    screenLock: { userId: 0, credential: d.screen_lock ?? 'pin' },
     checks: (d.not_checked ?? []).map((id) => ({ id, title: id, status: 'not-checked' as const })),
     warnings: [],
     parsers: [],

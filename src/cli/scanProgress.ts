@@ -39,6 +39,7 @@ const STEP_WORDS: Record<AndroidStepId, string> = {
   roles: 'apps for texts and calls',
   netstats: 'data sent by apps',
   users: 'other users and profiles',
+  lockSettings: 'screen lock',
 };
 
 /** One count in words, e.g. "Reading the phone: step 7 of 18 (accounts)". */

@@ -34,6 +34,8 @@ export const ANDROID_STEP_IDS = [
   'roles',
   'netstats',
   'users',
+  // whether the phone has a screen lock
+  'lockSettings',
 ] as const;
 export type AndroidStepId = (typeof ANDROID_STEP_IDS)[number];
 

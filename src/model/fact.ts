@@ -41,4 +41,6 @@ export type Fact =
   /** Android: bytes each app sent since the phone started */
   | 'data_sent'
   /** Android: other users and profiles (work profile, second user) */
-  | 'users';
+  | 'users'
+  /** Android: whether the main user has a screen lock, and which kind (PIN, pattern, password) */
+  | 'screen_lock';

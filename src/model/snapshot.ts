@@ -252,6 +252,19 @@ export interface PhoneClock {
   read: 'command' | 'lockdown';
 }
 
+/** The kind of screen lock: `unknown` whenever the phone did not say plainly. */
+export const SCREEN_LOCK_CREDENTIALS = ['none', 'pattern', 'pin', 'password', 'unknown'] as const;
+export type ScreenLockCredential = (typeof SCREEN_LOCK_CREDENTIALS)[number];
+
+/** Whether the phone's main user has a screen lock, and which kind. */
+export interface ScreenLock {
+  /** always 0: the main user (other users' and profiles' locks are not judged) */
+  userId: number;
+  credential: ScreenLockCredential;
+  /** what the phone printed that the answer comes from (capped, printable) */
+  raw?: string;
+}
+
 export interface AndroidSnapshot {
   schema: typeof SNAPSHOT_SCHEMA;
   platform: 'android';
@@ -307,6 +320,12 @@ export interface AndroidSnapshot {
    * a field is undefined when its step was not read.
    */
   linked?: LinkedState;
+  /**
+   * The main user's screen lock, from `dumpsys lock_settings`. Undefined when not read (and in
+   * older bundles); `unknown` when the phone did not say (Android 8–10 never do), which is never
+   * read as "no lock".
+   */
+  screenLock?: ScreenLock;
   checks: CheckStatus[];
   warnings: string[];
   parsers: ParserInfo[];

@@ -6,7 +6,7 @@
  */
 import type { FindingsDoc } from '../model/findings.js';
 import type { LinkedDeviceKind, LinkedState, PhoneUserKind } from '../model/linkedDevices.js';
-import type { AndroidApp, AndroidSnapshot, Snapshot } from '../model/snapshot.js';
+import type { AndroidApp, AndroidSnapshot, IosSnapshot, Snapshot } from '../model/snapshot.js';
 import { sizeWords } from '../util/bytes.js';
 import { cleanText } from '../util/sanitize.js';
 
@@ -151,6 +151,7 @@ export function linkedSection(
   snapshot: Snapshot,
   findings: FindingsDoc,
 ): LinkedSection | undefined {
+  if (snapshot.platform === 'ios') return iosLinkedSection(snapshot);
   if (snapshot.platform !== 'android') return undefined;
   const s = snapshot as AndroidSnapshot;
   const l = tolerantLinked(s.linked);
@@ -386,6 +387,74 @@ export function linkedSection(
     safety:
       'Changing any of these, such as unpairing a watch, turning off a VPN or removing a profile, ' +
       'may alert the other person. Make a safety plan with your support worker first.',
+  };
+}
+
+const INTRO =
+  'What ties this phone to other devices, and who could see or change its internet traffic. ' +
+  'We read names and settings only, never what you sent or looked at. Anything that needs a ' +
+  'closer look is also listed in "What we found".';
+const SAFETY =
+  'Changing any of these, such as unpairing a watch, turning off a VPN or removing a profile, ' +
+  'may alert the other person. Make a safety plan with your support worker first.';
+
+/**
+ * An iPhone over USB shows no paired devices, VPN, proxy or DNS settings of its own, and the
+ * profile list carries no payloads: a configuration profile is what can set a VPN, a proxy or a
+ * DNS server on an iPhone, so each installed profile is named with what it could do, in the same
+ * words as on Android, and the rest is said as what to look at on the phone.
+ */
+function iosLinkedSection(snapshot: IosSnapshot): LinkedSection {
+  const notChecked: string[] = [];
+  const read = (Array.isArray(snapshot.checks) ? snapshot.checks : []).find(
+    (x) => x?.id === 'profiles',
+  );
+  const profiles = Array.isArray(snapshot.profiles) ? snapshot.profiles : [];
+  const net: string[] = [];
+  if (!read || read.status === 'not-checked') {
+    notChecked.push(
+      'Not checked: configuration profiles (a profile can send internet traffic through a VPN, proxy or DNS server).',
+    );
+    net.push('Not checked (see above).');
+  } else {
+    if (read.status === 'partial') notChecked.push('Only partly checked: configuration profiles.');
+    if (profiles.length === 0) {
+      net.push(
+        'No configuration profile is installed, so no profile has set a VPN, proxy or DNS server.',
+      );
+    }
+    for (const p of profiles.slice(0, 20)) {
+      const name = c(p.displayName) || c(p.id, 200);
+      const org = c(p.organisation);
+      net.push(
+        `Profile "${name}"${org ? ` from ${org}` : ''}: it can send this phone’s internet traffic through a VPN, proxy or DNS server chosen by whoever made it. What it sets cannot be read over USB: look in Settings → General → VPN & Device Management.`,
+      );
+    }
+  }
+  net.push(
+    'A VPN app shows in Settings → General → VPN & Device Management; a Wi-Fi proxy in Settings → Wi-Fi → (i) next to the network.',
+  );
+  return {
+    heading: 'Devices and networks linked to this phone',
+    intro: INTRO,
+    notChecked,
+    groups: [
+      {
+        title: 'Who could see this phone’s internet traffic',
+        short: 'VPN, proxy and DNS set by profiles',
+        lines: net,
+        notable: profiles.length > 0 || notChecked.length > 0,
+      },
+      {
+        title: 'Watches and other devices',
+        short: 'paired devices and watches',
+        lines: [
+          'An iPhone does not list its paired devices over USB. Look together in Settings → Bluetooth (My Devices) and in the Watch app: is every device yours?',
+        ],
+        notable: false,
+      },
+    ],
+    safety: SAFETY,
   };
 }
 

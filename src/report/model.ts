@@ -572,6 +572,12 @@ export const FACT_TEXT: Record<Fact, { title: string; meaning: string }> = {
       'We could not see whether there are other users or a work profile on this phone, where ' +
       'apps can run out of sight.',
   },
+  screen_lock: {
+    title: 'Whether the phone has a screen lock',
+    meaning:
+      'We could not see whether this phone has a PIN, pattern or password, so we cannot say ' +
+      'whether someone who picks it up could open it.',
+  },
 };
 
 /** Check id → the facts it supplies. Dashes and underscores are the same ("adb-keys"). */
@@ -942,7 +948,10 @@ export const CAUSE_ACTION: Record<CheckCause, string> = {
   refused:
     'Unlock the phone, keep the screen on and run the check again. If the phone refuses again, ' +
     'a newer version of spycheck may be able to ask in another way.',
-  unsupported: 'A newer version of spycheck may be able to check this on this phone.',
+  // true whatever the part: an old Android that never prints it is not helped by a newer spycheck
+  unsupported:
+    'This phone does not give this over USB. If it matters, look for it on the phone itself, ' +
+    'together with your support worker.',
   failed:
     'Run the check again. If it fails again, a newer version of spycheck may be able to read ' +
     'this phone.',

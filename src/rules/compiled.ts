@@ -288,6 +288,7 @@ const MATCHER_KINDS: Record<keyof MatchExpr, 'list' | 'bool' | 'num' | 'str' | '
   private_dns: 'obj',
   proxy: 'list',
   other_users: 'list',
+  screen_lock: 'list',
   ios_signer: 'list',
   ios_spoofed_signer: 'bool',
   ios_apple_lookalike: 'bool',

@@ -219,6 +219,7 @@ const KNOWN_KEYS = [
   'private_dns',
   'proxy',
   'other_users',
+  'screen_lock',
 ];
 const ALIASES: Record<string, string> = {
   license: 'licence',

@@ -134,6 +134,9 @@ export const IOS_DEVICE_KEYS = [
   'wifi_sync',
 ] as const;
 
+/** Screen lock kinds a rule can name (model/snapshot.ts ScreenLockCredential, less "unknown"). */
+export const SCREEN_LOCKS = ['none', 'pattern', 'pin', 'password'] as const;
+
 /**
  * A match expression. A mapping means ALL of its keys must hold (like
  * Sigma); a list value means ANY of its items; `all`/`any`/`not` combine
@@ -180,6 +183,7 @@ export interface MatchExpr {
   private_dns?: { mode?: Array<(typeof PRIVATE_DNS_MODES)[number]>; host?: string[] };
   proxy?: Array<(typeof PROXY_SOURCES)[number]>;
   other_users?: Array<(typeof USER_KINDS)[number]>;
+  screen_lock?: Array<(typeof SCREEN_LOCKS)[number]>;
   ios_signer?: Array<(typeof IOS_SIGNERS)[number]>;
   ios_spoofed_signer?: boolean;
   ios_apple_lookalike?: boolean;
@@ -334,6 +338,11 @@ export const MATCH: z.ZodType<MatchExpr> = z
     other_users: list(z.enum(USER_KINDS))
       .optional()
       .describe('Android: another user or profile of any of these kinds is on the phone'),
+    screen_lock: list(z.enum(SCREEN_LOCKS))
+      .optional()
+      .describe(
+        "Android: the main user's screen lock is any of these (none, pattern, pin, password); a phone that does not say (Android 8–10) is not evaluated",
+      ),
     ios_signer: list(z.enum(IOS_SIGNERS))
       .optional()
       .describe(
@@ -454,6 +463,8 @@ const TEST_DEVICE = z.strictObject({
   adb_keys: z.number().int().min(0).optional(),
   /** other users and profiles on the phone, by kind */
   users: z.array(z.enum(USER_KINDS)).optional(),
+  /** the main user's screen lock (default: pin); unknown = the phone did not say */
+  screen_lock: z.enum([...SCREEN_LOCKS, 'unknown']).optional(),
   /** fact ids whose check could not run (see FACT_CHECKS in analyze/facts.ts) */
   not_checked: z.array(z.string()).optional(),
 });

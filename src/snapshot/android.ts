@@ -68,6 +68,7 @@ import { readLinked } from './linked.js';
 import { once } from './parseOnce.js';
 import { buildPastApps } from './pastApps.js';
 import { recentUseOf } from './recentUse.js';
+import { readScreenLock } from './screenLock.js';
 
 type Outputs = AndroidCollection['outputs'];
 
@@ -509,6 +510,11 @@ export function assembleAndroidSnapshot(
     checkNote: (check, p) => checkNote.set(check, p),
     warn: (w) => warnings.push(w),
   });
+  // the main user's screen lock; a lock type not printed (Android 8–10) is not "no lock"
+  const screenLock = readScreenLock({
+    use,
+    stepProblem: (step, p) => stepProblem.set(step, p),
+  });
 
   const snapshot: AndroidSnapshot = {
     schema: SNAPSHOT_SCHEMA,
@@ -562,6 +568,7 @@ export function assembleAndroidSnapshot(
     ...(adb?.available ? { adbKeys: adb.keys } : {}),
     pastApps: buildPastApps(apps, history),
     linked,
+    ...(screenLock ? { screenLock } : {}),
     ...(clock.clock ? { clock: clock.clock } : {}),
     checks: [],
     warnings,

@@ -130,6 +130,10 @@ export const ANDROID_CHECKS = {
     facts: ['data_sent'],
   },
   users: { title: 'Other users and work profiles on this phone', facts: ['users'] },
+  'screen-lock': {
+    title: 'Whether the phone has a screen lock (PIN, pattern or password)',
+    facts: ['screen_lock'],
+  },
   // coverage checks: judged over the apps (how many were hashed or inspected), not one step
   'apk-hashes': {
     title: 'Fingerprints of app files (to match known spyware)',
@@ -303,6 +307,12 @@ export const ANDROID_STEP_REGISTRY: Record<AndroidStepId, AndroidStepEntry> = {
     // a dump without a user list is a refusal in disguise: ask `pm list users`
     accept: (text) => P.users.parseUsers(text).parsed.users.length > 0,
     checks: { users: 'required' },
+  },
+  // Android 8–10 print no lock type: the assembler then marks the check not run (never "no lock")
+  lockSettings: {
+    commands: [C.lockSettings],
+    parser: P.lockSettings.PARSER,
+    checks: { 'screen-lock': 'required' },
   },
 };
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CHECK_CAUSES } from '../model/check.js';
-import { RECENT_USE_KINDS, SNAPSHOT_SCHEMA } from '../model/snapshot.js';
+import { RECENT_USE_KINDS, SCREEN_LOCK_CREDENTIALS, SNAPSHOT_SCHEMA } from '../model/snapshot.js';
 
 const grant = z.object({ name: z.string(), granted: z.boolean(), flags: z.string().optional() });
 const cert = z.object({
@@ -243,6 +243,13 @@ export const androidSnapshotSchema = z.object({
     .optional(),
   pastApps: z.array(pastApp).optional(),
   linked: linkedState.optional(),
+  screenLock: z
+    .object({
+      userId: z.number().int(),
+      credential: z.enum(SCREEN_LOCK_CREDENTIALS),
+      raw: z.string().optional(),
+    })
+    .optional(),
   clock: phoneClock.optional(),
   recentUse: z
     .record(

@@ -91,6 +91,19 @@ describe('read-only allowlist', () => {
     'settings delete secure always_on_vpn_app',
     'ime set com.x/.Ime',
     'ime disable com.x/.Ime',
+    // screen lock: only the dump; the verbs that set, clear or test a credential stay refused
+    'cmd lock_settings clear',
+    'cmd lock_settings clear --old 1234',
+    'cmd lock_settings set-pin 1234',
+    'cmd lock_settings set-pattern 1235789',
+    'cmd lock_settings set-password hunter2',
+    'cmd lock_settings set-disabled true',
+    'cmd lock_settings verify --old 1234',
+    'cmd lock_settings get-disabled',
+    'locksettings clear',
+    'locksettings set-pin 1234',
+    'dumpsys lock_settings --proto',
+    'dumpsys lock_settings; cmd lock_settings clear',
     'getprop ',
     '',
   ])('refuses %j', (cmd) => {
@@ -107,6 +120,7 @@ describe('read-only allowlist', () => {
       'dumpsys netstats detail',
       'dumpsys user',
       'pm list users',
+      'dumpsys lock_settings',
     ]) {
       expect(isAllowedShell(c), c).toBe(true);
     }

@@ -74,6 +74,14 @@ export const ANDROID_COMMANDS = {
   dumpsysUser: 'dumpsys user',
   /** Fallback when `dumpsys user` is refused: `pm list users` only lists (`pm create-user`/`remove-user` stay refused) */
   pmListUsers: 'pm list users',
+  /**
+   * Whether the phone has a screen lock (PIN, pattern or password) and which kind: a dump.
+   * LockSettingsService.dump only reads state (user list, credential type, storage, strong
+   * auth); it never sets or checks a credential. The `cmd lock_settings` verbs that do
+   * (`set-pin`, `set-pattern`, `set-password`, `clear`, `verify`, `set-disabled`…) and the
+   * `locksettings` tool stay refused, as does anything not written here exactly.
+   */
+  lockSettings: 'dumpsys lock_settings',
 } as const;
 
 export type AndroidCommandId = keyof typeof ANDROID_COMMANDS;

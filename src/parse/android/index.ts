@@ -22,6 +22,7 @@ import * as dumpsysPackage from './dumpsysPackage.js';
 import * as getprop from './getprop.js';
 import * as launcherActivities from './launcherActivities.js';
 import * as linkedSettings from './linkedSettings.js';
+import * as lockSettings from './lockSettings.js';
 import * as netstats from './netstats.js';
 import * as pmList from './pmList.js';
 import * as roles from './roles.js';
@@ -51,6 +52,7 @@ export {
   getprop,
   launcherActivities,
   linkedSettings,
+  lockSettings,
   netstats,
   pmList,
   roles,
@@ -80,6 +82,7 @@ const MODULES = [
   getprop,
   launcherActivities,
   linkedSettings,
+  lockSettings,
   netstats,
   pmList,
   roles,

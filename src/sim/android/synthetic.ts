@@ -10,6 +10,7 @@ import { rng } from '../../util/random.js';
 import type { DeviceProfileData } from './device.js';
 import type { DeviceCostsOption } from './deviceCosts.js';
 import { renderLinkedShell, type SimLinked } from './linked.js';
+import { renderLockSettings, type SimScreenLock } from './lockSettings.js';
 import type { GeneratedFileSpec } from './servedFiles.js';
 
 export type { DeviceProfileData } from './device.js';
@@ -158,6 +159,8 @@ export interface SimPhone {
   uidOpModes?: Record<number, Record<string, string>>;
   /** paired and companion devices, VPN, roles, data sent, users (unset: nothing unusual) */
   linked?: SimLinked;
+  /** the main user's screen lock (unset: a PIN); Android 10 and older do not print it */
+  screenLock?: SimScreenLock;
 }
 
 /** An app install or removal in the battery history. */
@@ -1367,6 +1370,7 @@ export function renderShell(phone: SimPhone): Record<string, string> {
     // toybox `which` prints nothing (exit 1) when su is absent
     [CMD.whichSu]: '',
     ...renderLinkedShell(phone, phone.linked),
+    [CMD.lockSettings]: renderLockSettings(phone),
   };
   return { ...shell, ...(phone.extraShell ?? {}) };
 }

@@ -48,6 +48,8 @@ export const DUMPSYS_SERVICES = {
   connectivity: 'connectivity',
   role: 'roles',
   user: 'users',
+  // the screen lock: a full dump prints LockSettingsService.dump, as the live scan's does
+  lock_settings: 'lockSettings',
 } as const;
 
 /**

@@ -443,6 +443,46 @@ describe('importBugreport', () => {
     expect(c.outputs.su).toBeUndefined();
   });
 
+  it('reads the screen lock from a lock_settings section, and says when there is none', () => {
+    const lock = [
+      'DUMP OF SERVICE lock_settings:',
+      'Current lock settings service state:',
+      '',
+      'User State:',
+      '  User 0',
+      '    Quality: 0',
+      '    CredentialType: None',
+      '--------- 0.1s was the duration of dumpsys lock_settings, ending at: 2026-01-01 00:00:00',
+    ];
+    const text = [
+      '------ SYSTEM PROPERTIES (getprop) ------',
+      '[ro.serialno]: [Q9]',
+      '------ DUMPSYS (/system/bin/dumpsys) ------',
+      ...lock,
+      "------ 0.2s was the duration of 'DUMPSYS' ------",
+    ].join('\n');
+    const c = importBugreport(openZipBuffer(zip([['bugreport-x.txt', text]])).files!);
+    if ('error' in c) throw new Error(c.error);
+    expect(c.outputs.lockSettings?.command).toBe(
+      'bugreport:bugreport-x.txt (DUMP OF SERVICE lock_settings)',
+    );
+    expect(c.outputs.lockSettings?.text).toContain('CredentialType: None');
+    const qf = importAndroidqf(openZipBuffer(zip([['x/dumpsys.txt', lock.join('\n')]])).files!);
+    expect(qf.outputs.lockSettings?.text).toContain('CredentialType: None');
+    // without the section the check is "not in import", never "no lock"
+    const none = importAcquisition(
+      'androidqf',
+      openZipBuffer(zip([['x/getprop.txt', '[ro.serialno]: [Q9]\n']])).files!,
+      { name: 'spycheck', version: 'test' },
+    );
+    if ('error' in none) throw new Error(none.error);
+    expect(none.snapshot.screenLock).toBeUndefined();
+    expect(none.snapshot.checks.find((k) => k.id === 'screen-lock')).toMatchObject({
+      status: 'not-checked',
+      cause: 'not-in-import',
+    });
+  });
+
   it('ignores a main_entry.txt that points outside and falls back to bugreport-*.txt', () => {
     const files = openZipBuffer(
       zip([
