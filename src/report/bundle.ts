@@ -13,6 +13,7 @@ import type { FindingsDoc } from '../model/findings.js';
 import type { Purpose } from '../model/purpose.js';
 import type { RawRecord } from '../model/raw.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { collectGarbage } from '../util/memory.js';
 import { makePrivateDir, safeRelativePath, writeFileAtomic } from './files.js';
 import { REPORT_FILES, type ReportFormat } from './formats.js';
 import { renderHtml } from './html.js';
@@ -250,6 +251,9 @@ export async function writeBundle(input: BundleInput): Promise<BundleResult> {
   };
   await render('text', REPORT_FILES.text, () => renderText(model));
   await render('html', REPORT_FILES.html, () => renderHtml(model));
+  // the PDFs are the last and largest step: what the reading and the other files left behind is
+  // freed first, so a large phone's scan does not peak here (src/util/memory.ts)
+  if (formats.has('pdf') || formats.has('evidence')) collectGarbage();
   // pdfkit and its fonts are loaded only when a PDF is asked for
   await render('pdf', REPORT_FILES.pdf, async () => {
     const { renderPdf } = await import('./pdf.js');

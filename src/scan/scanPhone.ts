@@ -18,6 +18,7 @@ import type { NotReady, PhoneConnection, PhoneReading, Platform } from '../platf
 import { type ReportFormat, writeBundle } from '../report/bundle.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../report/keys.js';
 import type { RulePackRef } from '../report/model.js';
+import { collectGarbage } from '../util/memory.js';
 import { toolInfo } from '../util/packageRoot.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type Baseline, compareWithBaseline, handoverApps } from './baseline.js';
@@ -259,6 +260,9 @@ export async function scanPhone<C extends PhoneConnection, R extends PhoneReadin
       return notRead(reading.notReady.reason, reading.notReady.message);
     }
     await warming;
+    // what the reading left behind (answers as received, copies of app files) is freed before the
+    // judging and the reports build their own (src/util/memory.ts)
+    collectGarbage();
     onProgress?.({ kind: 'phase', phase: 'judging' });
     const snapshot = platform.assemble(reading, toolInfo());
     const handover = opts.baseline ? handoverApps(opts.baseline, snapshot) : undefined;
