@@ -84,13 +84,15 @@ describe('a follow-up visit: spycheck diff of clean-pixel14 and clean-pixel14-la
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^Since the check on .*:$/);
-    expect(lines.slice(1, 4)).toEqual([
+    // what is never compared is said before any change
+    expect(lines[1]).toMatch(/^Not compared between the two checks: watches/);
+    expect(lines.slice(2, 5)).toEqual([
       '!! New app since the last check: Update Service (update.service.android), not from an app store. It can see the screen and what you type (accessibility).',
       ' ! A new account was added since the last check: jay.harlow.84@gmail.com (com.google). Do you know it, and only you its password?',
       ' ! Play Protect app checks were turned off since the last check.',
     ]);
-    expect(lines[4]).toMatch(/^Before changing anything:/);
-    expect(lines).toHaveLength(5);
+    expect(lines[5]).toMatch(/^Before changing anything:/);
+    expect(lines).toHaveLength(6);
     expect((await runCli(['diff', before, after, '--fail-on', 'high'])).code).toBe(4);
   });
 

@@ -39,7 +39,7 @@ describe('spycheck diff', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Since the check on .* \(UK time, GMT\):/);
     expect(r.stdout).toContain(
-      'Nothing changed in what spycheck checks. This does not prove the phone is safe.',
+      'Nothing changed in the apps, accounts, special access and security settings spycheck compares. This does not prove the phone is safe.',
     );
     const j = JSON.parse((await runCli(['diff', first, second, '--json'])).stdout) as DiffJson;
     expect(diffDocumentSchema.safeParse(j).error).toBeUndefined();

@@ -314,13 +314,32 @@ function forPurpose(rules: CompiledRules, purpose: Purpose | undefined): Compile
  * on the same app, so one thing is never said twice in two voices.
  */
 function dropReplaced(groups: Map<string, Group>): void {
-  const replaced = new Set<string>();
-  for (const g of groups.values()) {
-    for (const h of g.hits) for (const id of h.rule.rule.instead_of ?? []) replaced.add(id);
-  }
-  if (replaced.size === 0) return;
+  // only a rule for the check's purpose may stand instead of others (the rule format refuses
+  // `instead_of` elsewhere), only on its own subject, and never in place of a more serious one
+  const replacers: { ids: Set<string>; severity: Severity; key: string; device: boolean }[] = [];
   for (const [key, g] of groups) {
-    g.hits = g.hits.filter((h) => !replaced.has(h.rule.rule.id));
+    for (const h of g.hits) {
+      const ids = h.rule.rule.instead_of;
+      if (!h.rule.rule.purpose || !ids?.length) continue;
+      replacers.push({
+        ids: new Set(ids),
+        severity: h.severity,
+        key,
+        device: key.startsWith('rule\0'),
+      });
+    }
+  }
+  if (replacers.length === 0) return;
+  const notWorse = (h: RuleHit, r: { severity: Severity }) =>
+    severityRank(h.severity) >= severityRank(r.severity);
+  for (const [key, g] of groups) {
+    const device = key.startsWith('rule\0');
+    g.hits = g.hits.filter(
+      (h) =>
+        !replacers.some(
+          (r) => r.ids.has(h.rule.rule.id) && notWorse(h, r) && (device ? r.device : r.key === key),
+        ),
+    );
     if (g.hits.length === 0) groups.delete(key);
   }
 }

@@ -107,6 +107,8 @@ function factsOf(m: MatchExpr, out: Set<Fact>): Set<Fact> {
   for (const [k, v] of Object.entries(m)) {
     const f = MATCHER_FACTS[k];
     if (f) out.add(f);
+    // either platform's app list: one that was not read leaves "added since the hand-over" unknown
+    if (k === 'handover_app') out.add('ios_apps');
     if (k === 'all' || k === 'any') for (const s of v as MatchExpr[]) factsOf(s, out);
     if (k === 'not') factsOf(v as MatchExpr, out);
   }
@@ -150,7 +152,8 @@ export function compileRules(packs: RulePack[]): CompiledRules {
         curated: !pack.meta.generated,
       };
       // known-stalkerware ids also judge past apps: one more fact that can be missing
-      if (indexPastRule(past, compiled)) facts.add('past_packages');
+      // a rule for a purpose judges the phone as it is now, never apps that were on it before
+      if (!rule.purpose && indexPastRule(past, compiled)) facts.add('past_packages');
       rules.push(compiled);
       if (scope === 'device') {
         device.push(compiled);

@@ -110,3 +110,65 @@ describe('checking a phone for a purpose', () => {
     ).toEqual(['com.android.chrome']);
   });
 });
+
+describe('instead_of never hides an everyday finding', () => {
+  it('a rule without a purpose cannot stand instead of another, and the rule format refuses it', async () => {
+    const { RULE } = await import('../rules/schema.js');
+    const bad = RULE.safeParse({
+      id: 'x.quiet',
+      title: 'q',
+      category: 'device-posture',
+      severity: 'info',
+      platforms: ['android'],
+      match: { account_count: { at_least: 1 } },
+      instead_of: ['x.spy'],
+      explanation: { what: 'w', risk: 'r', next_steps: 'n' },
+    });
+    expect(bad.success).toBe(false);
+    // even if a pack got one past the loader, the engine ignores it
+    const rules2 = compileRules([
+      pack([
+        { id: 'x.spy', match: { package: ['com.spy.app'] } },
+        {
+          id: 'x.quiet',
+          severity: 'info',
+          category: 'device-posture',
+          instead_of: ['x.spy'],
+          match: { account_count: { at_least: 1 } },
+        },
+      ]),
+    ]);
+    const s = snapshotFromCase({
+      app: { id: 'com.spy.app', installer: 'sideloaded' },
+      device: { accounts: [{ type: 'com.google', name: 'a@example.com' }] },
+    });
+    const doc = analyzeSnapshot(s, rules2);
+    expect(doc.findings.find((f) => f.subject.id === 'com.spy.app')?.severity).toBe('high');
+  });
+
+  it('a purpose rule never stands instead of a more serious finding', () => {
+    const rules3 = compileRules([
+      pack([
+        {
+          id: 'x.accounts-serious',
+          severity: 'high',
+          category: 'device-posture',
+          match: { account_count: { at_least: 1 } },
+        },
+        {
+          id: 'x.second.account',
+          purpose: 'second-phone',
+          instead_of: ['x.accounts-serious'],
+          category: 'device-posture',
+          severity: 'medium',
+          match: { account_count: { at_least: 1 } },
+        },
+      ]),
+    ]);
+    const doc = analyzeSnapshot(phone(), rules3, { purpose: 'second-phone' });
+    expect(doc.findings.map((f) => f.rule).sort()).toEqual([
+      'x.accounts-serious',
+      'x.second.account',
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import { Command, Option } from 'commander';
 import type { DiffJson } from '../analyze/diffSchema.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { NOT_COMPARED_BETWEEN_CHECKS } from '../report/followUp.js';
 import { trustedFingerprints } from '../report/keys.js';
 import { ukDateTime } from '../util/dates.js';
 import { forTerminal } from '../util/sanitize.js';
@@ -187,11 +188,12 @@ export function diffCommand(ctx: CliContext): Command {
               `Not compared, because one of the two checks could not read it: ${shown(d.notCompared.join('; '), 1000)}.`,
             );
           }
+          out.push(NOT_COMPARED_BETWEEN_CHECKS);
           if (d.changes.length === 0) {
             out.push(
               d.notCompared.length > 0
                 ? 'In what both checks could read, nothing changed. This does not prove nothing changed.'
-                : 'Nothing changed in what spycheck checks. This does not prove the phone is safe.',
+                : 'Nothing changed in the apps, accounts, special access and security settings spycheck compares. This does not prove the phone is safe.',
             );
           }
           const mark: Record<Severity, string> = {

@@ -40,6 +40,10 @@ const LABEL: Record<Severity, string> = {
 
 const t = (s: unknown, max = 600) => cleanText(s, { maxLength: max });
 
+/** Parts of a check the diff does not compare (src/analyze/diff.ts): shown as they are now. */
+export const NOT_COMPARED_BETWEEN_CHECKS =
+  'Not compared between the two checks: watches and other linked devices, VPN, proxy and private DNS, other users, keyboards, the apps that handle texts and calls, and the screen lock. This report shows them as they are now.';
+
 export function sinceSection(b: BaselineComparison | undefined): SinceSection | undefined {
   if (!b || typeof b !== 'object') return undefined;
   const date = ukDate(b.finished);
@@ -68,6 +72,8 @@ export function sinceSection(b: BaselineComparison | undefined): SinceSection | 
       `Not compared, because one of the two checks could not read it: ${notCompared.join('; ')}.`,
     );
   }
+  // what a follow-up never compares is said too, so "nothing changed" is not read as covering it
+  notes.push(NOT_COMPARED_BETWEEN_CHECKS);
   const rank = (s: Severity) => SEVERITIES.indexOf(s);
   const changes = (Array.isArray(b.changes) ? b.changes : [])
     .filter((c) => c && SEVERITIES.includes(c.severity))
@@ -83,7 +89,7 @@ export function sinceSection(b: BaselineComparison | undefined): SinceSection | 
           none:
             notCompared.length > 0
               ? 'In what both checks could read, nothing changed. This does not prove nothing changed.'
-              : 'Nothing changed in what spycheck checks. This does not prove the phone is safe.',
+              : 'Nothing changed in the apps, accounts, special access and security settings spycheck compares. This does not prove the phone is safe.',
         }
       : {}),
     ...(serious

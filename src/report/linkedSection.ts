@@ -106,6 +106,33 @@ function appWords(
   return `${shown}${origin}${hidden}`;
 }
 
+const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+const MONTH_WORDS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/**
+ * "Sat Aug 17 18:22:51 BST 2024" (Java's Date as the phone prints it, in its own time zone) →
+ * "17 August 2024": the day as the phone saw it. Anything else is shown as printed.
+ */
+export function phoneDate(text: unknown): string {
+  const t = c(text, 60);
+  const m = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d{1,2}) \d{2}:\d{2}:\d{2} \S+ (\d{4})$/.exec(t);
+  const month = m ? MONTHS.indexOf(m[1]!) : -1;
+  return m && month >= 0 ? `${Number(m[2])} ${MONTH_WORDS[month]} ${m[3]}` : t;
+}
+
 /** A hand-edited or damaged snapshot must not crash the report: keep only well-formed parts. */
 function tolerantLinked(v: unknown): LinkedState | undefined {
   if (!v || typeof v !== 'object') return undefined;
@@ -191,7 +218,7 @@ export function linkedSection(
     if (l.pairedDevices) {
       if (l.pairedDevices.length === 0) dev.push('No devices are paired over Bluetooth.');
       for (const d of l.pairedDevices.slice(0, 20)) {
-        const kind = d.kind ? `, ${KIND_WORDS[d.kind]}` : '';
+        const kind = d.kind ? `, ${KIND_WORDS[d.kind] ?? KIND_WORDS.other}` : '';
         dev.push(
           `Paired over Bluetooth: ${c(d.name) || 'a device with no name'}${kind} (${c(d.address, 40)}).`,
         );
@@ -209,7 +236,7 @@ export function linkedSection(
     for (const a of assoc.slice(0, 20)) {
       const device = c(a.displayName) || (a.address ? c(a.address, 40) : '');
       dev.push(
-        `Linked to ${KIND_WORDS[a.kind]}${device ? ` (${device})` : ''} through the app ${appWords(a.package, apps, names)}${a.approved ? `, allowed on ${c(a.approved, 60)}` : ''}.`,
+        `Linked to ${KIND_WORDS[a.kind] ?? KIND_WORDS.other}${device ? ` (${device})` : ''} through the app ${appWords(a.package, apps, names)}${a.approved ? `, allowed on ${phoneDate(a.approved)}` : ''}.`,
       );
     }
   }
@@ -295,7 +322,7 @@ export function linkedSection(
           ? `, run by ${appWords(String(owners[0]), apps, names)}`
           : '';
       us.push(
-        `${USER_WORDS[u.kind].replace(/^./, (x) => x.toUpperCase())}${u.name ? ` called "${c(u.name, 60)}"` : ''} (user ${u.id})${runBy}.`,
+        `${(USER_WORDS[u.kind] ?? 'a separate profile').replace(/^./, (x) => x.toUpperCase())}${u.name ? ` called "${c(u.name, 60)}"` : ''} (user ${u.id})${runBy}.`,
       );
     }
   }
@@ -418,7 +445,7 @@ function iosLinkedSection(snapshot: IosSnapshot): LinkedSection {
     net.push('Not checked (see above).');
   } else {
     if (read.status === 'partial') notChecked.push('Only partly checked: configuration profiles.');
-    if (profiles.length === 0) {
+    if (profiles.length === 0 && read.status === 'ok') {
       net.push(
         'No configuration profile is installed, so no profile has set a VPN, proxy or DNS server.',
       );

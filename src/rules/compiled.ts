@@ -367,6 +367,7 @@ function isRule(v: unknown, meta: PackMeta): boolean {
     isStr(ex.next_steps) &&
     optional(v.replaces, strArray) &&
     optional(v.instead_of, strArray) &&
+    (v.instead_of === undefined || v.purpose !== undefined) &&
     optional(v.purpose, (x) => isPurpose(x)) &&
     optional(v.labels, strRecord) &&
     optional(v.dual_use, (x) => typeof x === 'boolean') &&

@@ -587,6 +587,11 @@ export const RULE = z
       })
       .optional(),
   })
+  .refine((r) => r.instead_of === undefined || r.purpose !== undefined, {
+    message:
+      '"instead_of" is only for a rule with a "purpose" (it must never hide an everyday finding)',
+    path: ['instead_of'],
+  })
   .meta({ id: 'rule', title: 'spycheck rule' });
 
 export const PACK_META = z

@@ -110,11 +110,15 @@ export function compareWithBaseline(b: Baseline, now: Snapshot): BaselineCompari
 
 /**
  * The apps on the phone at the earlier check, for "an app added since the hand-over": only from
- * the same phone, and only when that check read the whole app list.
+ * a bundle that verified, of the same phone, when that check read the whole app list.
  */
 export function handoverApps(b: Baseline, now: Snapshot): string[] | undefined {
   const before = b.snapshot.device?.serial;
-  if (!before || before !== now.device?.serial) return undefined;
+  // a bundle that did not verify could list an added app as there at hand-over; without the
+  // list, the apps that came with the phone are the stricter stand-in
+  if (!b.verified || !before || before === 'unknown' || before !== now.device?.serial) {
+    return undefined;
+  }
   const missing = unknownFacts(b.snapshot);
   if (missing.has('packages') || missing.has('ios_apps')) return undefined;
   const apps = Array.isArray(b.snapshot.apps) ? b.snapshot.apps : [];

@@ -200,6 +200,8 @@ export const ANDROID_STEP_REGISTRY: Record<AndroidStepId, AndroidStepEntry> = {
       'notification-listeners': 'required',
       settings: 'required',
       keyboards: 'required',
+      // the always-on VPN is a secure setting: without it a VPN not connected now is missed
+      'network-interception': 'partial-without',
     },
   },
   settingsGlobal: {

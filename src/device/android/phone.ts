@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Client, DeviceClient } from '@devicefarmer/adbkit';
 import type { RawOutput } from '../../model/raw.js';
 import { assertAllowedShell, assertAllowedSync } from './commands.js';
+import { withoutContent } from './contentFilter.js';
 
 /** The phone stopped answering (unplugged, screen-locked into "charge only", adb restarted…). */
 export class PhoneLostError extends Error {
@@ -163,13 +164,20 @@ export class ReadOnlyAndroidPhone {
       // What came before the phone was lost is evidence too.
       if (got.bytes > 0) {
         const why = e instanceof Error ? e.message : String(e);
-        this.keep(id, command, joined(got), started.toISOString(), elapsed(), why);
+        this.keep(
+          id,
+          command,
+          withoutContent(command, joined(got)),
+          started.toISOString(),
+          elapsed(),
+          why,
+        );
       }
       throw e;
     } finally {
       this.bytesRead += got.bytes;
     }
-    const data = joined(got);
+    const data = withoutContent(command, joined(got));
     if (!got.cut) {
       this.keep(id, command, data, started.toISOString(), elapsed());
       return data.toString('utf8');
