@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ANDROID_COMMANDS } from './commands.js';
-import { withoutContent } from './contentFilter.js';
+import { withoutContent, withoutPacketLog } from './contentFilter.js';
 
 const BT = ANDROID_COMMANDS.bluetoothManager;
 const dump = [
@@ -34,5 +34,13 @@ describe('withoutContent', () => {
     expect(withoutContent(ANDROID_COMMANDS.dumpsysAccount, other)).toBe(other);
     const noLog = Buffer.from('Bonded devices:\n');
     expect(withoutContent(BT, noLog)).toBe(noLog);
+  });
+  it('leaves it out of any text, such as an acquisition holding every dump in one file', () => {
+    const all = Buffer.from(
+      `DUMP OF SERVICE account:\nAccounts: 1\n${dump}DUMP OF SERVICE user:\n`,
+    );
+    const out = withoutPacketLog(all).toString();
+    expect(out).not.toContain('bWVzc2FnZSB0ZXh0');
+    expect(out).toContain('DUMP OF SERVICE user:');
   });
 });

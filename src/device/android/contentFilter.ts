@@ -11,7 +11,14 @@ const BEGIN = /^.*BEGIN:BTSNOOP_LOG_SUMMARY.*$/m;
 const END = /^.*END:BTSNOOP_LOG_SUMMARY.*$/m;
 
 export function withoutContent(command: string, data: Buffer): Buffer {
-  if (command !== ANDROID_COMMANDS.bluetoothManager) return data;
+  return command === ANDROID_COMMANDS.bluetoothManager ? withoutPacketLog(data) : data;
+}
+
+/**
+ * The same block left out of any text (an androidqf or bugreport acquisition holds the Bluetooth
+ * dump inside a larger file); a text without it is returned as it is.
+ */
+export function withoutPacketLog(data: Buffer): Buffer {
   const text = data.toString('latin1');
   const begin = BEGIN.exec(text);
   if (!begin) return data;

@@ -4,6 +4,7 @@
  * used is kept byte for byte as raw evidence, named by where it came from.
  */
 import { createHash } from 'node:crypto';
+import { withoutPacketLog } from '../../device/android/contentFilter.js';
 import type {
   AndroidCollection,
   AndroidStepId,
@@ -33,7 +34,8 @@ export class CollectionBuilder {
   keep(source: string, data: Buffer | string): string {
     const command = `${this.format}:${source}`;
     if (this.raw.some((r) => r.record.command === command)) return command;
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    // never content, also from another tool's files: the Bluetooth packet log is left out
+    const buf = withoutPacketLog(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     const n = String(this.raw.length + 1).padStart(3, '0');
     const safe = source.replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 80);
     this.raw.push({
