@@ -6,17 +6,19 @@
  */
 
 /** What kind of device a Bluetooth class or a companion profile says it is. */
-export type LinkedDeviceKind =
-  | 'watch'
-  | 'glasses'
-  | 'headphones'
-  | 'car'
-  | 'phone'
-  | 'computer'
-  | 'health'
-  | 'wearable'
-  | 'streaming'
-  | 'other';
+export const LINKED_DEVICE_KINDS = [
+  'watch',
+  'glasses',
+  'headphones',
+  'car',
+  'phone',
+  'computer',
+  'health',
+  'wearable',
+  'streaming',
+  'other',
+] as const;
+export type LinkedDeviceKind = (typeof LINKED_DEVICE_KINDS)[number];
 
 /** A device paired (bonded) over Bluetooth. */
 export interface PairedDevice {
@@ -83,15 +85,18 @@ export interface ProxySetting {
   exclusions?: string;
 }
 
-export type PhoneUserKind =
-  | 'owner'
-  | 'secondary'
-  | 'guest'
-  | 'restricted'
-  | 'work-profile'
-  | 'clone-profile'
-  | 'private-profile'
-  | 'other-profile';
+/** Users and profiles beside the phone's owner */
+export const OTHER_USER_KINDS = [
+  'secondary',
+  'guest',
+  'restricted',
+  'work-profile',
+  'clone-profile',
+  'private-profile',
+  'other-profile',
+] as const;
+export const PHONE_USER_KINDS = ['owner', ...OTHER_USER_KINDS] as const;
+export type PhoneUserKind = (typeof PHONE_USER_KINDS)[number];
 
 export interface PhoneUser {
   id: number;

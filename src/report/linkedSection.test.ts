@@ -56,3 +56,30 @@ describe('an iPhone\u2019s devices and networks', () => {
     expect(s.groups[0]!.lines[0]).toBe('Not checked (see above).');
   });
 });
+
+describe('a bundle written by a newer spycheck', () => {
+  it('shows a kind of user or device this version does not know as the nearest it knows', () => {
+    const s = tolerantSnapshot({
+      platform: 'android',
+      device: { serial: 'X' },
+      apps: [],
+      checks: [
+        { id: 'users', title: 'Users', status: 'ok' },
+        { id: 'linked-devices', title: 'Devices', status: 'ok' },
+      ],
+      linked: {
+        users: [
+          { id: 0, kind: 'owner' },
+          { id: 12, kind: 'future-kind' },
+        ],
+        pairedDevices: [{ address: 'AA:BB', name: 'Thing', kind: 'future-device' }],
+        companionAssociations: [],
+      },
+    });
+    const section = linkedSection(s, noFindings)!;
+    const users = section.groups.find((g) => g.title.startsWith('Other users'))!;
+    expect(users.lines).toEqual(['A separate profile (user 12).']);
+    const devices = section.groups.find((g) => g.title.startsWith('Watches'))!;
+    expect(devices.lines[0]).toBe('Paired over Bluetooth: Thing, a device (AA:BB).');
+  });
+});

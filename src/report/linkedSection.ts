@@ -5,9 +5,19 @@
  * names and identifiers only: no addresses visited, no content.
  */
 import type { FindingsDoc } from '../model/findings.js';
-import type { LinkedDeviceKind, LinkedState, PhoneUserKind } from '../model/linkedDevices.js';
+import {
+  type CompanionAssociation,
+  LINKED_DEVICE_KINDS,
+  type LinkedDeviceKind,
+  type LinkedState,
+  type PairedDevice,
+  PHONE_USER_KINDS,
+  type PhoneUser,
+  type PhoneUserKind,
+} from '../model/linkedDevices.js';
 import type { AndroidApp, AndroidSnapshot, IosSnapshot, Snapshot } from '../model/snapshot.js';
 import { sizeWords } from '../util/bytes.js';
+import { longDate } from '../util/dates.js';
 import { cleanText } from '../util/sanitize.js';
 
 export interface LinkedGroup {
@@ -107,20 +117,6 @@ function appWords(
 }
 
 const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
-const MONTH_WORDS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /**
  * "Sat Aug 17 18:22:51 BST 2024" (Java's Date as the phone prints it, in its own time zone) →
@@ -130,8 +126,11 @@ export function phoneDate(text: unknown): string {
   const t = c(text, 60);
   const m = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d{1,2}) \d{2}:\d{2}:\d{2} \S+ (\d{4})$/.exec(t);
   const month = m ? MONTHS.indexOf(m[1]!) : -1;
-  return m && month >= 0 ? `${Number(m[2])} ${MONTH_WORDS[month]} ${m[3]}` : t;
+  return m && month >= 0 ? longDate(m[3]!, month + 1, Number(m[2])) : t;
 }
+
+const deviceKind = (k: unknown): LinkedDeviceKind =>
+  (LINKED_DEVICE_KINDS as readonly unknown[]).includes(k) ? (k as LinkedDeviceKind) : 'other';
 
 /** A hand-edited or damaged snapshot must not crash the report: keep only well-formed parts. */
 function tolerantLinked(v: unknown): LinkedState | undefined {
@@ -144,13 +143,23 @@ function tolerantLinked(v: unknown): LinkedState | undefined {
   const vpn = obj<LinkedState['vpn']>(o.vpn);
   const roles = obj<Record<string, unknown>>(o.roleHolders);
   return {
-    pairedDevices: arr(o.pairedDevices),
+    pairedDevices: arr<PairedDevice>(o.pairedDevices)?.map((d) =>
+      d.kind === undefined ? d : { ...d, kind: deviceKind(d.kind) },
+    ),
     bluetoothOff: o.bluetoothOff === true,
-    companionAssociations: arr(o.companionAssociations),
+    companionAssociations: arr<CompanionAssociation>(o.companionAssociations)?.map((a) => ({
+      ...a,
+      kind: deviceKind(a.kind),
+    })),
     vpn: vpn ? { ...vpn, active: arr(vpn.active) ?? [] } : undefined,
     privateDns: obj(o.privateDns),
     proxy: arr(o.proxy),
-    users: arr(o.users),
+    // a kind a newer spycheck wrote is shown as the nearest this one knows
+    users: arr<PhoneUser>(o.users)?.map((u) =>
+      (PHONE_USER_KINDS as readonly string[]).includes(u.kind)
+        ? u
+        : { ...u, kind: 'other-profile' },
+    ),
     keyboards: arr(o.keyboards),
     roleHolders: roles
       ? Object.fromEntries(
@@ -218,7 +227,7 @@ export function linkedSection(
     if (l.pairedDevices) {
       if (l.pairedDevices.length === 0) dev.push('No devices are paired over Bluetooth.');
       for (const d of l.pairedDevices.slice(0, 20)) {
-        const kind = d.kind ? `, ${KIND_WORDS[d.kind] ?? KIND_WORDS.other}` : '';
+        const kind = d.kind ? `, ${KIND_WORDS[d.kind]}` : '';
         dev.push(
           `Paired over Bluetooth: ${c(d.name) || 'a device with no name'}${kind} (${c(d.address, 40)}).`,
         );
@@ -236,7 +245,7 @@ export function linkedSection(
     for (const a of assoc.slice(0, 20)) {
       const device = c(a.displayName) || (a.address ? c(a.address, 40) : '');
       dev.push(
-        `Linked to ${KIND_WORDS[a.kind] ?? KIND_WORDS.other}${device ? ` (${device})` : ''} through the app ${appWords(a.package, apps, names)}${a.approved ? `, allowed on ${phoneDate(a.approved)}` : ''}.`,
+        `Linked to ${KIND_WORDS[a.kind]}${device ? ` (${device})` : ''} through the app ${appWords(a.package, apps, names)}${a.approved ? `, allowed on ${phoneDate(a.approved)}` : ''}.`,
       );
     }
   }
@@ -322,7 +331,7 @@ export function linkedSection(
           ? `, run by ${appWords(String(owners[0]), apps, names)}`
           : '';
       us.push(
-        `${(USER_WORDS[u.kind] ?? 'a separate profile').replace(/^./, (x) => x.toUpperCase())}${u.name ? ` called "${c(u.name, 60)}"` : ''} (user ${u.id})${runBy}.`,
+        `${USER_WORDS[u.kind].replace(/^./, (x) => x.toUpperCase())}${u.name ? ` called "${c(u.name, 60)}"` : ''} (user ${u.id})${runBy}.`,
       );
     }
   }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { CATEGORIES } from '../model/category.js';
+import { OTHER_USER_KINDS } from '../model/linkedDevices.js';
 import { PURPOSES } from '../model/purpose.js';
 import { SEVERITIES } from '../model/severity.js';
 import { RECENT_USE_KINDS } from '../model/snapshot.js';
@@ -98,15 +99,8 @@ export const COMPANION_KINDS = [
 ] as const;
 export const PRIVATE_DNS_MODES = ['off', 'opportunistic', 'hostname', 'unknown'] as const;
 export const PROXY_SOURCES = ['global_http_proxy', 'http_proxy', 'pac'] as const;
-export const USER_KINDS = [
-  'secondary',
-  'guest',
-  'restricted',
-  'work-profile',
-  'clone-profile',
-  'private-profile',
-  'other-profile',
-] as const;
+/** Users and profiles beside the phone's owner */
+export const USER_KINDS = OTHER_USER_KINDS;
 
 /** What `recently_used` can name: the Snapshot's kinds of recent use. */
 export const RECENT_USES = RECENT_USE_KINDS;

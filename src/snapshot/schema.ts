@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CHECK_CAUSES } from '../model/check.js';
+import { LINKED_DEVICE_KINDS, PHONE_USER_KINDS } from '../model/linkedDevices.js';
 import { RECENT_USE_KINDS, SCREEN_LOCK_CREDENTIALS, SNAPSHOT_SCHEMA } from '../model/snapshot.js';
 
 const grant = z.object({ name: z.string(), granted: z.boolean(), flags: z.string().optional() });
@@ -92,18 +93,7 @@ const phoneClock = z.object({
 });
 
 /** Devices and networks linked to the phone (model/linkedDevices.ts): identifiers and totals. */
-const linkedKind = z.enum([
-  'watch',
-  'glasses',
-  'headphones',
-  'car',
-  'phone',
-  'computer',
-  'health',
-  'wearable',
-  'streaming',
-  'other',
-]);
+const linkedKind = z.enum(LINKED_DEVICE_KINDS);
 const linkedState = z.object({
   pairedDevices: z
     .array(
@@ -164,16 +154,7 @@ const linkedState = z.object({
         name: z.string().optional(),
         flags: z.string().optional(),
         type: z.string().optional(),
-        kind: z.enum([
-          'owner',
-          'secondary',
-          'guest',
-          'restricted',
-          'work-profile',
-          'clone-profile',
-          'private-profile',
-          'other-profile',
-        ]),
+        kind: z.enum(PHONE_USER_KINDS),
         running: z.boolean().optional(),
         parentId: z.number().optional(),
       }),
