@@ -11,13 +11,9 @@ import type { DiffJson } from '../analyze/diffSchema.js';
 import { SEVERITIES, type Severity } from '../model/severity.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { NOT_COMPARED_BETWEEN_CHECKS } from '../report/followUp.js';
-import { trustedFingerprints } from '../report/keys.js';
 import { ukDateTime } from '../util/dates.js';
 import { forTerminal } from '../util/sanitize.js';
 import { type CliContext, EXIT } from './context.js';
-
-/** snapshot.json of real scans is a few MB. */
-const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
 
 const shown = (s: unknown, maxLength = 1000) => forTerminal(s, { maxLength });
 
@@ -32,50 +28,16 @@ interface Side {
 }
 
 async function readSide(bundle: string, ctx: CliContext): Promise<Side> {
-  const { verifyBundle } = await import('../report/verify.js');
-  const { readPlainFile } = await import('../report/files.js');
-  const { tolerantSnapshot } = await import('./report.js');
-  const { join } = await import('node:path');
-  const v = await verifyBundle(bundle, {
-    trustedFingerprints: trustedFingerprints(ctx.env),
-    keepBytes: ['snapshot.json'],
-  });
-  let text: string | undefined;
-  try {
-    // the verified bytes when they matched; a changed file is still read, and said to be changed
-    const bytes =
-      v.checkedFiles?.get('snapshot.json') ??
-      (await readPlainFile(join(bundle, 'snapshot.json'), {
-        maxBytes: MAX_SNAPSHOT_BYTES,
-        within: bundle,
-      }));
-    text = bytes.toString('utf8');
-  } catch (e) {
-    return {
-      bundle,
-      verified: v.ok,
-      summary: v.summary,
-      problem: `its snapshot.json could not be read (${e instanceof Error ? e.message : String(e)})`,
-    };
-  }
-  try {
-    const snapshot = tolerantSnapshot(JSON.parse(text));
-    return {
-      bundle,
-      verified: v.ok,
-      summary: v.summary,
-      finished: snapshot.finished,
-      serial: snapshot.device?.serial,
-      snapshot,
-    };
-  } catch (e) {
-    return {
-      bundle,
-      verified: v.ok,
-      summary: v.summary,
-      problem: `its snapshot.json is not readable JSON (${e instanceof Error ? e.message : String(e)})`,
-    };
-  }
+  const { readBundleSnapshot } = await import('../report/readBundleSnapshot.js');
+  const r = await readBundleSnapshot(bundle, ctx.env);
+  const side = { bundle, verified: r.verified, summary: r.summary };
+  if ('problem' in r) return { ...side, problem: r.problem };
+  return {
+    ...side,
+    finished: r.snapshot.finished,
+    serial: r.snapshot.device?.serial,
+    snapshot: r.snapshot,
+  };
 }
 
 const publicSide = (s: Side) => ({

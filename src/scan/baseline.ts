@@ -10,12 +10,7 @@ import { unknownFacts } from '../analyze/facts.js';
 import type { BaselineComparison } from '../model/baseline.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { readPlainFile } from '../report/files.js';
-import { trustedFingerprints } from '../report/keys.js';
-import { tolerantSnapshot } from '../report/tolerantSnapshot.js';
-import { verifyBundle } from '../report/verify.js';
-
-/** snapshot.json of real scans is a few MB. */
-const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
+import { readBundleSnapshot } from '../report/readBundleSnapshot.js';
 
 export interface Baseline {
   dir: string;
@@ -29,14 +24,9 @@ export interface Baseline {
 
 export type BaselineRead = { ok: true; baseline: Baseline } | { ok: false; message: string };
 
-const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 export async function readBaseline(dir: string, env: NodeJS.ProcessEnv): Promise<BaselineRead> {
-  const v = await verifyBundle(dir, {
-    trustedFingerprints: trustedFingerprints(env),
-    keepBytes: ['snapshot.json'],
-  });
-  let manifestBytes = v.manifestBytes;
+  const r = await readBundleSnapshot(dir, env);
+  let manifestBytes = r.manifestBytes;
   if (!manifestBytes) {
     try {
       manifestBytes = await readPlainFile(join(dir, 'manifest.json'), {
@@ -46,9 +36,15 @@ export async function readBaseline(dir: string, env: NodeJS.ProcessEnv): Promise
     } catch {
       return {
         ok: false,
-        message: `The earlier check given with --baseline could not be used: ${v.summary}`,
+        message: `The earlier check given with --baseline could not be used: ${r.summary}`,
       };
     }
+  }
+  if ('problem' in r) {
+    return {
+      ok: false,
+      message: `The earlier check given with --baseline could not be used: ${r.problem}.`,
+    };
   }
   let caseRef: string | undefined;
   try {
@@ -57,30 +53,15 @@ export async function readBaseline(dir: string, env: NodeJS.ProcessEnv): Promise
   } catch {
     // an unreadable manifest is already a verification problem, said with the comparison
   }
-  let snapshot: Snapshot;
-  try {
-    const bytes =
-      v.checkedFiles?.get('snapshot.json') ??
-      (await readPlainFile(join(dir, 'snapshot.json'), {
-        maxBytes: MAX_SNAPSHOT_BYTES,
-        within: dir,
-      }));
-    snapshot = tolerantSnapshot(JSON.parse(bytes.toString('utf8')));
-  } catch (e) {
-    return {
-      ok: false,
-      message: `The earlier check given with --baseline could not be used: its snapshot.json could not be read (${why(e)}).`,
-    };
-  }
   return {
     ok: true,
     baseline: {
       dir,
-      verified: v.ok,
-      summary: v.summary,
+      verified: r.verified,
+      summary: r.summary,
       manifestSha256: createHash('sha256').update(manifestBytes).digest('hex'),
       ...(caseRef ? { caseRef } : {}),
-      snapshot,
+      snapshot: r.snapshot,
     },
   };
 }
