@@ -6,15 +6,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSnapshot } from '../src/analyze/analyze.js';
 import { type CompiledRules, compileRules } from '../src/analyze/compile.js';
-import { createAdbClient } from '../src/device/android/adbServer.js';
-import { collectAndroid } from '../src/device/android/collector.js';
-import { ReadOnlyAndroidPhone } from '../src/device/android/phone.js';
 import type { Finding, FindingsDoc } from '../src/model/findings.js';
 import type { AndroidSnapshot } from '../src/model/snapshot.js';
 import { defaultRulesDir, loadRulePacks } from '../src/rules/load.js';
 import { loadProfile } from '../src/sim/android/device.js';
-import { startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';
-import { androidCollectOptions, assembleAndroidSnapshot } from '../src/snapshot/android.js';
+import { readSimulatedPhone } from './helpers.js';
 
 /**
  * Findings a clean phone may show, with why they are acceptable. Only low
@@ -39,21 +35,8 @@ beforeAll(async () => {
 
 async function scan(name: string): Promise<{ snapshot: AndroidSnapshot; doc: FindingsDoc }> {
   const profile = await loadProfile(name);
-  const server = await startFakeAdbServer({ profiles: [profile] });
-  try {
-    const client = createAdbClient(
-      { host: server.host, port: server.port, source: 'test' },
-      '/bin/false',
-    );
-    const c = await collectAndroid(
-      new ReadOnlyAndroidPhone(client, profile.serial),
-      androidCollectOptions(),
-    );
-    const snapshot = assembleAndroidSnapshot(c, { name: 'spycheck', version: 'test' });
-    return { snapshot, doc: analyzeSnapshot(snapshot, rules) };
-  } finally {
-    await server.close();
-  }
+  const { snapshot } = await readSimulatedPhone(profile);
+  return { snapshot, doc: analyzeSnapshot(snapshot, rules) };
 }
 
 const describeFinding = (f: Finding) =>

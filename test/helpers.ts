@@ -5,10 +5,17 @@ import { PassThrough } from 'node:stream';
 import { expect } from 'vitest';
 import { type CliContext, EXIT, type ExitCode } from '../src/cli/context.js';
 import { main } from '../src/cli/index.js';
+import { createAdbClient } from '../src/device/android/adbServer.js';
+import { collectAndroid } from '../src/device/android/collector.js';
 import { isAllowedShell, isAllowedSync } from '../src/device/android/commands.js';
+import { ReadOnlyAndroidPhone } from '../src/device/android/phone.js';
 import { LOCKDOWN_ALLOWED, SERVICE_ALLOWED, USBMUX_ALLOWED } from '../src/device/ios/allowlist.js';
-import type { LoggedRequest } from '../src/sim/android/requestLog.js';
+import type { AndroidSnapshot } from '../src/model/snapshot.js';
+import type { DeviceProfile } from '../src/sim/android/device.js';
+import { startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';
+import type { LoggedRequest, RequestLog } from '../src/sim/android/requestLog.js';
 import type { FakeUsbmuxd } from '../src/sim/ios/usbmuxd.js';
+import { androidCollectOptions, assembleAndroidSnapshot } from '../src/snapshot/android.js';
 
 export interface CapturedRun {
   code: number;
@@ -80,5 +87,29 @@ export function expectOnlyAllowedIosReads(s: FakeUsbmuxd): void {
       const [service, command] = e.request.split(' ');
       expect(SERVICE_ALLOWED[service!]?.commands).toContain(command);
     }
+  }
+}
+
+/**
+ * Reads a simulated phone in process, as a live scan does: the fake adb server, the read-only
+ * phone, the collector and the assembler (no rules, no bundle). Returns what the phone was asked.
+ */
+export async function readSimulatedPhone(
+  profile: DeviceProfile,
+): Promise<{ snapshot: AndroidSnapshot; log: RequestLog }> {
+  const server = await startFakeAdbServer({ profiles: [profile] });
+  try {
+    const client = createAdbClient(
+      { host: server.host, port: server.port, source: 'test' },
+      '/bin/false',
+    );
+    const c = await collectAndroid(
+      new ReadOnlyAndroidPhone(client, profile.serial),
+      androidCollectOptions(),
+    );
+    const snapshot = assembleAndroidSnapshot(c, { name: 'spycheck', version: 'test' });
+    return { snapshot, log: server.log };
+  } finally {
+    await server.close();
   }
 }

@@ -11,16 +11,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSnapshot } from '../src/analyze/analyze.js';
 import { type CompiledRules, compileRules } from '../src/analyze/compile.js';
-import { createAdbClient } from '../src/device/android/adbServer.js';
-import { collectAndroid } from '../src/device/android/collector.js';
 import { ANDROID_COMMANDS as C } from '../src/device/android/commands.js';
-import { ReadOnlyAndroidPhone } from '../src/device/android/phone.js';
 import type { FindingsDoc } from '../src/model/findings.js';
 import { defaultRulesDir, loadRulePacks } from '../src/rules/load.js';
 import { DeviceProfile, loadProfileData } from '../src/sim/android/device.js';
-import { startFakeAdbServer } from '../src/sim/android/fakeAdbServer.js';
-import { androidCollectOptions, assembleAndroidSnapshot } from '../src/snapshot/android.js';
-import { forbiddenRequests, runCli, tempDir } from './helpers.js';
+import { forbiddenRequests, readSimulatedPhone, runCli, tempDir } from './helpers.js';
 
 const LINKED_RULES = [
   'linked.vpn-unknown-app',
@@ -46,21 +41,8 @@ beforeAll(async () => {
 async function scan(name: string, answers: Record<string, string> = {}) {
   const data = await loadProfileData(name);
   const profile = new DeviceProfile({ ...data, shell: { ...data.shell, ...answers } });
-  const server = await startFakeAdbServer({ profiles: [profile] });
-  try {
-    const client = createAdbClient(
-      { host: server.host, port: server.port, source: 'test' },
-      '/bin/false',
-    );
-    const c = await collectAndroid(
-      new ReadOnlyAndroidPhone(client, profile.serial),
-      androidCollectOptions(),
-    );
-    const snapshot = assembleAndroidSnapshot(c, { name: 'spycheck', version: 'test' });
-    return { snapshot, doc: analyzeSnapshot(snapshot, rules), log: server.log };
-  } finally {
-    await server.close();
-  }
+  const { snapshot, log } = await readSimulatedPhone(profile);
+  return { snapshot, doc: analyzeSnapshot(snapshot, rules), log };
 }
 
 const hits = (doc: FindingsDoc, rule: string) =>
